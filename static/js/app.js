@@ -1,0 +1,60 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // ステップ1: the 同意します box can be ticked once both documents were scrolled to the end.
+  function initTerms(root) {
+    var boxes = root.querySelectorAll("[data-terms]");
+    var agree = root.querySelector("[data-terms-agree]");
+    if (!agree || boxes.length === 0) return;
+    var read = new Set();
+    function check(box) {
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 4) read.add(box);
+      agree.disabled = read.size < boxes.length;
+    }
+    boxes.forEach(function (box) {
+      box.addEventListener("scroll", function () { check(box); }, { passive: true });
+      check(box);
+    });
+  }
+
+  // ステップ3: how much of the key's 50 minutes is left, kept current.
+  function initCountdown(root) {
+    root.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var end = Date.parse(el.getAttribute("data-countdown"));
+      var out = el.querySelector("[data-countdown-minutes]");
+      if (!out || isNaN(end)) return;
+      function tick() {
+        var minutes = Math.max(0, Math.floor((end - Date.now()) / 60000));
+        out.textContent = String(minutes);
+        if (minutes > 0 && document.body.contains(el)) setTimeout(tick, 15000);
+      }
+      tick();
+    });
+  }
+
+  function init(root) {
+    initTerms(root);
+    initCountdown(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt !== document.body) init(event.detail.elt);
+  });
+
+  // After a step swaps in, move focus to its heading (or its error summary), so screen
+  // readers announce the new content and keyboard users start at the top of it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.elt;
+    if (!target || !target.querySelector) return;
+    var focus = target.querySelector(".error-summary a") || target.querySelector(".page-title");
+    if (focus) focus.focus();
+  });
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+    });
+  }
+})();

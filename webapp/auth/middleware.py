@@ -1,0 +1,37 @@
+"""Puts the signed-in job-seeker (or None) on request.state.user for every page."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from webapp.auth import service
+from webapp.db import AppDatabase
+
+SKIP_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/favicon")
+
+
+class SessionUserMiddleware:
+    def __init__(
+        self, app: ASGIApp, *, db: AppDatabase, secret_key: str, cookie: str, clock
+    ) -> None:
+        self.app, self.db, self.secret_key = app, db, secret_key
+        self.cookie, self.clock = cookie, clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
+            return await self.app(scope, receive, send)
+        cookies = SimpleCookie()
+        try:
+            cookies.load(Headers(scope=scope).get("cookie", ""))
+        except Exception:
+            cookies = SimpleCookie()
+        token = cookies[self.cookie].value if self.cookie in cookies else None
+        state = scope.setdefault("state", {})
+        state["session_token"] = token
+        state["user"] = await service.load_session(
+            self.db.connection(), self.secret_key, token, self.clock.now()
+        )
+        await self.app(scope, receive, send)

@@ -1,0 +1,85 @@
+"""Settings, read once from the environment, each with an embedded default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from starlette.config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+# htmx 2.0.x from the CDN, with the vendored copy in static/js/ as fallback.
+HTMX_VERSION = "2.0.11"
+HTMX_CDN_URL = f"https://unpkg.com/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+def _secret_key_from_file(var_dir: Path) -> str:
+    """Generate the key once and keep it under var/, so restarts keep sessions valid."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two instances starting at once must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    base_url: str = "http://localhost:8000"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "none"  # none | starttls | tls
+    mail_from: str = "ハローワークインターネットサービス <system@mail.hellowork.example.jp>"
+    mail_catcher_port: int = 0  # 0: any free loopback port
+    htmx_cdn: bool = True
+    outbox_poll_seconds: float = 2.0
+
+    @property
+    def https(self) -> bool:
+        return urlsplit(self.base_url).scheme == "https"
+
+    @property
+    def mail_catcher(self) -> bool:
+        """Unset SMTP_HOST: run the built-in SMTP catcher and its mailbox page."""
+        return not self.smtp_host
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
+        config = Config(environ=environ if environ is not None else os.environ)
+        var_dir = Path(config("VAR_DIR", default=str(VAR_DIR)))
+        secret = config("SECRET_KEY", default="") or _secret_key_from_file(var_dir)
+        default_db = f"sqlite:///{var_dir / 'hellowork.db'}"
+        return cls(
+            database_url=config("DATABASE_URL", default=default_db),
+            secret_key=secret,
+            base_url=config("BASE_URL", default="http://localhost:8000").rstrip("/"),
+            smtp_host=config("SMTP_HOST", default=""),
+            smtp_port=config("SMTP_PORT", cast=int, default=25),
+            smtp_username=config("SMTP_USERNAME", default=""),
+            smtp_password=config("SMTP_PASSWORD", default=""),
+            smtp_tls=config("SMTP_TLS", default="none").lower(),
+            mail_from=config("MAIL_FROM", default=cls.mail_from),
+            mail_catcher_port=config("MAIL_CATCHER_PORT", cast=int, default=0),
+            htmx_cdn=config("HTMX_CDN", cast=bool, default=True),
+        )

@@ -1,0 +1,78 @@
+"""Database: the `databases` handle, one connection per request, migrations at start."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from databases import Database
+from databases.core import Connection, DatabaseURL
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class AppDatabase(Database):
+    SUPPORTED_BACKENDS = {
+        **Database.SUPPORTED_BACKENDS,
+        "sqlite": "webapp.db_sqlite:PooledSQLiteBackend",
+    }
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.dialect == "sqlite"
+
+
+def create_database(url: str) -> AppDatabase:
+    return AppDatabase(url, **({} if url.startswith("sqlite") else {"min_size": 2, "max_size": 10}))
+
+
+def _sqlalchemy_async_url(url: str) -> str:
+    """The same database as SQLAlchemy's async drivers name it (for Alembic)."""
+    parsed = DatabaseURL(url)
+    if parsed.dialect == "sqlite":
+        return str(parsed.replace(dialect="sqlite", driver="aiosqlite"))
+    return str(parsed.replace(dialect="postgresql", driver="asyncpg"))
+
+
+def migrate(url: str) -> None:
+    """Apply every Alembic migration (blocking: run it in a thread from async code)."""
+    from alembic import command
+    from alembic.config import Config
+
+    parsed = DatabaseURL(url)
+    if parsed.dialect == "sqlite" and parsed.database not in ("", ":memory:"):
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # WAL is a property of the file: readers never wait for the writer.
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", _sqlalchemy_async_url(url))
+    command.upgrade(config, "head")
+
+
+async def migrate_async(url: str) -> None:
+    await asyncio.to_thread(migrate, url)
+
+
+class ConnectionPerRequest:
+    """Hold one connection for the whole request, so every query reuses it."""
+
+    def __init__(self, app: ASGIApp, database: AppDatabase) -> None:
+        self.app = app
+        self.database = database
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            return await self.app(scope, receive, send)
+        async with self.database.connection():
+            await self.app(scope, receive, send)
+
+
+def current(request_or_app) -> Connection:
+    """The connection the current task holds (see ConnectionPerRequest)."""
+    return request_or_app.state.db.connection()

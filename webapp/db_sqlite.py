@@ -1,0 +1,80 @@
+"""SQLite backend for `databases` that keeps its connections and writes safely.
+
+The stock backend opens a fresh aiosqlite connection (and thread) per use and begins
+transactions DEFERRED, so a read-then-write under concurrency fails with SQLITE_BUSY
+whatever the timeout. This one reuses connections, sets the per-connection pragmas
+once per connection, and begins every transaction IMMEDIATE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiosqlite
+from databases.backends.sqlite import (
+    SQLiteBackend,
+    SQLiteConnection,
+    SQLitePool,
+    SQLiteTransaction,
+)
+
+BUSY_TIMEOUT_MS = 5000
+POOL_SIZE = 8
+
+
+class PooledSQLitePool(SQLitePool):
+    def __init__(self, url, **options) -> None:
+        super().__init__(url, **options)
+        self._idle: asyncio.LifoQueue[aiosqlite.Connection] | None = None
+
+    async def acquire(self) -> aiosqlite.Connection:
+        if self._idle is None:
+            self._idle = asyncio.LifoQueue(maxsize=POOL_SIZE)
+        try:
+            return self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
+        connection = await super().acquire()
+        await connection.execute("PRAGMA foreign_keys=ON")
+        await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL
+        return connection
+
+    async def release(self, connection: aiosqlite.Connection) -> None:
+        if connection.in_transaction:  # a failed task left work behind: never reuse it
+            await super().release(connection)
+            return
+        try:
+            self._idle.put_nowait(connection)
+        except asyncio.QueueFull:
+            await super().release(connection)
+
+    async def close(self) -> None:
+        while self._idle is not None and not self._idle.empty():
+            await super().release(self._idle.get_nowait())
+
+
+class ImmediateTransaction(SQLiteTransaction):
+    async def start(self, is_root, extra_options) -> None:
+        if not is_root:
+            return await super().start(is_root, extra_options)
+        self._is_root = True
+        await self._connection._connection.execute("BEGIN IMMEDIATE")
+
+
+class PooledSQLiteConnection(SQLiteConnection):
+    def transaction(self) -> ImmediateTransaction:
+        return ImmediateTransaction(self)
+
+
+class PooledSQLiteBackend(SQLiteBackend):
+    def __init__(self, database_url, **options) -> None:
+        super().__init__(database_url, **options)
+        self._pool = PooledSQLitePool(self._database_url, **self._options)
+
+    async def disconnect(self) -> None:
+        await self._pool.close()
+        await super().disconnect()
+
+    def connection(self) -> PooledSQLiteConnection:
+        return PooledSQLiteConnection(self._pool, self._dialect)

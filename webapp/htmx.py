@@ -1,0 +1,32 @@
+"""What an htmx request asks for, and the responses htmx understands."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx swap of part of the page (not a boosted navigation or a history restore)."""
+    return (
+        is_htmx(request)
+        and request.headers.get("hx-boosted") != "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def redirect(request: Request, url: str, *, target: str | None = None) -> Response:
+    """After a successful POST: 303 for a plain form; for htmx, HX-Location, so htmx fetches
+    the next page's fragment into `target` and pushes its URL (Back and reload then work)."""
+    if not is_htmx(request):
+        return RedirectResponse(url, status_code=303)
+    if target:
+        location = json.dumps({"path": url, "target": target, "swap": "outerHTML"})
+        return Response(status_code=200, headers={"HX-Location": location})
+    return Response(status_code=200, headers={"HX-Redirect": url})

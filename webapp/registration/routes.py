@@ -1,0 +1,229 @@
+"""Handlers of the パスワード登録 wizard (ステップ1〜4)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.db import current
+from webapp.registration import forms, service
+from webapp.registration.service import STEP_DONE, STEP_EMAIL, STEP_PASSWORD
+from webapp.security.csrf import cookie_name
+from webapp.templating import render
+
+WIZARD_COOKIE_AGE = 2 * 60 * 60
+TARGET = "#wizard"
+STEP_URLS = {
+    1: "/register",
+    STEP_EMAIL: "/register/email",
+    STEP_PASSWORD: "/register/password",
+    STEP_DONE: "/register/done",
+}
+
+
+def _cookie(request: Request) -> str:
+    return cookie_name(request.app.state.settings.https, "wizard")
+
+
+async def current_wizard(request: Request):
+    return await service.load(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        request.cookies.get(_cookie(request)),
+        request.app.state.clock.now(),
+    )
+
+
+async def key_pending(request: Request) -> bool:
+    """A key was sent and can still be used: the user belongs on ステップ3."""
+    wizard = await current_wizard(request)
+    if wizard is None or wizard["step"] != STEP_PASSWORD:
+        return False
+    key = await service.load_key(current(request.app), wizard)
+    return service.key_problem(key, request.app.state.clock.now()) is None
+
+
+def _page(request: Request, step: int, context: dict, *, status_code: int = 200) -> Response:
+    names = {1: "terms", STEP_EMAIL: "email", STEP_PASSWORD: "password", STEP_DONE: "done"}
+    name = names[step]
+    return render(
+        request,
+        f"registration/{name}.html",
+        {"step": step, **context},
+        fragment=f"registration/_{name}.html",
+        status_code=status_code,
+    )
+
+
+def _go(request: Request, step: int) -> Response:
+    return htmx.redirect(request, STEP_URLS[step], target=TARGET)
+
+
+async def terms(request: Request) -> Response:
+    """ステップ1 求職者マイページ利用規約確認."""
+    if await key_pending(request):
+        return RedirectResponse(STEP_URLS[STEP_PASSWORD], status_code=303)
+    return _page(request, 1, {"form": forms.Form()})
+
+
+async def agree(request: Request) -> Response:
+    form = forms.terms_form(await request.form())
+    if not form.valid:
+        return _page(request, 1, {"form": form}, status_code=422)
+    wizard = await current_wizard(request)
+    cookie = await service.agree(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        wizard,
+        request.app.state.clock.now(),
+    )
+    response = _go(request, STEP_EMAIL)
+    if cookie:
+        response.set_cookie(
+            _cookie(request),
+            cookie,
+            max_age=WIZARD_COOKIE_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.https,
+            path="/",
+        )
+    return response
+
+
+async def email(request: Request) -> Response:
+    """ステップ2 メールアドレスの入力（パスワード登録申込）."""
+    wizard = await current_wizard(request)
+    if wizard is None or wizard["step"] < STEP_EMAIL:
+        return RedirectResponse(STEP_URLS[1], status_code=303)
+    if wizard["step"] == STEP_DONE:
+        return RedirectResponse(STEP_URLS[STEP_DONE], status_code=303)
+    values = {
+        "email": wizard["email"] or "",
+        "year": wizard["birth_year"] or "",
+        "month": wizard["birth_month"] or "",
+        "day": wizard["birth_day"] or "",
+    }
+    return _page(request, STEP_EMAIL, {"form": forms.Form(values=values)})
+
+
+async def request_key(request: Request) -> Response:
+    wizard = await current_wizard(request)
+    if wizard is None or wizard["step"] < STEP_EMAIL:
+        return _go(request, 1)
+    now = request.app.state.clock.now()
+    form = forms.email_form(await request.form(), today=now.date())
+    if not form.valid:
+        return _page(request, STEP_EMAIL, {"form": form}, status_code=422)
+    settings = request.app.state.settings
+    queued = await service.request_key(
+        current(request.app),
+        wizard,
+        email=form.values["email"],
+        birthdate=form.values["birthdate"],
+        typed_birth=(form.values["year"], form.values["month"], form.values["day"]),
+        secret_key=settings.secret_key,
+        base_url=settings.base_url,
+        now=now,
+    )
+    if queued:
+        request.app.state.wake_outbox()
+    return _go(request, STEP_PASSWORD)
+
+
+async def cancel(request: Request) -> Response:
+    """キャンセル: forget the wizard and go back to the top page."""
+    await service.forget(current(request.app), await current_wizard(request))
+    response = htmx.redirect(request, "/")
+    response.delete_cookie(_cookie(request), path="/")
+    return response
+
+
+async def restart(request: Request) -> Response:
+    """はじめからやり直す (after an expired or void key)."""
+    await service.forget(current(request.app), await current_wizard(request))
+    response = _go(request, 1)
+    response.delete_cookie(_cookie(request), path="/")
+    return response
+
+
+async def _password_context(
+    request: Request, wizard, form: forms.Form, problem: service.KeyProblem | None = None
+) -> dict:
+    now = request.app.state.clock.now()
+    key = await service.load_key(current(request.app), wizard)
+    problem = problem or service.key_problem(key, now)
+    expires_at = key["expires_at"] if key else None
+    minutes_left = max(0, int((expires_at - now).total_seconds() // 60)) if expires_at else 0
+    return {
+        "form": form,
+        "email": wizard["email"],
+        "expires_at": expires_at,
+        "minutes_left": minutes_left,
+        "problem": problem,
+    }
+
+
+async def password(request: Request) -> Response:
+    """ステップ3 パスワード登録: where a returning user lands, with nothing to retype."""
+    wizard = await current_wizard(request)
+    if wizard is None or wizard["step"] < STEP_PASSWORD:
+        step = wizard["step"] if wizard else 1
+        return RedirectResponse(STEP_URLS[step], status_code=303)
+    if wizard["step"] == STEP_DONE:
+        return RedirectResponse(STEP_URLS[STEP_DONE], status_code=303)
+    return _page(request, STEP_PASSWORD, await _password_context(request, wizard, forms.Form()))
+
+
+async def set_password(request: Request) -> Response:
+    wizard = await current_wizard(request)
+    if wizard is None or wizard["step"] < STEP_PASSWORD:
+        return _go(request, wizard["step"] if wizard else 1)
+    if wizard["step"] == STEP_DONE:  # a second tap on 完了
+        return _go(request, STEP_DONE)
+    form = forms.password_form(await request.form())
+    if form.valid:
+        settings = request.app.state.settings
+        try:
+            await service.complete(
+                current(request.app),
+                wizard,
+                password=form.values["password"],
+                typed_key=form.values["auth_key"],
+                secret_key=settings.secret_key,
+                base_url=settings.base_url,
+                now=request.app.state.clock.now(),
+            )
+        except service.KeyProblem as problem:
+            if not problem.restart:
+                form.add("auth_key", problem.message)
+            context = await _password_context(request, wizard, form, problem)
+            return _page(request, STEP_PASSWORD, context, status_code=422)
+        request.app.state.wake_outbox()
+        return _go(request, STEP_DONE)
+    return _page(
+        request, STEP_PASSWORD, await _password_context(request, wizard, form), status_code=422
+    )
+
+
+async def done(request: Request) -> Response:
+    """ステップ4 パスワード登録完了."""
+    wizard = await current_wizard(request)
+    if wizard is None or wizard["step"] != STEP_DONE:
+        return RedirectResponse(STEP_URLS[wizard["step"] if wizard else 1], status_code=303)
+    return _page(request, STEP_DONE, {})
+
+
+routes = [
+    Route("/register", terms, methods=["GET"]),
+    Route("/register", agree, methods=["POST"]),
+    Route("/register/email", email, methods=["GET"]),
+    Route("/register/email", request_key, methods=["POST"]),
+    Route("/register/cancel", cancel, methods=["POST"]),
+    Route("/register/restart", restart, methods=["POST"]),
+    Route("/register/password", password, methods=["GET"]),
+    Route("/register/password", set_password, methods=["POST"]),
+    Route("/register/done", done, methods=["GET"]),
+]

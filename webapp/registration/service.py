@@ -1,0 +1,301 @@
+"""パスワード登録 (opening My Page): wizard state, 認証キー, and setting the password.
+
+The wizard's state is a row bound to an HttpOnly cookie, so a user who leaves for the
+mail app, closes the tab or loses signal comes back to the same step. Whether the
+address and birthdate match a job-seeker never shows: both paths write a key row and
+move to ステップ3; only a match also queues the mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from databases.core import Connection
+
+from webapp.mail import outbox
+from webapp.schema import auth_keys, job_seekers, registration_wizards
+from webapp.security import tokens
+from webapp.security.passwords import hash_password
+
+PURPOSE = "register"
+KEY_LIFETIME = dt.timedelta(minutes=50)
+MAX_KEY_ATTEMPTS = 5
+# Pressing 次へ進む twice (or reloading the POST) within this window sends no second key.
+RESEND_GRACE = dt.timedelta(seconds=60)
+WIZARD_IDLE_LIFETIME = dt.timedelta(hours=2)
+
+STEP_TERMS, STEP_EMAIL, STEP_PASSWORD, STEP_DONE = 1, 2, 3, 4
+
+
+class KeyProblem(Exception):
+    """The 認証キー was not accepted; `message` says why and what to do."""
+
+    message = ""
+    restart = False  # the user must start over from ステップ1
+
+
+class KeyWrong(KeyProblem):
+    def __init__(self, remaining: int) -> None:
+        self.message = (
+            f"認証キーが正しくありません。メールに記載された認証キーを確認して入力してください"
+            f"（あと{remaining}回間違えると、この申込は無効になります）。"
+        )
+
+
+class KeyVoid(KeyProblem):
+    message = (
+        f"認証キーを{MAX_KEY_ATTEMPTS}回間違えたため、このパスワード登録申込は無効になりました。"
+        "お手数ですが、はじめからやり直してください。"
+    )
+    restart = True
+
+
+class KeyExpired(KeyProblem):
+    message = (
+        "認証キーの有効期限（メール配信から50分）が過ぎました。"
+        "お手数ですが、はじめからパスワード登録をやり直してください。"
+    )
+    restart = True
+
+
+class KeySuperseded(KeyProblem):
+    message = (
+        "この申込の後に新しいパスワード登録申込があったため、この認証キーは無効です。"
+        "最後に届いたメールの画面から手続きするか、はじめからやり直してください。"
+    )
+    restart = True
+
+
+class KeyUsed(KeyProblem):
+    message = "この認証キーは既に使用されています。ログイン画面からログインしてください。"
+    restart = True
+
+
+def _cookie_hash(secret_key: str, cookie: str) -> str:
+    return tokens.digest(secret_key, "wizard", cookie)
+
+
+async def load(conn: Connection, secret_key: str, cookie: str | None, now: dt.datetime):
+    """The wizard bound to this cookie, or None (unknown, or idle too long)."""
+    if not cookie:
+        return None
+    row = await conn.fetch_one(
+        sa.select(registration_wizards).where(
+            registration_wizards.c.token_hash == _cookie_hash(secret_key, cookie)
+        )
+    )
+    if row is None or row["updated_at"] < now - WIZARD_IDLE_LIFETIME:
+        return None
+    return row
+
+
+async def load_key(conn: Connection, wizard):
+    if wizard is None or wizard["auth_key_id"] is None:
+        return None
+    return await conn.fetch_one(sa.select(auth_keys).where(auth_keys.c.id == wizard["auth_key_id"]))
+
+
+def key_problem(key, now: dt.datetime) -> KeyProblem | None:
+    """Why this key can no longer be used, checked before any typed value."""
+    if key is None:
+        return KeyExpired()
+    if key["used_at"] is not None:
+        return KeyUsed()
+    if key["failed_attempts"] >= MAX_KEY_ATTEMPTS:
+        return KeyVoid()
+    if key["superseded_at"] is not None:
+        return KeySuperseded()
+    if key["expires_at"] <= now:
+        return KeyExpired()
+    return None
+
+
+async def agree(conn: Connection, secret_key: str, wizard, now: dt.datetime) -> str | None:
+    """ステップ1 done: start a wizard (a new cookie value is returned) or move it on."""
+    async with conn.transaction():
+        # Old, abandoned wizards are swept here rather than by a separate job.
+        await conn.execute(
+            registration_wizards.delete().where(
+                registration_wizards.c.updated_at < now - WIZARD_IDLE_LIFETIME
+            )
+        )
+        if wizard is not None and wizard["step"] < STEP_DONE:
+            await conn.execute(
+                registration_wizards.update()
+                .where(registration_wizards.c.id == wizard["id"])
+                .values(step=max(wizard["step"], STEP_EMAIL), updated_at=now)
+            )
+            return None
+        cookie = tokens.new_cookie_secret()
+        await conn.execute(
+            registration_wizards.insert().values(
+                token_hash=_cookie_hash(secret_key, cookie),
+                step=STEP_EMAIL,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return cookie
+
+
+async def request_key(
+    conn: Connection,
+    wizard,
+    *,
+    email: str,
+    birthdate: dt.date,
+    typed_birth: tuple[str, str, str],
+    secret_key: str,
+    base_url: str,
+    now: dt.datetime,
+) -> bool:
+    """ステップ2: issue a 認証キー (mailed only when the address and birthdate match a
+    counter-registered job-seeker without a password). Returns True when a mail was queued,
+    for the caller's wake-up only: nothing the user sees may depend on it."""
+    async with conn.transaction():
+        current = await load_key(conn, wizard)
+        if (
+            current is not None
+            and current["email"] == email
+            and wizard["birth_year"] == typed_birth[0]
+            and wizard["birth_month"] == typed_birth[1]
+            and wizard["birth_day"] == typed_birth[2]
+            and current["created_at"] > now - RESEND_GRACE
+            and key_problem(current, now) is None
+        ):
+            return False  # a double tap: the key already sent stands
+        seeker = await conn.fetch_one(
+            sa.select(job_seekers.c.id, job_seekers.c.name).where(
+                job_seekers.c.email == email,
+                job_seekers.c.birthdate == birthdate,
+                job_seekers.c.password_hash.is_(None),
+            )
+        )
+        key = tokens.new_auth_key()
+        expires_at = now + KEY_LIFETIME
+        if seeker is not None:
+            # A newer request makes every older key of this job-seeker invalid.
+            await conn.execute(
+                auth_keys.update()
+                .where(
+                    auth_keys.c.seeker_id == seeker["id"],
+                    auth_keys.c.purpose == PURPOSE,
+                    auth_keys.c.used_at.is_(None),
+                    auth_keys.c.superseded_at.is_(None),
+                )
+                .values(superseded_at=now)
+            )
+        key_id = await conn.fetch_val(
+            auth_keys.insert()
+            .values(
+                purpose=PURPOSE,
+                seeker_id=seeker["id"] if seeker else None,
+                email=email,
+                key_hash=tokens.digest(secret_key, PURPOSE, key),
+                failed_attempts=0,
+                created_at=now,
+                expires_at=expires_at,
+            )
+            .returning(auth_keys.c.id)
+        )
+        await conn.execute(
+            registration_wizards.update()
+            .where(registration_wizards.c.id == wizard["id"])
+            .values(
+                step=STEP_PASSWORD,
+                email=email,
+                birth_year=typed_birth[0],
+                birth_month=typed_birth[1],
+                birth_day=typed_birth[2],
+                auth_key_id=key_id,
+                updated_at=now,
+            )
+        )
+        if seeker is None:
+            return False
+        await outbox.enqueue(
+            conn,
+            to=email,
+            template="register_key",
+            context={
+                "name": seeker["name"],
+                "key": key,
+                "expires_at": expires_at,
+                "url": f"{base_url}/register/password",
+            },
+            now=now,
+        )
+        return True
+
+
+async def complete(
+    conn: Connection,
+    wizard,
+    *,
+    password: str,
+    typed_key: str,
+    secret_key: str,
+    base_url: str,
+    now: dt.datetime,
+) -> None:
+    """ステップ3: check the key and set the password. Raises KeyProblem."""
+    password_hash = await hash_password(password)  # slow: before the write lock is taken
+    async with conn.transaction():
+        key = await load_key(conn, wizard)
+        problem = key_problem(key, now)
+        if problem:
+            raise problem
+        typed = tokens.digest(secret_key, PURPOSE, tokens.normalize_auth_key(typed_key))
+        seeker = None
+        if key["seeker_id"] is not None:
+            seeker = await conn.fetch_one(
+                sa.select(job_seekers.c.id, job_seekers.c.name, job_seekers.c.email).where(
+                    job_seekers.c.id == key["seeker_id"], job_seekers.c.password_hash.is_(None)
+                )
+            )
+        if seeker is None or not tokens.same(typed, key["key_hash"]):
+            attempts = key["failed_attempts"] + 1
+            await conn.execute(
+                auth_keys.update()
+                .where(auth_keys.c.id == key["id"])
+                .values(failed_attempts=attempts)
+            )
+            if attempts >= MAX_KEY_ATTEMPTS:
+                failure: KeyProblem = KeyVoid()
+            else:
+                failure = KeyWrong(MAX_KEY_ATTEMPTS - attempts)
+            # The attempt must count even though the request fails: commit, then raise.
+            failed = failure
+        else:
+            failed = None
+            await conn.execute(
+                auth_keys.update().where(auth_keys.c.id == key["id"]).values(used_at=now)
+            )
+            await conn.execute(
+                job_seekers.update()
+                .where(job_seekers.c.id == seeker["id"])
+                .values(password_hash=password_hash, password_set_at=now)
+            )
+            await conn.execute(
+                registration_wizards.update()
+                .where(registration_wizards.c.id == wizard["id"])
+                .values(step=STEP_DONE, updated_at=now)
+            )
+            await outbox.enqueue(
+                conn,
+                to=seeker["email"],
+                template="register_done",
+                context={"name": seeker["name"], "login_url": f"{base_url}/login"},
+                now=now,
+            )
+    if failed:
+        raise failed
+
+
+async def forget(conn: Connection, wizard) -> None:
+    """キャンセル / やり直し: drop the wizard (its key stays, to count as superseded later)."""
+    if wizard is not None:
+        await conn.execute(
+            registration_wizards.delete().where(registration_wizards.c.id == wizard["id"])
+        )

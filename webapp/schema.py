@@ -1,0 +1,152 @@
+"""The tables: one picture of the data (SQLAlchemy Core, applied by Alembic migrations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Aware UTC datetimes on both backends (SQLite hands back naive ones otherwise)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        if value is not None and dialect.name == "sqlite":
+            # Stored as text: keep one fixed format so comparisons in SQL stay correct.
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _id() -> sa.Column:
+    return sa.Column("id", sa.Integer, primary_key=True)
+
+
+def _created() -> sa.Column:
+    return sa.Column("created_at", UTCDateTime, nullable=False)
+
+
+offices = sa.Table(
+    "offices",
+    metadata,
+    _id(),
+    sa.Column("code", sa.String(5), nullable=False, unique=True),  # 安定所番号
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("phone", sa.Text, nullable=False),
+    # Last serial handed out for 求職番号 at this office; bumped with UPDATE ... RETURNING.
+    sa.Column("last_serial", sa.Integer, nullable=False, server_default="0"),
+)
+
+job_seekers = sa.Table(
+    "job_seekers",
+    metadata,
+    _id(),
+    sa.Column("seeker_number", sa.String(14), nullable=False, unique=True),  # 求職番号
+    sa.Column("office_id", sa.Integer, sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kana", sa.Text, nullable=False),
+    sa.Column("birthdate", sa.Date, nullable=False),
+    sa.Column("email", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text),  # NULL until the web wizard (パスワード登録)
+    sa.Column("password_set_at", UTCDateTime),
+    _created(),
+)
+
+# 認証キー: one row per key mailed (or per request that matched nobody, so both
+# paths write the same rows and take the same time). Only an HMAC of the key is kept.
+auth_keys = sa.Table(
+    "auth_keys",
+    metadata,
+    _id(),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE")),
+    sa.Column("email", sa.String(100), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    _created(),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime),
+    sa.Column("superseded_at", UTCDateTime),
+    sa.Index("ix_auth_keys_seeker_purpose", "seeker_id", "purpose"),
+)
+
+# The パスワード登録 wizard's state, bound to an HttpOnly cookie (hash only), so a user
+# who leaves for the mail app, closes the tab or loses signal comes back to their step.
+registration_wizards = sa.Table(
+    "registration_wizards",
+    metadata,
+    _id(),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("email", sa.String(100)),
+    sa.Column("birth_year", sa.String(4)),
+    sa.Column("birth_month", sa.String(2)),
+    sa.Column("birth_day", sa.String(2)),
+    sa.Column("auth_key_id", sa.Integer, sa.ForeignKey("auth_keys.id", ondelete="SET NULL")),
+    _created(),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Server-side sessions: the cookie carries a random secret, the table only its hash.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    _id(),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE")),
+    _created(),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("user_agent", sa.Text, nullable=False, server_default=""),
+    sa.Column("ip_address", sa.String(45), nullable=False, server_default=""),
+    sa.Index("ix_sessions_seeker", "seeker_id"),
+)
+
+# Durable outbox: written in the transaction that causes the mail, sent by mail.sender.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    _id(),
+    sa.Column("to_addr", sa.String(254), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    _created(),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Index("ix_outbox_due", "sent_at", "next_attempt_at"),
+)
+
+# What the built-in SMTP catcher received (demo mode only): the mailbox page reads it.
+caught_mail = sa.Table(
+    "caught_mail",
+    metadata,
+    _id(),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("mail_from", sa.Text, nullable=False),
+    sa.Column("to_addr", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
