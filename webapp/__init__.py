@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 settings.smtp_tls,
                 settings.mail_from,
             )
-        sender = OutboxSender(db, target, settings.outbox_poll_seconds)
+        sender = OutboxSender(db, target, clock, settings.outbox_poll_seconds)
         sender.start()
         app.state.wake_outbox = sender.wake
         app.state.mail_catcher = catcher

@@ -16,6 +16,7 @@ from email.utils import format_datetime, make_msgid
 import aiosmtplib
 import sqlalchemy as sa
 
+from webapp.clock import Clock
 from webapp.db import AppDatabase
 from webapp.schema import outbox
 
@@ -28,10 +29,6 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 def backoff(attempts: int) -> dt.timedelta:
     """5 s, 10 s, 20 s … capped at an hour; a mail is never given up."""
     return min(dt.timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class SmtpTarget:
@@ -50,12 +47,16 @@ class SmtpTarget:
 
 
 class OutboxSender:
-    def __init__(self, db: AppDatabase, target: SmtpTarget, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self, db: AppDatabase, target: SmtpTarget, clock: Clock, poll_seconds: float = 2.0
+    ) -> None:
         self.db = db
+        self.clock = clock
         self.target = target
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """A request just queued mail: send now rather than at the next poll."""
@@ -65,13 +66,16 @@ class OutboxSender:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
+        # A flag, not only cancel(): Python 3.11's wait_for can swallow a cancellation
+        # that lands as the event fires, leaving shutdown waiting forever.
+        self._stopping = True
+        self._wake.set()
         if self._task:
-            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 while await self.deliver_one():
                     pass
@@ -79,13 +83,16 @@ class OutboxSender:
                 raise
             except Exception:  # the database may be briefly away: try again next round
                 log.exception("outbox round failed")
+            if self._stopping:
+                break
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def deliver_one(self) -> bool:
         """Claim one due mail and try it. False when nothing is due."""
-        now = _now()
+        now = self.clock.now()
         async with self.db.connection() as conn:
             due = (
                 sa.select(outbox.c.id)
@@ -120,7 +127,7 @@ class OutboxSender:
                     outbox.update()
                     .where(outbox.c.id == row["id"])
                     .values(
-                        next_attempt_at=_now() + backoff(row["attempts"]),
+                        next_attempt_at=self.clock.now() + backoff(row["attempts"]),
                         locked_until=None,
                         last_error=str(error)[:500],
                     )
@@ -129,7 +136,7 @@ class OutboxSender:
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id == row["id"])
-                .values(sent_at=_now(), locked_until=None, last_error=None)
+                .values(sent_at=self.clock.now(), locked_until=None, last_error=None)
             )
             return True
 
@@ -138,7 +145,7 @@ class OutboxSender:
         message["From"] = self.target.mail_from
         message["To"] = to
         message["Subject"] = subject
-        message["Date"] = format_datetime(_now())
+        message["Date"] = format_datetime(self.clock.now())
         message["Message-ID"] = make_msgid(domain="mypage.hellowork.invalid")
         message.set_content(body, charset="utf-8")
         await aiosmtplib.send(

@@ -1,0 +1,52 @@
+"""Helpers that act as a browser would: read the CSRF token off the page, then post."""
+
+from __future__ import annotations
+
+import re
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+KEY_IN_MAIL = re.compile(r"認証キー:\n([A-Z0-9]+)\n")
+
+
+def csrf_token(client, page: str = "/") -> str:
+    response = client.get(page)
+    match = CSRF.search(response.text)
+    assert match, f"no CSRF token on {page} ({response.status_code})"
+    return match.group(1)
+
+
+def submit(
+    client,
+    url: str,
+    data: dict | None = None,
+    *,
+    page: str | None = None,
+    htmx: bool = False,
+    **kwargs,
+):
+    """POST `data` to `url` with the token from `page` (default: the same URL)."""
+    token = csrf_token(client, page or url)
+    headers = kwargs.pop("headers", {})
+    if htmx:
+        headers = {"HX-Request": "true", **headers}
+    return client.post(url, data={"csrf_token": token, **(data or {})}, headers=headers, **kwargs)
+
+
+def auth_key(mail) -> str:
+    match = KEY_IN_MAIL.search(mail.get_body(preferencelist=("plain",)).get_content())
+    assert match, "no 認証キー in the mail"
+    return match.group(1)
+
+
+def errors_of(response) -> list[str]:
+    """The texts of the field errors on a page, in order."""
+    return re.findall(
+        r'<div class="field-error" id="[^"]+">\s*((?:<p>.*?</p>\s*)+)</div>', response.text, re.S
+    )
+
+
+def another_browser(client):
+    """A second browser (its own cookies) on the same running app and event loop."""
+    other = client.__class__(client.app, base_url=str(client.base_url))
+    other.portal = client.portal  # share the lifespan the first client started
+    return other
