@@ -51,40 +51,57 @@ def _reset_postgres(url: str) -> None:
     asyncio.run(reset())
 
 
-def _drop_postgres_schema(url: str) -> None:
+def _own_postgres_database(url: str):
+    """A database of this test run's own beside TEST_DATABASE_URL's, so that two runs on
+    one server (a developer's and CI's, say) never truncate each other's tables."""
     import asyncio
 
     import asyncpg
+    from databases import DatabaseURL
+
+    base = DatabaseURL(url)
+    name = f"{base.database}_run{os.getpid()}"
+
+    async def create():
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
 
     async def drop():
         conn = await asyncpg.connect(url)
         try:
-            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
 
-    asyncio.run(drop())
+    asyncio.run(create())
+    return str(base.replace(database=name)), lambda: asyncio.run(drop())
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     """Migrate once per run; each test then starts from a copy (SQLite) or a truncation."""
     if PG_URL:
-        _drop_postgres_schema(PG_URL)
-        migrate(PG_URL)
-        return PG_URL
+        url, drop = _own_postgres_database(PG_URL)
+        migrate(url)
+        yield url
+        drop()
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     migrate(f"sqlite:///{path}")
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    yield path
 
 
 @pytest.fixture
 def database_url(migrated_template, tmp_path) -> str:
     if PG_URL:
-        _reset_postgres(PG_URL)
-        return PG_URL
+        _reset_postgres(migrated_template)
+        return migrated_template
     path = tmp_path / "test.db"
     shutil.copy(migrated_template, path)
     return f"sqlite:///{path}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from webapp.seekers import service as seekers
-from webapp.security.passwords import hash_password
 from webapp.schema import job_seekers
+from webapp.security.passwords import hash_password
+from webapp.seekers import service as seekers
 
 DEFAULTS = {
     "name": "山田太郎",
@@ -41,3 +41,12 @@ def seeker(client, *, password: str | None = None, **overrides) -> str:
         return number
 
     return run(client, work)
+
+
+def another_session(client, session_cookie: str):
+    """A browser that presents `session_cookie` (for example one that was rotated away)."""
+    from tests.helpers import another_browser
+
+    other = another_browser(client)
+    other.cookies.set("session", session_cookie)
+    return other

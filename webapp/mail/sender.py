@@ -28,7 +28,7 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 
 def backoff(attempts: int) -> dt.timedelta:
     """5 s, 10 s, 20 s … capped at an hour; a mail is never given up."""
-    return min(dt.timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return min(dt.timedelta(seconds=5 * 2 ** min(max(attempts - 1, 0), 12)), MAX_BACKOFF)
 
 
 class SmtpTarget:

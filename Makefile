@@ -1,0 +1,34 @@
+# Each target sets up what it needs; `make help` lists them.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_JOBS ?= 3000
+
+.PHONY: help run test check bench browser-deps
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed  ## set up, load demo data, serve on http://localhost:8000 (mailbox at /mailbox)
+	$(PY) -m webapp demo --jobs $(DEMO_JOBS)
+	$(PY) -m webapp serve --host $(HOST) --port $(PORT)
+
+browser-deps:  ## Debian chromium + Japanese fonts, and axe-core from npm, for the browser tests
+	bash scripts/install-browser-deps.sh
+
+test: $(VENV)/.installed browser-deps  ## set up and run the whole test suite (SQLite; PostgreSQL with TEST_DATABASE_URL)
+	$(PY) -m pytest -q
+
+check: $(VENV)/.installed  ## ruff format check and lint
+	$(VENV)/bin/ruff format --check webapp tests bench scripts
+	$(VENV)/bin/ruff check webapp tests bench scripts
+
+bench: $(VENV)/.installed  ## search latency and throughput figures (see bench/README.md)
+	$(PY) bench/search.py

@@ -1,0 +1,94 @@
+"""`python -m webapp seeker add`: counter registration from the command line."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PG_URL
+
+ARGS = [
+    "--name",
+    "山田太郎",
+    "--kana",
+    "ヤマダタロウ",
+    "--birthdate",
+    "1990-04-01",
+    "--email",
+    "taro@example.com",
+]
+
+
+def run_cli(database_url, *args):
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 40}
+    return subprocess.run(
+        [sys.executable, "-m", "webapp", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_seeker_add_prints_a_seeker_number(database_url):
+    result = run_cli(database_url, "seeker", "add", *ARGS)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"\d{5}-\d{8}\n", result.stdout)
+    second = run_cli(database_url, "seeker", "add", *ARGS[:-1], "hanako@example.com")
+    first_serial = int(result.stdout.strip()[-8:])
+    assert int(second.stdout.strip()[-8:]) == first_serial + 1
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (("--birthdate", "1990-02-31"), "存在しない日付"),
+        (("--birthdate", "2990-01-01"), "未来の日付"),
+        (("--birthdate", "19900401"), "YYYY-MM-DD"),
+        (("--email", "not-an-address"), "形式が正しくありません"),
+        (("--kana", "yamada"), "フリガナは全角カタカナ"),
+        (("--name", " "), "氏名を入力してください"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(database_url, override, message):
+    args = list(ARGS)
+    args[args.index(override[0]) + 1] = override[1]
+    result = run_cli(database_url, "seeker", "add", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert run_cli(database_url, "seeker", "add", *ARGS).stdout.endswith("-00000001\n")
+
+
+def test_duplicate_address_exits_2(database_url):
+    assert run_cli(database_url, "seeker", "add", *ARGS).returncode == 0
+    result = run_cli(database_url, "seeker", "add", *ARGS)
+    assert result.returncode == 2
+    assert "既に別の求職者に登録されています" in result.stderr
+
+
+def test_hiragana_kana_is_converted(database_url):
+    args = list(ARGS)
+    args[args.index("--kana") + 1] = "やまだたろう"
+    assert run_cli(database_url, "seeker", "add", *args).returncode == 0
+
+
+def test_unknown_office_exits_2(database_url):
+    result = run_cli(database_url, "seeker", "add", *ARGS, "--office", "99999")
+    assert result.returncode == 2 and "99999" in result.stderr
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the default database is SQLite under var/")
+def test_default_settings_use_an_sqlite_file_and_a_generated_secret(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env["VAR_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "webapp", "seeker", "add", *ARGS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "hellowork.db").exists()
+    secret = (tmp_path / "secret_key").read_text()
+    assert len(secret) >= 40 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
