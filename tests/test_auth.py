@@ -6,7 +6,7 @@ from tests import factories
 from tests.helpers import submit
 
 EMAIL = "taro@example.com"
-PASSWORD = "Hello-work1"
+PASSWORD = "Kasumi#2719"
 
 
 def login(client, email=EMAIL, password=PASSWORD, **kwargs):

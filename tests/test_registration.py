@@ -11,7 +11,7 @@ from tests.helpers import another_browser, auth_key, csrf_token, submit
 
 EMAIL = "taro@example.com"
 BIRTH = {"year": "1990", "month": "4", "day": "1"}
-PASSWORD = "Hello-work1"
+PASSWORD = "Kasumi#2719"
 
 
 def start(client):
@@ -200,7 +200,7 @@ def test_confirmation_must_match(client, smtp):
     factories.seeker(client)
     start(client)
     request_key(client)
-    response = set_password(client, key_for(client, smtp), confirm="Hello-work2")
+    response = set_password(client, key_for(client, smtp), confirm="Kasumi#2718")
     assert response.status_code == 422
     assert "一致しません" in response.text
 
@@ -353,3 +353,26 @@ def test_wizard_cookie_is_httponly_and_lax(client):
     response = start(client)
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("P@ssw0rd1", "よく使われているパスワード"),
+        ("Qwerty123!", "よく使われているパスワード"),
+        ("q1w2e3r4!", "よく使われているパスワード"),
+        ("Hello-work9", "「ハローワーク」、メールアドレス、生年月日など"),
+        ("h3llow0rk!7", "「ハローワーク」、メールアドレス、生年月日など"),
+        ("Taro#2024x", "「ハローワーク」、メールアドレス、生年月日など"),
+        ("Xy19900401!", "「ハローワーク」、メールアドレス、生年月日など"),
+        ("Xy1990-04-01", "「ハローワーク」、メールアドレス、生年月日など"),
+        ("Xy!900401z", "「ハローワーク」、メールアドレス、生年月日など"),
+    ],
+)
+def test_guessable_passwords_are_refused_with_their_own_message(client, smtp, password, message):
+    factories.seeker(client)
+    start(client)
+    request_key(client)
+    response = set_password(client, key_for(client, smtp), password=password)
+    assert response.status_code == 422
+    assert message in response.text

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from webapp import validation
-from webapp.security.passwords import rule_errors
+from webapp.security.passwords import guessable_errors, rule_errors
 
 
 @dataclass
@@ -53,14 +53,17 @@ def email_form(data, *, today: dt.date) -> Form:
     return form
 
 
-def password_form(data) -> Form:
-    """ステップ3: 登録するパスワード, its confirmation, and the 認証キー."""
+def password_form(data, *, email: str = "", birthdate: dt.date | None = None) -> Form:
+    """ステップ3: 登録するパスワード, its confirmation, and the 認証キー. `email` and
+    `birthdate` are what the user typed at ステップ2: guessable passwords are refused."""
     form = Form()
     password = str(data.get("password", ""))
     confirm = str(data.get("password_confirm", ""))
     key = str(data.get("auth_key", ""))[:100]
     form.values = {"auth_key": validation.nfkc(key)}  # passwords are never sent back
-    for message in rule_errors(password):
+    for message in rule_errors(password) or guessable_errors(
+        password, email=email, birthdate=birthdate
+    ):
         form.add("password", message)
     if not confirm:
         form.add("password_confirm", "登録するパスワード（確認用）を入力してください。")

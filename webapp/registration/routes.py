@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -149,6 +151,15 @@ async def restart(request: Request) -> Response:
     return response
 
 
+def _typed_birthdate(wizard) -> dt.date | None:
+    try:
+        return dt.date(
+            int(wizard["birth_year"]), int(wizard["birth_month"]), int(wizard["birth_day"])
+        )
+    except (TypeError, ValueError):
+        return None
+
+
 async def _password_context(
     request: Request, wizard, form: forms.Form, problem: service.KeyProblem | None = None
 ) -> dict:
@@ -183,7 +194,9 @@ async def set_password(request: Request) -> Response:
         return _go(request, wizard["step"] if wizard else 1)
     if wizard["step"] == STEP_DONE:  # a second tap on 完了
         return _go(request, STEP_DONE)
-    form = forms.password_form(await request.form())
+    form = forms.password_form(
+        await request.form(), email=wizard["email"] or "", birthdate=_typed_birthdate(wizard)
+    )
     if form.valid:
         settings = request.app.state.settings
         try:

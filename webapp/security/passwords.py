@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -63,3 +64,91 @@ async def verify_password(stored_hash: str | None, password: str) -> bool:
 
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
+
+
+_LOOK_ALIKES = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "3": "e",
+        "5": "s",
+        "$": "s",
+        "7": "t",
+        "+": "t",
+        "9": "g",
+        "8": "b",
+    }
+)
+_COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+COMMON_PASSWORDS = frozenset(
+    line.strip()
+    for line in _COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+CONTEXT_WORDS = ("hellowork", "hello-work", "harowaku", "harowa-ku")
+COMMON_MESSAGE = (
+    "よく使われているパスワードや、それに記号・数字を足しただけのもの（例: P@ssw0rd1）は、"
+    "他人に推測されやすいため使えません。"
+)
+CONTEXT_MESSAGE = (
+    "「ハローワーク」、メールアドレス、生年月日など、あなたに関係する推測されやすい語句を"
+    "含むパスワードは使えません。"
+)
+
+
+def _cores(password: str) -> set[str]:
+    """The password as a guesser would try it: lower case, look-alikes undone, and the
+    digits and symbols people add at the ends taken off."""
+    lower = password.lower()
+    undone = lower.translate(_LOOK_ALIKES)
+    letters_only = re.sub(r"[^a-z]", "", undone)
+    stripped = re.sub(r"^[^a-z0-9]+|[^a-z]+$", "", lower)
+    no_symbols_at_end = re.sub(r"[^a-z0-9]+$", "", lower)
+    return {
+        lower,
+        undone,
+        letters_only,
+        stripped,
+        stripped.translate(_LOOK_ALIKES),
+        no_symbols_at_end,
+    }
+
+
+def guessable_errors(password: str, *, email: str = "", birthdate=None) -> list[str]:
+    """Beyond the seed's rule: common passwords and words about the user, each refused."""
+    errors = []
+    cores = _cores(password)
+    repeated = re.fullmatch(r"(.)\1*", re.sub(r"[^a-z0-9]", "", password.lower()))
+    if cores & COMMON_PASSWORDS or repeated:
+        errors.append(COMMON_MESSAGE)
+    lower = password.lower()
+    undone = lower.translate(_LOOK_ALIKES)
+    context = list(CONTEXT_WORDS)
+    local = email.split("@", 1)[0].lower() if email else ""
+    if len(local) >= 3:
+        context.append(local)
+    if birthdate is not None:
+        y, m, d = f"{birthdate.year:04d}", f"{birthdate.month:02d}", f"{birthdate.day:02d}"
+        # 19900401, 900401, 04011990, 01041990, 1990-04-01, 1990/04/01, 0401
+        context += [
+            y + m + d,
+            y[2:] + m + d,
+            m + d + y,
+            d + m + y,
+            f"{y}-{m}-{d}",
+            f"{y}/{m}/{d}",
+            m + d,
+        ]
+    digits = re.sub(r"[^0-9]", "", password)
+    for word in filter(None, context):
+        if (
+            word in lower
+            or word in undone
+            or (word.isdigit() and len(word) >= 6 and word in digits)
+        ):
+            errors.append(CONTEXT_MESSAGE)
+            break
+    return errors

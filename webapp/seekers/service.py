@@ -84,17 +84,24 @@ async def register(
             .returning(offices.c.last_serial)
         )
         number = format_seeker_number(office["code"], serial)
-        await conn.execute(
-            job_seekers.insert().values(
-                seeker_number=number,
-                office_id=office["id"],
-                name=seeker.name,
-                kana=seeker.kana,
-                birthdate=seeker.birthdate,
-                email=seeker.email,
-                created_at=now,
+        try:
+            await conn.execute(
+                job_seekers.insert().values(
+                    seeker_number=number,
+                    office_id=office["id"],
+                    name=seeker.name,
+                    kana=seeker.kana,
+                    birthdate=seeker.birthdate,
+                    email=seeker.email,
+                    created_at=now,
+                )
             )
-        )
+        except Exception as error:  # sqlite3 / asyncpg IntegrityError: a racing registration
+            if "unique" not in str(error).lower():
+                raise
+            raise RegistrationError(
+                f"メールアドレス {seeker.email} は既に別の求職者に登録されています。"
+            ) from error
     return number
 
 
