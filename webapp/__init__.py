@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from webapp.account import routes as account_routes
+from webapp.auth import reset_routes
 from webapp.auth import routes as auth_routes
 from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *page_routes.routes,
             *registration_routes.routes,
             *auth_routes.routes,
+            *reset_routes.routes,
+            *account_routes.routes,
             *mypage_routes.routes,
             *mailbox_routes.routes,
             Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

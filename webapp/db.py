@@ -52,7 +52,8 @@ def migrate(url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", _sqlalchemy_async_url(url))
-    command.upgrade(config, "head")
+    # "heads": feature branches add migrations side by side (0002, 0003 both revise 0001).
+    command.upgrade(config, "heads")
 
 
 async def migrate_async(url: str) -> None:

@@ -150,3 +150,30 @@ caught_mail = sa.Table(
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
 )
+
+# Rate limits and lockouts: one row per counted event, keyed by an HMAC of the account's
+# address or the client's IP, so every app instance sees the same counts.
+rate_limit_hits = sa.Table(
+    "rate_limit_hits",
+    metadata,
+    _id(),
+    sa.Column("bucket", sa.String(40), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    _created(),
+    sa.Index("ix_rate_limit_hits_lookup", "bucket", "key_hash", "created_at"),
+)
+
+# Security events (監査ログ): who, what, from where, with what outcome. Never a secret.
+security_events = sa.Table(
+    "security_events",
+    metadata,
+    _id(),
+    _created(),
+    sa.Column("event", sa.String(40), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="SET NULL")),
+    sa.Column("email_hash", sa.String(64)),
+    sa.Column("ip_address", sa.String(45), nullable=False, server_default=""),
+    sa.Column("user_agent", sa.Text, nullable=False, server_default=""),
+    sa.Index("ix_security_events_seeker", "seeker_id", "created_at"),
+)

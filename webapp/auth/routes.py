@@ -7,10 +7,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from webapp import htmx, validation
-from webapp.auth import service
+from webapp.auth import service, throttle
 from webapp.auth.guard import safe_next
 from webapp.db import current
 from webapp.registration.forms import Form
+from webapp.security.audit import client_ip
 from webapp.security.csrf import cookie_name
 from webapp.templating import render
 
@@ -21,13 +22,16 @@ def session_cookie(request: Request) -> str:
     return cookie_name(request.app.state.settings.https, "session")
 
 
-def _login_page(request: Request, form: Form, *, status_code: int = 200) -> Response:
+def _login_page(
+    request: Request, form: Form, *, status_code: int = 200, headers: dict | None = None
+) -> Response:
     return render(
         request,
         "auth/login.html",
         {"form": form},
         fragment="auth/_login_form.html",
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -54,11 +58,27 @@ async def login(request: Request) -> Response:
     if not form.valid:
         return _login_page(request, form, status_code=422)
     conn = current(request.app)
+    settings = request.app.state.settings
+    now = request.app.state.clock.now()
+    refusal = await throttle.login_refusal(
+        conn, settings.secret_key, email, client_ip(request), now
+    )
+    if refusal:
+        form.errors["form"] = [refusal.message]
+        return _login_page(
+            request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
+        )
     seeker_id = await service.authenticate(conn, email, password)
     if seeker_id is None:
-        form.errors["form"] = [LOGIN_FAILED]
+        refusal = await throttle.login_failed(conn, request, email, now)
+        form.errors["form"] = [refusal.message if refusal else LOGIN_FAILED]
+        if refusal:
+            request.app.state.wake_outbox()
+            return _login_page(
+                request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
+            )
         return _login_page(request, form, status_code=422)
-    settings = request.app.state.settings
+    await throttle.login_succeeded(conn, request, email, seeker_id, now)
     token = await service.start_session(
         conn,
         settings.secret_key,

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx
+from webapp.auth import throttle
 from webapp.db import current
 from webapp.registration import forms, service
 from webapp.registration.service import STEP_DONE, STEP_EMAIL, STEP_PASSWORD
@@ -47,7 +48,14 @@ async def key_pending(request: Request) -> bool:
     return service.key_problem(key, request.app.state.clock.now()) is None
 
 
-def _page(request: Request, step: int, context: dict, *, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    step: int,
+    context: dict,
+    *,
+    status_code: int = 200,
+    headers: dict | None = None,
+) -> Response:
     names = {1: "terms", STEP_EMAIL: "email", STEP_PASSWORD: "password", STEP_DONE: "done"}
     name = names[step]
     return render(
@@ -56,6 +64,7 @@ def _page(request: Request, step: int, context: dict, *, status_code: int = 200)
         {"step": step, **context},
         fragment=f"registration/_{name}.html",
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -119,6 +128,18 @@ async def request_key(request: Request) -> Response:
     form = forms.email_form(await request.form(), today=now.date())
     if not form.valid:
         return _page(request, STEP_EMAIL, {"form": form}, status_code=422)
+    refusal = await throttle.key_request_refusal(
+        current(request.app), request, form.values["email"], now
+    )
+    if refusal:
+        form.errors["form"] = [refusal.message]
+        return _page(
+            request,
+            STEP_EMAIL,
+            {"form": form},
+            status_code=429,
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
     settings = request.app.state.settings
     queued = await service.request_key(
         current(request.app),
@@ -151,7 +172,7 @@ async def restart(request: Request) -> Response:
     return response
 
 
-def _typed_birthdate(wizard) -> dt.date | None:
+def typed_birthdate(wizard) -> dt.date | None:
     try:
         return dt.date(
             int(wizard["birth_year"]), int(wizard["birth_month"]), int(wizard["birth_day"])
@@ -195,7 +216,7 @@ async def set_password(request: Request) -> Response:
     if wizard["step"] == STEP_DONE:  # a second tap on 完了
         return _go(request, STEP_DONE)
     form = forms.password_form(
-        await request.form(), email=wizard["email"] or "", birthdate=_typed_birthdate(wizard)
+        await request.form(), email=wizard["email"] or "", birthdate=typed_birthdate(wizard)
     )
     if form.valid:
         settings = request.app.state.settings

@@ -9,16 +9,31 @@ move to ステップ3; only a match also queues the mail.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.mail import outbox
-from webapp.schema import auth_keys, job_seekers, registration_wizards
+from webapp.schema import auth_keys, job_seekers, registration_wizards, sessions
 from webapp.security import tokens
 from webapp.security.passwords import hash_password
 
-PURPOSE = "register"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a key is for: opening My Page, or a new password for one that is open."""
+
+    name: str
+    has_password: bool  # whom the key may reach: a counter registration, or an open My Page
+    key_mail: str
+    done_mail: str
+    key_page: str
+
+
+REGISTER = Purpose("register", False, "register_key", "register_done", "/register/password")
+RESET = Purpose("reset", True, "reset_key", "password_changed", "/password/reset")
 KEY_LIFETIME = dt.timedelta(minutes=50)
 MAX_KEY_ATTEMPTS = 5
 # Pressing 次へ進む twice (or reloading the POST) within this window sends no second key.
@@ -72,17 +87,24 @@ class KeyUsed(KeyProblem):
     restart = True
 
 
-def _cookie_hash(secret_key: str, cookie: str) -> str:
-    return tokens.digest(secret_key, "wizard", cookie)
+def _password_state(purpose: Purpose):
+    column = job_seekers.c.password_hash
+    return column.is_not(None) if purpose.has_password else column.is_(None)
 
 
-async def load(conn: Connection, secret_key: str, cookie: str | None, now: dt.datetime):
+def _cookie_hash(secret_key: str, cookie: str, purpose: Purpose) -> str:
+    # The purpose is in the hash: a reset cookie never opens a registration wizard.
+    return tokens.digest(secret_key, f"wizard:{purpose.name}", cookie)
+
+
+async def load(conn: Connection, secret_key: str, cookie: str | None, now: dt.datetime,
+               purpose: Purpose = REGISTER):
     """The wizard bound to this cookie, or None (unknown, or idle too long)."""
     if not cookie:
         return None
     row = await conn.fetch_one(
         sa.select(registration_wizards).where(
-            registration_wizards.c.token_hash == _cookie_hash(secret_key, cookie)
+            registration_wizards.c.token_hash == _cookie_hash(secret_key, cookie, purpose)
         )
     )
     if row is None or row["updated_at"] < now - WIZARD_IDLE_LIFETIME:
@@ -111,7 +133,8 @@ def key_problem(key, now: dt.datetime) -> KeyProblem | None:
     return None
 
 
-async def agree(conn: Connection, secret_key: str, wizard, now: dt.datetime) -> str | None:
+async def agree(conn: Connection, secret_key: str, wizard, now: dt.datetime,
+                purpose: Purpose = REGISTER) -> str | None:
     """ステップ1 done: start a wizard (a new cookie value is returned) or move it on."""
     async with conn.transaction():
         # Old, abandoned wizards are swept here rather than by a separate job.
@@ -130,7 +153,7 @@ async def agree(conn: Connection, secret_key: str, wizard, now: dt.datetime) -> 
         cookie = tokens.new_cookie_secret()
         await conn.execute(
             registration_wizards.insert().values(
-                token_hash=_cookie_hash(secret_key, cookie),
+                token_hash=_cookie_hash(secret_key, cookie, purpose),
                 step=STEP_EMAIL,
                 created_at=now,
                 updated_at=now,
@@ -149,9 +172,10 @@ async def request_key(
     secret_key: str,
     base_url: str,
     now: dt.datetime,
+    purpose: Purpose = REGISTER,
 ) -> bool:
     """ステップ2: issue a 認証キー (mailed only when the address and birthdate match a
-    counter-registered job-seeker without a password). Returns True when a mail was queued,
+    job-seeker: without a password to register, with one to reset it). Returns True when a mail was queued,
     for the caller's wake-up only: nothing the user sees may depend on it."""
     async with conn.transaction():
         current = await load_key(conn, wizard)
@@ -169,7 +193,7 @@ async def request_key(
             sa.select(job_seekers.c.id, job_seekers.c.name).where(
                 job_seekers.c.email == email,
                 job_seekers.c.birthdate == birthdate,
-                job_seekers.c.password_hash.is_(None),
+                _password_state(purpose),
             )
         )
         key = tokens.new_auth_key()
@@ -180,7 +204,7 @@ async def request_key(
                 auth_keys.update()
                 .where(
                     auth_keys.c.seeker_id == seeker["id"],
-                    auth_keys.c.purpose == PURPOSE,
+                    auth_keys.c.purpose == purpose.name,
                     auth_keys.c.used_at.is_(None),
                     auth_keys.c.superseded_at.is_(None),
                 )
@@ -189,10 +213,10 @@ async def request_key(
         key_id = await conn.fetch_val(
             auth_keys.insert()
             .values(
-                purpose=PURPOSE,
+                purpose=purpose.name,
                 seeker_id=seeker["id"] if seeker else None,
                 email=email,
-                key_hash=tokens.digest(secret_key, PURPOSE, key),
+                key_hash=tokens.digest(secret_key, purpose.name, key),
                 failed_attempts=0,
                 created_at=now,
                 expires_at=expires_at,
@@ -217,12 +241,12 @@ async def request_key(
         await outbox.enqueue(
             conn,
             to=email,
-            template="register_key",
+            template=purpose.key_mail,
             context={
                 "name": seeker["name"],
                 "key": key,
                 "expires_at": expires_at,
-                "url": f"{base_url}/register/password",
+                "url": f"{base_url}{purpose.key_page}",
             },
             now=now,
         )
@@ -238,20 +262,22 @@ async def complete(
     secret_key: str,
     base_url: str,
     now: dt.datetime,
+    purpose: Purpose = REGISTER,
 ) -> None:
-    """ステップ3: check the key and set the password. Raises KeyProblem."""
+    """ステップ3: check the key and set the password. Raises KeyProblem. A reset also
+    ends every session of the account: whoever had the old password is out."""
     password_hash = await hash_password(password)  # slow: before the write lock is taken
     async with conn.transaction():
         key = await load_key(conn, wizard)
         problem = key_problem(key, now)
         if problem:
             raise problem
-        typed = tokens.digest(secret_key, PURPOSE, tokens.normalize_auth_key(typed_key))
+        typed = tokens.digest(secret_key, purpose.name, tokens.normalize_auth_key(typed_key))
         seeker = None
         if key["seeker_id"] is not None:
             seeker = await conn.fetch_one(
                 sa.select(job_seekers.c.id, job_seekers.c.name, job_seekers.c.email).where(
-                    job_seekers.c.id == key["seeker_id"], job_seekers.c.password_hash.is_(None)
+                    job_seekers.c.id == key["seeker_id"], _password_state(purpose)
                 )
             )
         if seeker is None or not tokens.same(typed, key["key_hash"]):
@@ -277,6 +303,8 @@ async def complete(
                 .where(job_seekers.c.id == seeker["id"])
                 .values(password_hash=password_hash, password_set_at=now)
             )
+            if purpose.has_password:
+                await conn.execute(sessions.delete().where(sessions.c.seeker_id == seeker["id"]))
             await conn.execute(
                 registration_wizards.update()
                 .where(registration_wizards.c.id == wizard["id"])
@@ -285,7 +313,7 @@ async def complete(
             await outbox.enqueue(
                 conn,
                 to=seeker["email"],
-                template="register_done",
+                template=purpose.done_mail,
                 context={"name": seeker["name"], "login_url": f"{base_url}/login"},
                 now=now,
             )

@@ -1,0 +1,160 @@
+"""My Page アカウント設定: password and address changes, devices, sign-in history."""
+
+from __future__ import annotations
+
+import re
+
+from tests import factories
+from tests.helpers import another_browser, auth_key, submit
+
+EMAIL = "taro@example.com"
+PASSWORD = "Kasumi#2719"
+NEW = "Tsubame$4821"
+UA_PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def login(client, email=EMAIL, password=PASSWORD, **kwargs):
+    return submit(client, "/login", {"email": email, "password": password}, page="/login", **kwargs)
+
+
+def signed_in(client):
+    factories.seeker(client, password=PASSWORD)
+    assert login(client).url.path == "/mypage"
+
+
+def test_account_pages_need_a_login(client):
+    for path in ("/mypage/account", "/mypage/account/password", "/mypage/account/email"):
+        assert client.get(path, follow_redirects=False).status_code == 303
+
+
+def test_change_password_asks_the_current_one_and_ends_other_sessions(client, smtp):
+    signed_in(client)
+    phone = another_browser(client)
+    login(phone)
+    wrong = submit(
+        client,
+        "/mypage/account/password",
+        {"current_password": "Nope#1234x", "password": NEW, "password_confirm": NEW},
+    )
+    assert wrong.status_code == 422 and "現在のパスワードが正しくありません。" in wrong.text
+    response = submit(
+        client,
+        "/mypage/account/password",
+        {"current_password": PASSWORD, "password": NEW, "password_confirm": NEW},
+    )
+    assert response.url.path == "/mypage/account"
+    assert "パスワードを変更しました" in response.text
+    assert phone.get("/mypage").url.path == "/login"  # the other device is out
+    assert client.get("/mypage").url.path == "/mypage"  # this one stays in
+    assert smtp.wait_for(EMAIL)[-1]["Subject"] == "【ハローワーク】パスワード変更のお知らせ"
+    submit(client, "/logout", page="/mypage")
+    assert login(client, password=NEW).url.path == "/mypage"
+
+
+def test_new_password_follows_every_rule(client, smtp):
+    signed_in(client)
+    for password, message in (
+        ("abc", "8文字以上"),
+        ("P@ssw0rd1", "よく使われている"),
+        (PASSWORD, "現在のパスワードとは違う"),
+    ):
+        response = submit(
+            client,
+            "/mypage/account/password",
+            {"current_password": PASSWORD, "password": password, "password_confirm": password},
+        )
+        assert response.status_code == 422 and message in response.text
+
+
+def test_change_address_with_a_key_sent_to_the_new_one(client, smtp):
+    signed_in(client)
+    phone = another_browser(client)
+    login(phone)
+    response = submit(
+        client,
+        "/mypage/account/email",
+        {"email": "taro.new@example.com", "current_password": PASSWORD},
+    )
+    assert "taro.new@example.com" in response.text and "認証キー" in response.text
+    key = auth_key(smtp.wait_for("taro.new@example.com")[-1])
+    wrong = submit(
+        client,
+        "/mypage/account/email/confirm",
+        {"auth_key": "WRONGKEY22"},
+        page="/mypage/account/email",
+    )
+    assert wrong.status_code == 422 and "あと4回間違えると" in wrong.text
+    response = submit(
+        client, "/mypage/account/email/confirm", {"auth_key": key}, page="/mypage/account/email"
+    )
+    assert "メールアドレスを変更しました" in response.text
+    assert "taro.new@example.com" in response.text
+    notice = smtp.wait_for(EMAIL)[-1]
+    assert notice["Subject"] == "【ハローワーク】メールアドレス変更のお知らせ"
+    assert phone.get("/mypage").url.path == "/login"
+    submit(client, "/logout", page="/mypage")
+    assert login(client, email="taro.new@example.com").url.path == "/mypage"
+
+
+def test_address_change_refuses_a_taken_address_and_a_wrong_password(client, smtp):
+    factories.seeker(client, email="hanako@example.com", name="鈴木花子", kana="スズキハナコ")
+    signed_in(client)
+    taken = submit(
+        client,
+        "/mypage/account/email",
+        {"email": "hanako@example.com", "current_password": PASSWORD},
+    )
+    assert taken.status_code == 422 and "このメールアドレスは使えません" in taken.text
+    wrong = submit(
+        client,
+        "/mypage/account/email",
+        {"email": "x@example.com", "current_password": "Nope#1234x"},
+    )
+    assert wrong.status_code == 422 and "現在のパスワードが正しくありません。" in wrong.text
+    assert smtp.to("x@example.com") == [] and smtp.to("hanako@example.com") == []
+
+
+def test_devices_are_listed_and_can_be_logged_out(client):
+    signed_in(client)
+    phone = another_browser(client)
+    phone.headers["User-Agent"] = UA_PHONE
+    login(phone)
+    page = client.get("/mypage/account")
+    assert "iPhone の Safari" in page.text and "この端末" in page.text
+    ids = re.findall(r"/mypage/account/sessions/(\d+)/logout", page.text)
+    assert len(ids) == 2
+    phone_ids = re.findall(
+        r"/mypage/account/sessions/(\d+)/logout", phone.get("/mypage/account").text
+    )
+    assert sorted(phone_ids) == sorted(ids)  # the same two sessions, seen from both devices
+    response = submit(client, "/mypage/account/sessions/logout-others", page="/mypage/account")
+    assert "この端末以外のログインをすべて終了しました" in response.text
+    assert phone.get("/mypage").url.path == "/login"
+    assert client.get("/mypage").url.path == "/mypage"
+
+
+def test_a_session_of_another_job_seeker_cannot_be_ended(client):
+    factories.seeker(
+        client, email="hanako@example.com", name="鈴木花子", kana="スズキハナコ", password=PASSWORD
+    )
+    hanako = another_browser(client)
+    login(hanako, email="hanako@example.com")
+    hanako_ids = re.findall(r"/sessions/(\d+)/logout", hanako.get("/mypage/account").text)
+    signed_in(client)
+    response = submit(
+        client, f"/mypage/account/sessions/{hanako_ids[0]}/logout", page="/mypage/account"
+    )
+    assert response.status_code == 404
+    assert hanako.get("/mypage").url.path == "/mypage"
+
+
+def test_sign_in_history_shows_failures(client):
+    factories.seeker(client, password=PASSWORD)
+    login(client, password="Wrong#pass1")
+    login(client)
+    page = client.get("/mypage/account")
+    history = page.text.split("ログイン履歴")[1]
+    assert history.count("成功") == 1 and history.count("失敗") == 1

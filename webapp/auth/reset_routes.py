@@ -1,0 +1,197 @@
+"""パスワードを忘れた方: 生年月日 and address → a 認証キー mail → a new password.
+
+The same machinery as パスワード登録 (webapp.registration.service, purpose RESET): the key
+lives 50 minutes, is used once, is void after 5 wrong tries or when a newer one is asked,
+and the page after the request is the same whether or not the address is registered.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.auth import throttle
+from webapp.db import current
+from webapp.registration import forms, service
+from webapp.registration.routes import typed_birthdate
+from webapp.registration.service import RESET, STEP_DONE, STEP_PASSWORD
+from webapp.security.csrf import cookie_name
+from webapp.templating import render
+
+TARGET = "#wizard"
+FLOW = {
+    "title": "パスワードの再設定",
+    "action": "/password/reset",
+    "restart": "/password/reset/restart",
+    "restart_label": "メールアドレスの入力からやり直す",
+    "steps": False,
+    "mail": "パスワード再設定申込受付通知",
+}
+
+
+def _cookie(request: Request) -> str:
+    return cookie_name(request.app.state.settings.https, "reset")
+
+
+async def _wizard(request: Request, cookie: str | None = None):
+    return await service.load(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        cookie or request.cookies.get(_cookie(request)),
+        request.app.state.clock.now(),
+        RESET,
+    )
+
+
+def _forgot_page(
+    request: Request, form: forms.Form, status_code: int = 200, headers: dict | None = None
+) -> Response:
+    return render(
+        request,
+        "auth/forgot.html",
+        {"form": form},
+        fragment="auth/_forgot.html",
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+async def forgot(request: Request) -> Response:
+    """The request form; a pending key takes the user straight to the new-password form."""
+    wizard = await _wizard(request)
+    if wizard is not None and wizard["step"] == STEP_PASSWORD:
+        key = await service.load_key(current(request.app), wizard)
+        if service.key_problem(key, request.app.state.clock.now()) is None:
+            return RedirectResponse("/password/reset", status_code=303)
+    return _forgot_page(request, forms.Form())
+
+
+async def request_key(request: Request) -> Response:
+    now = request.app.state.clock.now()
+    form = forms.email_form(await request.form(), today=now.date())
+    if not form.valid:
+        return _forgot_page(request, form, 422)
+    conn = current(request.app)
+    refusal = await throttle.key_request_refusal(conn, request, form.values["email"], now)
+    if refusal:
+        form.errors["form"] = [refusal.message]
+        return _forgot_page(request, form, 429, {"Retry-After": str(refusal.retry_after)})
+    settings = request.app.state.settings
+    wizard = await _wizard(request)
+    cookie = await service.agree(conn, settings.secret_key, wizard, now, RESET)
+    wizard = await _wizard(request, cookie)
+    queued = await service.request_key(
+        conn,
+        wizard,
+        email=form.values["email"],
+        birthdate=form.values["birthdate"],
+        typed_birth=(form.values["year"], form.values["month"], form.values["day"]),
+        secret_key=settings.secret_key,
+        base_url=settings.base_url,
+        now=now,
+        purpose=RESET,
+    )
+    if queued:
+        request.app.state.wake_outbox()
+    response = htmx.redirect(request, "/password/reset")
+    if cookie:
+        response.set_cookie(
+            _cookie(request),
+            cookie,
+            max_age=2 * 60 * 60,
+            httponly=True,
+            samesite="lax",
+            secure=settings.https,
+            path="/",
+        )
+    return response
+
+
+async def _reset_page(
+    request: Request, wizard, form: forms.Form, problem=None, status_code: int = 200
+) -> Response:
+    now = request.app.state.clock.now()
+    key = await service.load_key(current(request.app), wizard)
+    problem = problem or service.key_problem(key, now)
+    expires_at = key["expires_at"] if key else now
+    context = {
+        "flow": FLOW,
+        "form": form,
+        "email": wizard["email"],
+        "problem": problem,
+        "expires_at": expires_at,
+        "minutes_left": max(0, int((expires_at - now).total_seconds() // 60)),
+    }
+    return render(
+        request,
+        "auth/reset.html",
+        context,
+        fragment="registration/_password.html",
+        status_code=status_code,
+    )
+
+
+async def reset_form(request: Request) -> Response:
+    wizard = await _wizard(request)
+    if wizard is None or wizard["step"] < STEP_PASSWORD:
+        return RedirectResponse("/password/forgot", status_code=303)
+    if wizard["step"] == STEP_DONE:
+        return RedirectResponse("/password/reset/done", status_code=303)
+    return await _reset_page(request, wizard, forms.Form())
+
+
+async def reset(request: Request) -> Response:
+    wizard = await _wizard(request)
+    if wizard is None or wizard["step"] < STEP_PASSWORD:
+        return htmx.redirect(request, "/password/forgot")
+    if wizard["step"] == STEP_DONE:
+        return htmx.redirect(request, "/password/reset/done")
+    form = forms.password_form(
+        await request.form(), email=wizard["email"] or "", birthdate=typed_birthdate(wizard)
+    )
+    if not form.valid:
+        return await _reset_page(request, wizard, form, status_code=422)
+    settings = request.app.state.settings
+    try:
+        await service.complete(
+            current(request.app),
+            wizard,
+            password=form.values["password"],
+            typed_key=form.values["auth_key"],
+            secret_key=settings.secret_key,
+            base_url=settings.base_url,
+            now=request.app.state.clock.now(),
+            purpose=RESET,
+        )
+    except service.KeyProblem as problem:
+        if not problem.restart:
+            form.add("auth_key", problem.message)
+        return await _reset_page(request, wizard, form, problem, status_code=422)
+    request.app.state.wake_outbox()
+    return htmx.redirect(request, "/password/reset/done")
+
+
+async def restart(request: Request) -> Response:
+    await service.forget(current(request.app), await _wizard(request))
+    response = htmx.redirect(request, "/password/forgot")
+    response.delete_cookie(_cookie(request), path="/")
+    return response
+
+
+async def done(request: Request) -> Response:
+    wizard = await _wizard(request)
+    if wizard is None or wizard["step"] != STEP_DONE:
+        return RedirectResponse("/password/forgot", status_code=303)
+    return render(request, "auth/reset_done.html")
+
+
+routes = [
+    Route("/password/forgot", forgot, methods=["GET"]),
+    Route("/password/forgot", request_key, methods=["POST"]),
+    Route("/password/reset", reset_form, methods=["GET"]),
+    Route("/password/reset", reset, methods=["POST"]),
+    Route("/password/reset/restart", restart, methods=["POST"]),
+    Route("/password/reset/done", done, methods=["GET"]),
+]
