@@ -180,6 +180,7 @@ def app(settings, clock):
 
 
 @pytest.fixture
-def client(app):
+def client(app, smtp):
     with TestClient(app, base_url="http://testserver") as test_client:
+        test_client.smtp = smtp  # where the app's mail arrives (tests.helpers.login reads it)
         yield test_client

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests import factories
+from tests import factories, helpers
 from tests.helpers import submit
 
 EMAIL = "taro@example.com"
@@ -10,7 +10,7 @@ PASSWORD = "Kasumi#2719"
 
 
 def login(client, email=EMAIL, password=PASSWORD, **kwargs):
-    return submit(client, "/login", {"email": email, "password": password}, **kwargs)
+    return helpers.login(client, email, password, **kwargs)
 
 
 def test_my_page_needs_a_login_and_comes_back_after_it(client):
@@ -18,12 +18,7 @@ def test_my_page_needs_a_login_and_comes_back_after_it(client):
     response = client.get("/mypage", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fmypage"
-    response = submit(
-        client,
-        "/login",
-        {"email": EMAIL, "password": PASSWORD, "next": "/mypage"},
-        page="/login?next=%2Fmypage",
-    )
+    response = login(client, next="/mypage")
     assert response.url.path == "/mypage"
     assert "山田太郎 さん" in response.text and number in response.text
     assert response.headers["cache-control"] == "no-store"
@@ -62,7 +57,15 @@ def test_login_rotates_the_session_and_logout_ends_it(client, app):
 
 def test_session_cookie_flags(client):
     factories.seeker(client, password=PASSWORD)
-    response = login(client, follow_redirects=False)
+    submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    code = helpers.login_code(client, EMAIL, 1)
+    response = submit(
+        client,
+        "/login/code",
+        {"code": code, "next": "/mypage"},
+        page="/login/code",
+        follow_redirects=False,
+    )
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
 
@@ -96,21 +99,89 @@ def test_htmx_request_on_an_expired_session_gets_401_and_hx_redirect(client):
 def test_next_never_leaves_the_site(client):
     factories.seeker(client, password=PASSWORD)
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = submit(
-            client,
-            "/login",
-            {"email": EMAIL, "password": PASSWORD, "next": target},
-            page="/login",
-            follow_redirects=False,
-        )
-        assert response.headers["location"] == "/mypage"
+        response = login(client, next=target)
+        assert response.url.path == "/mypage"
+        submit(client, "/logout", page="/mypage")
 
 
-def test_htmx_login_redirects_with_hx_redirect(client):
+def test_htmx_login_goes_to_the_code_step_with_hx_redirect(client):
     factories.seeker(client, password=PASSWORD)
-    response = login(client, htmx=True)
+    response = submit(client, "/login", {"email": EMAIL, "password": PASSWORD}, htmx=True)
     assert response.status_code == 200
-    assert response.headers["hx-redirect"] == "/mypage"
+    assert response.headers["hx-redirect"] == "/login/code?next=%2Fmypage"
+
+
+def test_the_right_password_asks_for_a_code_sent_by_mail(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    response = submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    assert response.url.path == "/login/code"
+    assert "t***@example.com" in response.text and "この端末を記憶する" in response.text
+    assert client.get("/mypage").url.path == "/login"  # not signed in yet
+    mail = smtp.wait_for(EMAIL)[-1]
+    assert mail["Subject"] == "【ハローワーク】ログイン確認コード"
+    assert "10分" in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_wrong_code_counts_down_and_an_old_code_expires(client, smtp, clock):
+    factories.seeker(client, password=PASSWORD)
+    submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    code = helpers.login_code(client, EMAIL, 1)
+    wrong = "000000" if code != "000000" else "111111"
+    response = submit(client, "/login/code", {"code": wrong}, page="/login/code")
+    assert response.status_code == 422 and "あと4回間違えると" in response.text
+    clock.advance(minutes=10, seconds=1)
+    response = submit(client, "/login/code", {"code": code}, page="/login/code")
+    assert "確認コードの有効期限（10分）が過ぎました" in response.text
+    assert client.get("/mypage").url.path == "/login"
+
+
+def test_five_wrong_codes_void_the_code(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    code = helpers.login_code(client, EMAIL, 1)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        response = submit(client, "/login/code", {"code": wrong}, page="/login/code")
+    assert "5回間違えたため" in response.text
+    response = submit(client, "/login/code", {"code": code}, page="/login/code")
+    assert "無効" in response.text and client.get("/mypage").url.path == "/login"
+
+
+def test_resend_makes_the_older_code_invalid(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    first = helpers.login_code(client, EMAIL, 1)
+    response = submit(client, "/login/code/resend", page="/login/code")
+    assert "新しい確認コードを送りました" in response.text
+    second = helpers.login_code(client, EMAIL, 2)
+    if first != second:
+        assert "無効" in submit(client, "/login/code", {"code": first}, page="/login/code").text
+    assert submit(client, "/login/code", {"code": second}, page="/login/code").url.path == "/mypage"
+
+
+def test_a_remembered_browser_skips_the_code_for_30_days(client, smtp, clock):
+    factories.seeker(client, password=PASSWORD)
+    assert login(client, remember=True).url.path == "/mypage"
+    submit(client, "/logout", page="/mypage")
+    response = submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    assert response.url.path == "/mypage"  # no code this time
+    assert len(smtp.to(EMAIL)) == 1
+    submit(client, "/logout", page="/mypage")
+    clock.advance(days=30, seconds=1)
+    response = submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    assert response.url.path == "/login/code"
+
+
+def test_another_browser_is_not_remembered(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    login(client, remember=True)
+    other = helpers.another_browser(client)
+    response = submit(other, "/login", {"email": EMAIL, "password": PASSWORD})
+    assert response.url.path == "/login/code"
+
+
+def test_code_page_without_a_password_first_goes_to_login(client):
+    assert client.get("/login/code").url.path == "/login"
 
 
 def test_empty_login_form_says_what_is_missing(client):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.helpers import another_browser, auth_key, csrf_token, submit
+from tests.helpers import another_browser, auth_key, csrf_token, login, submit
 
 EMAIL = "taro@example.com"
 BIRTH = {"year": "1990", "month": "4", "day": "1"}
@@ -167,10 +167,10 @@ def test_the_whole_flow_ends_signed_in_on_my_page(client, smtp):
     assert "パスワード登録完了" in response.text and "ログイン画面へ進む" in response.text
     assert "ステップ4／4" in response.text
 
-    response = submit(client, "/login", {"email": EMAIL, "password": PASSWORD})
+    response = login(client, EMAIL, PASSWORD)
     assert response.url.path == "/mypage"
     assert "山田太郎" in response.text and number in response.text
-    assert smtp.wait_for(EMAIL, 2)[-1]["Subject"] == "【ハローワーク】パスワード登録完了のお知らせ"
+    assert smtp.wait_for(EMAIL, 2)[1]["Subject"] == "【ハローワーク】パスワード登録完了のお知らせ"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests import factories
+from tests import factories, helpers
 from tests.helpers import submit
 from webapp.schema import security_events
 
@@ -13,7 +13,7 @@ PASSWORD = "Kasumi#2719"
 
 
 def login(client, email=EMAIL, password=PASSWORD, **kwargs):
-    return submit(client, "/login", {"email": email, "password": password}, page="/login", **kwargs)
+    return helpers.login(client, email, password, **kwargs)
 
 
 def test_five_wrong_passwords_lock_the_account_for_30_minutes(client, smtp, clock):
@@ -90,6 +90,7 @@ def test_security_events_are_recorded_without_secrets(client, smtp):
     )
     assert [(r["event"], r["outcome"]) for r in rows] == [
         ("login", "failure"),
+        ("login", "password_ok"),
         ("login", "success"),
     ]
     assert all(r["seeker_id"] for r in rows) and all(r["ip_address"] for r in rows)

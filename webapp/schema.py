@@ -177,3 +177,16 @@ security_events = sa.Table(
     sa.Column("user_agent", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_security_events_seeker", "seeker_id", "created_at"),
 )
+
+# 「この端末を記憶する」: a browser that may skip the login code for 30 days (hash only).
+remembered_devices = sa.Table(
+    "remembered_devices",
+    metadata,
+    _id(),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+              nullable=False),
+    _created(),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index("ix_remembered_devices_seeker", "seeker_id"),
+)

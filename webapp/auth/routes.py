@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx, validation
-from webapp.auth import service, throttle
+from webapp.auth import login_code, service, throttle
 from webapp.auth.guard import safe_next
 from webapp.db import current
 from webapp.registration.forms import Form
+from webapp.registration.service import KeyProblem, KeyWrong
 from webapp.security.audit import client_ip
 from webapp.security.csrf import cookie_name
 from webapp.templating import render
@@ -78,20 +81,185 @@ async def login(request: Request) -> Response:
                 request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
             )
         return _login_page(request, form, status_code=422)
-    await throttle.login_succeeded(conn, request, email, seeker_id, now)
+    await throttle.password_accepted(conn, request, email, seeker_id, now)
+    if await login_code.is_remembered(
+        conn, settings.secret_key, request.cookies.get(_device_cookie(request)), seeker_id, now
+    ):
+        await throttle.login_succeeded(conn, request, email, seeker_id, now)
+        return await _signed_in(request, seeker_id, form.values["next"])
+    cookie = await login_code.send_code(
+        conn,
+        settings.secret_key,
+        seeker_id,
+        cookie=request.cookies.get(_challenge_cookie(request)),
+        now=now,
+    )
+    request.app.state.wake_outbox()
+    response = htmx.redirect(request, f"/login/code?next={quote(form.values['next'], safe='')}")
+    response.set_cookie(
+        _challenge_cookie(request),
+        cookie,
+        max_age=20 * 60,
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
+        path="/",
+    )
+    return response
+
+
+async def _signed_in(
+    request: Request, seeker_id: int, next_url: str, remember: bool = False
+) -> Response:
+    """Start a new session (a new cookie: never the one from before login)."""
+    settings = request.app.state.settings
+    conn = current(request.app)
+    now = request.app.state.clock.now()
     token = await service.start_session(
         conn,
         settings.secret_key,
         seeker_id=seeker_id,
         previous_token=request.state.session_token,
         user_agent=request.headers.get("user-agent", ""),
-        ip_address=request.client.host if request.client else "",
-        now=request.app.state.clock.now(),
+        ip_address=client_ip(request),
+        now=now,
     )
-    response = htmx.redirect(request, form.values["next"])
+    response = htmx.redirect(request, next_url)
     response.set_cookie(
         session_cookie(request),
         token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
+        path="/",
+    )
+    if remember:
+        device = await login_code.remember(conn, settings.secret_key, seeker_id, now)
+        response.set_cookie(
+            _device_cookie(request),
+            device,
+            max_age=int(login_code.REMEMBER_FOR.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=settings.https,
+            path="/",
+        )
+    return response
+
+
+def _challenge_cookie(request: Request) -> str:
+    return cookie_name(request.app.state.settings.https, "login_challenge")
+
+
+def _device_cookie(request: Request) -> str:
+    return cookie_name(request.app.state.settings.https, "device")
+
+
+def _code_page(
+    request: Request,
+    form: Form,
+    *,
+    email: str = "",
+    problem=None,
+    status_code: int = 200,
+    headers: dict | None = None,
+) -> Response:
+    return render(
+        request,
+        "auth/code.html",
+        {"form": form, "masked_email": _mask(email), "problem": problem},
+        fragment="auth/_code_form.html",
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+def _mask(email: str) -> str:
+    """t***@example.com: enough to recognise one's own address on a shared screen."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else ""
+
+
+async def code_form(request: Request) -> Response:
+    row, _ = await login_code.challenge(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        request.cookies.get(_challenge_cookie(request)),
+    )
+    if row is None:
+        return RedirectResponse("/login", status_code=303)
+    form = Form(values={"next": safe_next(request.query_params.get("next"))})
+    return _code_page(request, form, email=row["email"])
+
+
+async def check_code(request: Request) -> Response:
+    data = await request.form()
+    form = Form(
+        values={
+            "next": safe_next(str(data.get("next", ""))),
+            "code": validation.nfkc(str(data.get("code", ""))[:20]),
+            "remember": data.get("remember") == "yes",
+        }
+    )
+    conn = current(request.app)
+    settings = request.app.state.settings
+    cookie = request.cookies.get(_challenge_cookie(request))
+    row, _ = await login_code.challenge(conn, settings.secret_key, cookie)
+    if row is None:
+        return htmx.redirect(request, "/login")
+    if not form.values["code"]:
+        form.add("code", "メールに記載された6桁の確認コードを入力してください。")
+        return _code_page(request, form, email=row["email"], status_code=422)
+    try:
+        seeker_id = await login_code.check_code(
+            conn, settings.secret_key, cookie, form.values["code"], request.app.state.clock.now()
+        )
+    except KeyProblem as problem:
+        if isinstance(problem, KeyWrong):
+            form.add("code", login_code.message(problem))
+            return _code_page(request, form, email=row["email"], status_code=422)
+        return _code_page(
+            request, form, email=row["email"], status_code=422, problem=login_code.message(problem)
+        )
+    await throttle.login_succeeded(
+        conn, request, row["email"], seeker_id, request.app.state.clock.now()
+    )
+    response = await _signed_in(
+        request, seeker_id, form.values["next"], remember=form.values["remember"]
+    )
+    response.delete_cookie(_challenge_cookie(request), path="/")
+    return response
+
+
+async def resend_code(request: Request) -> Response:
+    conn = current(request.app)
+    settings = request.app.state.settings
+    cookie = request.cookies.get(_challenge_cookie(request))
+    row, key = await login_code.challenge(conn, settings.secret_key, cookie)
+    if row is None:
+        return htmx.redirect(request, "/login")
+    next_url = safe_next(str((await request.form()).get("next", "")))
+    now = request.app.state.clock.now()
+    refusal = await throttle.key_request_refusal(conn, request, row["email"], now)
+    if refusal:
+        form = Form(values={"next": next_url})
+        form.errors["form"] = [refusal.message]
+        return _code_page(
+            request,
+            form,
+            email=row["email"],
+            status_code=429,
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
+    new_cookie = await login_code.send_code(
+        conn, settings.secret_key, key["seeker_id"], cookie=cookie, now=now
+    )
+    request.app.state.wake_outbox()
+    response = htmx.redirect(request, f"/login/code?next={quote(next_url, safe='')}&resent=1")
+    response.set_cookie(
+        _challenge_cookie(request),
+        new_cookie,
+        max_age=20 * 60,
         httponly=True,
         samesite="lax",
         secure=settings.https,
@@ -113,4 +281,7 @@ routes = [
     Route("/login", login_page, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
+    Route("/login/code", code_form, methods=["GET"]),
+    Route("/login/code", check_code, methods=["POST"]),
+    Route("/login/code/resend", resend_code, methods=["POST"]),
 ]

@@ -97,6 +97,17 @@ async def login_failed(
         return _locked(wait, now)
 
 
+async def password_accepted(
+    conn: Connection, request: Request, email: str, seeker_id: int, now: dt.datetime
+) -> None:
+    """The password was right: the lockout count starts again; the code step follows."""
+    async with conn.transaction():
+        await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
+        await audit.record(
+            conn, request, "login", "password_ok", seeker_id=seeker_id, email=email, now=now
+        )
+
+
 async def login_succeeded(
     conn: Connection, request: Request, email: str, seeker_id: int, now: dt.datetime
 ) -> None:

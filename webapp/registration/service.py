@@ -15,10 +15,15 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.mail import outbox
-from webapp.schema import auth_keys, job_seekers, registration_wizards, sessions
+from webapp.schema import (
+    auth_keys,
+    job_seekers,
+    registration_wizards,
+    remembered_devices,
+    sessions,
+)
 from webapp.security import tokens
 from webapp.security.passwords import hash_password
-
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,13 @@ def _cookie_hash(secret_key: str, cookie: str, purpose: Purpose) -> str:
     return tokens.digest(secret_key, f"wizard:{purpose.name}", cookie)
 
 
-async def load(conn: Connection, secret_key: str, cookie: str | None, now: dt.datetime,
-               purpose: Purpose = REGISTER):
+async def load(
+    conn: Connection,
+    secret_key: str,
+    cookie: str | None,
+    now: dt.datetime,
+    purpose: Purpose = REGISTER,
+):
     """The wizard bound to this cookie, or None (unknown, or idle too long)."""
     if not cookie:
         return None
@@ -133,8 +143,9 @@ def key_problem(key, now: dt.datetime) -> KeyProblem | None:
     return None
 
 
-async def agree(conn: Connection, secret_key: str, wizard, now: dt.datetime,
-                purpose: Purpose = REGISTER) -> str | None:
+async def agree(
+    conn: Connection, secret_key: str, wizard, now: dt.datetime, purpose: Purpose = REGISTER
+) -> str | None:
     """ステップ1 done: start a wizard (a new cookie value is returned) or move it on."""
     async with conn.transaction():
         # Old, abandoned wizards are swept here rather than by a separate job.
@@ -175,8 +186,8 @@ async def request_key(
     purpose: Purpose = REGISTER,
 ) -> bool:
     """ステップ2: issue a 認証キー (mailed only when the address and birthdate match a
-    job-seeker: without a password to register, with one to reset it). Returns True when a mail was queued,
-    for the caller's wake-up only: nothing the user sees may depend on it."""
+    job-seeker: without a password to register, with one to reset it). Returns True when
+    a mail was queued, for the caller's wake-up only: nothing the user sees may depend on it."""
     async with conn.transaction():
         current = await load_key(conn, wizard)
         if (
@@ -305,6 +316,11 @@ async def complete(
             )
             if purpose.has_password:
                 await conn.execute(sessions.delete().where(sessions.c.seeker_id == seeker["id"]))
+                await conn.execute(
+                    remembered_devices.delete().where(
+                        remembered_devices.c.seeker_id == seeker["id"]
+                    )
+                )
             await conn.execute(
                 registration_wizards.update()
                 .where(registration_wizards.c.id == wizard["id"])

@@ -1,0 +1,198 @@
+"""The one-time code after the password (ログイン確認コード), and remembered browsers.
+
+A six-digit code is mailed through the outbox, valid 10 minutes, 5 tries. The challenge
+is bound to the browser the same way the wizard is: a row keyed by an HMAC of a cookie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import sqlalchemy as sa
+from databases.core import Connection
+
+from webapp.mail import outbox
+from webapp.registration.service import (
+    MAX_KEY_ATTEMPTS,
+    KeyExpired,
+    KeyProblem,
+    KeySuperseded,
+    KeyUsed,
+    KeyVoid,
+    KeyWrong,
+    key_problem,
+)
+from webapp.schema import auth_keys, job_seekers, registration_wizards, remembered_devices
+from webapp.security import tokens
+
+PURPOSE = "login"
+CODE_LIFETIME = dt.timedelta(minutes=10)
+REMEMBER_FOR = dt.timedelta(days=30)
+MESSAGES = {
+    KeyExpired: "確認コードの有効期限（10分）が過ぎました。"
+    "お手数ですが、もう一度ログインしてください。",
+    KeyVoid: f"確認コードを{MAX_KEY_ATTEMPTS}回間違えたため、このコードは無効になりました。"
+    "もう一度ログインしてください。",
+    KeySuperseded: "新しい確認コードを送ったため、このコードは無効です。"
+    "最後に届いたメールのコードを入力してください。",
+    KeyUsed: "この確認コードは既に使われています。もう一度ログインしてください。",
+}
+
+
+def message(problem: KeyProblem) -> str:
+    if isinstance(problem, KeyWrong):
+        return problem.message.replace("認証キー", "確認コード").replace("この申込", "このコード")
+    return MESSAGES.get(type(problem), problem.message)
+
+
+def _challenge_hash(secret_key: str, cookie: str) -> str:
+    return tokens.digest(secret_key, "login-challenge", cookie)
+
+
+def _device_hash(secret_key: str, cookie: str) -> str:
+    return tokens.digest(secret_key, "remembered-device", cookie)
+
+
+async def is_remembered(
+    conn: Connection, secret_key: str, cookie: str | None, seeker_id: int, now: dt.datetime
+) -> bool:
+    if not cookie:
+        return False
+    found = await conn.fetch_val(
+        sa.select(sa.func.count())
+        .select_from(remembered_devices)
+        .where(
+            remembered_devices.c.token_hash == _device_hash(secret_key, cookie),
+            remembered_devices.c.seeker_id == seeker_id,
+            remembered_devices.c.expires_at > now,
+        )
+    )
+    return bool(found)
+
+
+async def remember(conn: Connection, secret_key: str, seeker_id: int, now: dt.datetime) -> str:
+    cookie = tokens.new_cookie_secret()
+    await conn.execute(
+        remembered_devices.insert().values(
+            token_hash=_device_hash(secret_key, cookie),
+            seeker_id=seeker_id,
+            created_at=now,
+            expires_at=now + REMEMBER_FOR,
+        )
+    )
+    return cookie
+
+
+async def forget_devices(conn: Connection, seeker_id: int) -> None:
+    """After a password or address change, every browser asks for a code again."""
+    await conn.execute(
+        remembered_devices.delete().where(remembered_devices.c.seeker_id == seeker_id)
+    )
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+async def send_code(
+    conn: Connection, secret_key: str, seeker_id: int, *, cookie: str | None, now: dt.datetime
+) -> str:
+    """Mail a new code (older ones stop working); returns the challenge cookie's value."""
+    async with conn.transaction():
+        seeker = await conn.fetch_one(
+            sa.select(job_seekers.c.name, job_seekers.c.email).where(job_seekers.c.id == seeker_id)
+        )
+        await conn.execute(
+            auth_keys.update()
+            .where(
+                auth_keys.c.seeker_id == seeker_id,
+                auth_keys.c.purpose == PURPOSE,
+                auth_keys.c.used_at.is_(None),
+                auth_keys.c.superseded_at.is_(None),
+            )
+            .values(superseded_at=now)
+        )
+        code = _new_code()
+        key_id = await conn.fetch_val(
+            auth_keys.insert()
+            .values(
+                purpose=PURPOSE,
+                seeker_id=seeker_id,
+                email=seeker["email"],
+                key_hash=tokens.digest(secret_key, PURPOSE, code),
+                failed_attempts=0,
+                created_at=now,
+                expires_at=now + CODE_LIFETIME,
+            )
+            .returning(auth_keys.c.id)
+        )
+        if cookie:
+            await conn.execute(
+                registration_wizards.delete().where(
+                    registration_wizards.c.token_hash == _challenge_hash(secret_key, cookie)
+                )
+            )
+        cookie = tokens.new_cookie_secret()
+        await conn.execute(
+            registration_wizards.insert().values(
+                token_hash=_challenge_hash(secret_key, cookie),
+                step=3,
+                email=seeker["email"],
+                auth_key_id=key_id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await outbox.enqueue(
+            conn,
+            to=seeker["email"],
+            template="login_code",
+            now=now,
+            context={"name": seeker["name"], "code": code, "expires_at": now + CODE_LIFETIME},
+        )
+    return cookie
+
+
+async def challenge(conn: Connection, secret_key: str, cookie: str | None):
+    """(challenge row, its key row) for this browser, or (None, None)."""
+    if not cookie:
+        return None, None
+    row = await conn.fetch_one(
+        sa.select(registration_wizards).where(
+            registration_wizards.c.token_hash == _challenge_hash(secret_key, cookie)
+        )
+    )
+    if row is None:
+        return None, None
+    key = await conn.fetch_one(sa.select(auth_keys).where(auth_keys.c.id == row["auth_key_id"]))
+    return row, key
+
+
+async def check_code(
+    conn: Connection, secret_key: str, cookie: str | None, typed: str, now: dt.datetime
+) -> int:
+    """The job-seeker whose code this is. Raises KeyProblem (wrong tries are counted)."""
+    failure = None
+    async with conn.transaction():
+        row, key = await challenge(conn, secret_key, cookie)
+        problem = key_problem(key, now) if row else KeyExpired()
+        if problem:
+            raise problem
+        digits = "".join(ch for ch in tokens.normalize_auth_key(typed) if ch.isdigit())
+        if tokens.same(tokens.digest(secret_key, PURPOSE, digits), key["key_hash"]):
+            await conn.execute(
+                auth_keys.update().where(auth_keys.c.id == key["id"]).values(used_at=now)
+            )
+            await conn.execute(
+                registration_wizards.delete().where(registration_wizards.c.id == row["id"])
+            )
+            return key["seeker_id"]
+        attempts = key["failed_attempts"] + 1
+        await conn.execute(
+            auth_keys.update().where(auth_keys.c.id == key["id"]).values(failed_attempts=attempts)
+        )
+        failure = (
+            KeyVoid() if attempts >= MAX_KEY_ATTEMPTS else KeyWrong(MAX_KEY_ATTEMPTS - attempts)
+        )
+    raise failure
