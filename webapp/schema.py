@@ -190,3 +190,17 @@ remembered_devices = sa.Table(
     sa.Column("expires_at", UTCDateTime, nullable=False),
     sa.Index("ix_remembered_devices_seeker", "seeker_id"),
 )
+
+# What a job-seeker had typed when their session expired under a form: kept for an hour,
+# for that job-seeker only, and put back into the form after they sign in again.
+pending_forms = sa.Table(
+    "pending_forms",
+    metadata,
+    _id(),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON: field name → list of values
+    _created(),
+)

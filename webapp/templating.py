@@ -38,6 +38,19 @@ templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 
 
+def _with_restored_input(request: Request, context: dict) -> dict:
+    """After a session timeout and a new sign-in, the page's form gets back what was typed
+    (see webapp.auth.form_restore); fields the page already fills keep their value."""
+    restored = getattr(request.state, "restored_form", None)
+    form = context.get("form")
+    if not restored or form is None or not hasattr(form, "values"):
+        return context
+    for name, values in restored.items():
+        if not form.values.get(name):
+            form.values[name] = values[0] if len(values) == 1 else values
+    return {**context, "restored_input": True}
+
+
 def render(
     request: Request,
     page: str,
@@ -49,10 +62,11 @@ def render(
 ) -> HTMLResponse:
     """Render `page`, or `fragment` (a file the page includes) for an htmx swap."""
     as_fragment = bool(fragment) and htmx.wants_fragment(request)
+    context = _with_restored_input(request, context or {})
     response = templates.TemplateResponse(
         request,
         fragment if as_fragment else page,
-        {**(context or {}), "as_fragment": as_fragment},
+        {**context, "as_fragment": as_fragment},
         status_code=status_code,
         headers=headers,
     )

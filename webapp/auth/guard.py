@@ -1,32 +1,86 @@
-"""login_required: a page for signed-in job-seekers only."""
+"""login_required: a page for signed-in job-seekers only, which keeps typed input across
+a session timeout (see form_restore)."""
 
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from webapp import htmx
+from webapp.auth import form_restore
+from webapp.db import current
+from webapp.security.csrf import cookie_name
+
+RESTORE_COOKIE = "form_restore"
 
 
-def login_url(request: Request) -> str:
-    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+def login_url(back: str) -> str:
     return f"/login?next={quote(back, safe='')}"
+
+
+def _here(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _form_page(request: Request) -> str:
+    """Where the form the user sent was: the same-origin Referer, else this path."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.url.path
 
 
 def login_required(handler):
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
+        settings = request.app.state.settings
+        restore_cookie = cookie_name(settings.https, RESTORE_COOKIE)
         if request.state.user is None:
-            url = login_url(request)
+            back = _here(request) if request.method == "GET" else _form_page(request)
+            url = login_url(back)
             if htmx.is_htmx(request):
                 # Never a redirect: htmx would swap the login page into the fragment.
-                return Response(status_code=401, headers={"HX-Redirect": url})
-            return RedirectResponse(url, status_code=303)
+                response: Response = Response(status_code=401, headers={"HX-Redirect": url})
+            else:
+                response = RedirectResponse(url, status_code=303)
+            expired_for = request.state.expired_seeker_id
+            if request.method == "POST" and expired_for:
+                cookie = await form_restore.keep(
+                    current(request.app),
+                    settings.secret_key,
+                    seeker_id=expired_for,
+                    path=back.split("?")[0],
+                    data=form_restore.keepable(await request.form()),
+                    now=request.app.state.clock.now(),
+                )
+                response.set_cookie(
+                    restore_cookie,
+                    cookie,
+                    max_age=3600,
+                    httponly=True,
+                    samesite="lax",
+                    secure=settings.https,
+                    path="/",
+                )
+            return response
+        restored = None
+        if request.method == "GET" and request.cookies.get(restore_cookie):
+            restored = await form_restore.take(
+                current(request.app),
+                settings.secret_key,
+                request.cookies[restore_cookie],
+                seeker_id=request.state.user["id"],
+                path=request.url.path,
+                now=request.app.state.clock.now(),
+            )
+            request.state.restored_form = restored
         response = await handler(request)
         response.headers["Cache-Control"] = "no-store"
+        if restored is not None:
+            response.delete_cookie(restore_cookie, path="/")
         return response
 
     return guarded

@@ -31,7 +31,7 @@ class SessionUserMiddleware:
         token = cookies[self.cookie].value if self.cookie in cookies else None
         state = scope.setdefault("state", {})
         state["session_token"] = token
-        state["user"] = await service.load_session(
+        state["user"], state["expired_seeker_id"] = await service.load_session(
             self.db.connection(), self.secret_key, token, self.clock.now()
         )
         await self.app(scope, receive, send)

@@ -74,9 +74,10 @@ async def start_session(
 
 
 async def load_session(conn: Connection, secret_key: str, token: str | None, now: dt.datetime):
-    """The signed-in job-seeker for this cookie, or None when unknown or expired."""
+    """(the signed-in job-seeker for this cookie or None, the job-seeker id of a session that
+    has just expired or None): the second lets typed input be kept for its owner only."""
     if not token:
-        return None
+        return None, None
     row = await conn.fetch_one(
         sa.select(
             sessions.c.id.label("session_id"),
@@ -91,15 +92,15 @@ async def load_session(conn: Connection, secret_key: str, token: str | None, now
         .where(sessions.c.token_hash == _hash(secret_key, token))
     )
     if row is None:
-        return None
+        return None, None
     if row["expires_at"] <= now or row["last_seen_at"] + IDLE_TIMEOUT <= now:
         await conn.execute(sessions.delete().where(sessions.c.id == row["session_id"]))
-        return None
+        return None, row["id"]
     if now - row["last_seen_at"] >= TOUCH_INTERVAL:
         await conn.execute(
             sessions.update().where(sessions.c.id == row["session_id"]).values(last_seen_at=now)
         )
-    return row
+    return row, None
 
 
 async def end_session(conn: Connection, secret_key: str, token: str | None) -> None:
