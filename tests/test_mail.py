@@ -52,7 +52,7 @@ def test_an_smtp_outage_delays_mail_and_loses_none(database_url, clock):
         server.start()
         try:
             clock.advance(seconds=backoff(row["attempts"]).total_seconds() + 1)
-            client.app.state.wake_outbox()
+            client.portal.call(client.app.state.wake_outbox)
             (mail,) = handler.wait_for("taro@example.com")
             assert mail["Subject"] == "【ハローワーク】パスワード登録申込受付通知"
         finally:

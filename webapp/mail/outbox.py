@@ -46,3 +46,24 @@ async def pending_count(conn: Connection) -> int:
     return await conn.fetch_val(
         sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
     )
+
+
+async def enqueue_nothing(
+    conn: Connection, *, template: str, context: dict, now: dt.datetime
+) -> None:
+    """The same work as enqueue() — render, one INSERT round trip — writing no row: for the
+    path where no mail may go out but the answer must take as long as when one does."""
+    subject, body = render_mail(template, context)
+    nothing = sa.select(
+        sa.literal("nobody"),
+        sa.literal(subject),
+        sa.literal(body),
+        sa.literal(now),
+        sa.literal(now),
+        sa.literal(0),
+    ).where(sa.false())
+    await conn.execute(
+        outbox.insert().from_select(
+            ["to_addr", "subject", "body", "created_at", "next_attempt_at", "attempts"], nothing
+        )
+    )
