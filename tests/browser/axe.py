@@ -1,0 +1,116 @@
+"""axe-core on every page a browser test visits (WCAG 2.x A and AA).
+
+axe.min.js comes from npm (package.json at the repository root; `npm ci` installs it).
+It is handed to the page through Playwright's evaluate, which the page's CSP does not
+govern, so the app's real CSP stays on during the tests.
+
+A context with JavaScript disabled lets `page.evaluate` run but never fires a timer, and
+axe waits on timers, so there the page's HTML (as the browser parsed it) is audited in a
+JavaScript-enabled twin page: same URL, same viewport, same CSS from the same server,
+with every script request refused so the page looks exactly as it does without JavaScript.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, Page, Route
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+RUN = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html,
+                                summary: n.failureSummary})),
+  }));
+}"""
+
+
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        raise AssertionError(f"{AXE_JS} is missing: run `npm ci` at the repository root")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}  <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    at {node['target']}: {node['html'][:160]}")
+            lines.extend(f"      {line}" for line in node["summary"].splitlines())
+    return "\n".join(lines)
+
+
+class Axe:
+    """`axe(page)` audits the page as it is now; `watch(page)` records what a page visits,
+    so that `assert_every_page_audited()` can tell whether a visited URL went unchecked."""
+
+    def __init__(self, javascript: bool, twin_context: BrowserContext) -> None:
+        self.javascript = javascript
+        self.twin_context = twin_context
+        self.source = axe_source()
+        # Given to each twin document as it starts: cheaper than handing it over each time.
+        twin_context.add_init_script(self.source)
+        self._twin: Page | None = None
+        self._twin_document = ("", "")
+        self.visited: list[str] = []
+        self.audited: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        def navigated(frame) -> None:
+            if frame == page.main_frame and frame.url.startswith("http"):
+                self.visited.append(path_of(frame.url))
+
+        page.on("framenavigated", navigated)
+
+    def __call__(self, page: Page) -> None:
+        page.wait_for_load_state("load")
+        if self.javascript:
+            violations = self._run(page)
+        else:
+            violations = self._run_in_twin(page.url, page.content())
+        self.audited.append(path_of(page.url))
+        assert not violations, (
+            f"axe-core: {len(violations)} WCAG violation(s) on {path_of(page.url)}:\n"
+            + describe(violations)
+        )
+
+    def _run(self, page: Page) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(self.source)
+        return page.evaluate(RUN, WCAG_TAGS)
+
+    def _run_in_twin(self, url: str, html: str) -> list[dict]:
+        if self._twin is None:
+            self._twin = self.twin_context.new_page()
+            self._twin.route("**/*", self._serve_twin)
+        self._twin_document = (url, html)
+        self._twin.goto(url, wait_until="load")
+        return self._run(self._twin)
+
+    def _serve_twin(self, route: Route) -> None:
+        request = route.request
+        url, html = self._twin_document
+        if request.resource_type == "document" and request.url == url:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    def assert_every_page_audited(self) -> None:
+        missed = sorted(set(self.visited) - set(self.audited))
+        assert not missed, f"pages visited but never audited with axe-core: {missed}"

@@ -1,0 +1,187 @@
+"""Browser fixtures: the real app served by uvicorn on a free loopback port, Debian's
+Chromium driven by Playwright at a phone's viewport, with JavaScript on and off, and
+axe-core ready for every page (see axe.py).
+
+The app runs with SMTP_HOST unset, so it starts its built-in mail catcher and the
+/mailbox page: the stand-in for the phone's mail app."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.browser.axe import Axe
+from tests.conftest import TEST_SECRET, free_port
+from webapp import create_app
+from webapp.clock import Clock
+from webapp.config import Settings
+from webapp.db import create_database
+from webapp.seekers import service as seekers
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; never a Playwright download
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "ja-JP",
+    "timezone_id": "Asia/Tokyo",
+}
+SEEKER = {
+    "name": "山田太郎",
+    "kana": "ヤマダタロウ",
+    "birthdate": "1990-04-01",
+    "email": "taro@example.com",
+}
+CDN = "https://unpkg.com/**"
+
+
+@dataclass(frozen=True)
+class LiveApp:
+    url: str
+    seeker_number: str
+    seeker: dict
+
+
+async def _register_seeker(database_url: str) -> str:
+    """What staff do at the counter before the job-seeker opens My Page (求職申込み)."""
+    now = Clock().now()
+    new = seekers.validate_new_seeker(today=now.date(), **SEEKER)
+    db = create_database(database_url)
+    await db.connect()
+    try:
+        async with db.connection() as conn:
+            return await seekers.register(conn, new, office_code=None, now=now)
+    finally:
+        await db.disconnect()
+
+
+@pytest.fixture
+def live_app(database_url):
+    """The app on a real socket, in a thread of its own, with a counter-registered seeker."""
+    number = asyncio.run(_register_seeker(database_url))
+    port = free_port()
+    settings = Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        base_url=f"http://127.0.0.1:{port}",
+        smtp_host="",  # the built-in catcher and /mailbox
+        outbox_poll_seconds=0.2,
+    )
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            pytest.fail("the app did not start under uvicorn (see the log above)")
+        time.sleep(0.02)
+    yield LiveApp(settings.base_url, number, SEEKER)
+    server.should_exit = True
+    thread.join(15)
+    assert not thread.is_alive(), "uvicorn did not stop"
+
+
+@pytest.fixture
+def browser(live_app):
+    """Debian's Chromium. Missing is a failure, not a skip: CI installs it (.ci/run).
+
+    Started per test, after the app and its database are ready, and stopped before
+    anything else: between its calls, Playwright's sync API marks its own event loop as
+    running in the main thread, so while it is started every `asyncio.run` (migrations,
+    the PostgreSQL reset, the seeker above) and every pytest-asyncio test would fail.
+    A launch costs well under a second."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def javascript(request) -> bool:
+    return request.param
+
+
+@dataclass
+class Phone:
+    """One phone's browser: its context (cookies shared by its tabs) and what it saw."""
+
+    context: BrowserContext
+    cdn_requests: list[str]
+    page_errors: list[str]
+    console_errors: list[str]
+
+    def new_tab(self) -> Page:
+        page = self.context.new_page()
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message) -> None:
+        # Network failures are logged too: the refused CDN and each 422 of a form with
+        # errors; those are expected, and the flow checks what the user sees. Anything
+        # else (a CSP violation, an htmx error, an exception) is not.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
+
+
+def _phone_context(browser: Browser, base_url: str, javascript: bool) -> BrowserContext:
+    return browser.new_context(
+        **PHONE,
+        base_url=base_url,
+        java_script_enabled=javascript,
+        # The service worker would answer requests before context.route sees them; the
+        # flow under test is online and does not depend on it.
+        service_workers="block",
+    )
+
+
+@pytest.fixture
+def phone(browser, live_app, javascript):
+    """A phone's browser on the live app. The htmx CDN is unreachable, as in this sandbox
+    and on a flaky mobile connection: refuse it at once so the vendored fallback loads."""
+    context = _phone_context(browser, live_app.url, javascript)
+    context.set_default_timeout(10_000)
+    phone = Phone(context, [], [], [])
+
+    def refuse_cdn(route) -> None:
+        phone.cdn_requests.append(route.request.url)
+        route.abort()
+
+    context.route(CDN, refuse_cdn)
+    yield phone
+    context.close()
+
+
+@pytest.fixture
+def axe(browser, live_app, javascript):
+    """axe-core for each page; without JavaScript it audits through a JavaScript twin."""
+    twin = _phone_context(browser, live_app.url, True)
+    twin.set_default_timeout(10_000)
+    yield Axe(javascript, twin)
+    twin.close()

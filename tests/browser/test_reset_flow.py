@@ -1,0 +1,110 @@
+"""パスワードを忘れた方, walked on a phone with JavaScript on and off: the key is read from
+the mail app (/mailbox in a new tab), the new password works, and after logout Back shows
+nothing personal. axe-core checks every page on the way."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_register_flow import heading, log_in, wait_for_mail
+from tests.helpers import KEY_IN_MAIL
+from webapp.db import create_database
+from webapp.schema import job_seekers
+from webapp.security.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+OLD = "Kasumi#2719"
+NEW = "Tsubame$4821"
+
+
+async def _set_password(database_url: str, email: str) -> None:
+    db = create_database(database_url)
+    await db.connect()
+    try:
+        async with db.connection() as conn:
+            await conn.execute(
+                job_seekers.update()
+                .where(job_seekers.c.email == email)
+                .values(password_hash=await hash_password(OLD))
+            )
+    finally:
+        await db.disconnect()
+
+
+@pytest.fixture
+def signed_up(live_app, database_url):
+    """The counter-registered job-seeker has opened My Page before (has a password).
+    Runs before the browser starts: asyncio.run cannot while Playwright's loop is up."""
+    asyncio.run(_set_password(database_url, live_app.seeker["email"]))
+    return live_app
+
+
+def test_forgotten_password_is_reset_from_the_phone(signed_up, phone, axe, javascript):
+    email = signed_up.seeker["email"]
+    page = phone.new_tab()
+    axe.watch(page)
+
+    page.goto("/login")
+    axe(page)
+    page.get_by_role("link", name="パスワードを忘れた方").click()
+    expect(heading(page, "パスワードを忘れた方")).to_be_visible()
+    axe(page)
+
+    # A wrong birthdate gets its message next to the field; what was typed stays.
+    page.get_by_label("ID（メールアドレス）").fill(email)
+    page.locator("#year").fill("1990")
+    page.locator("#month").fill("2")
+    page.locator("#day").fill("31")
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page.locator("#birthdate-error")).to_contain_text("存在しない日付")
+    expect(page.locator("#email")).to_have_value(email)
+    axe(page)
+    page.locator("#month").fill("4")
+    page.locator("#day").fill("1")
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(page).to_have_url(re.compile(r"/password/reset$"))
+    expect(heading(page, "パスワードの再設定")).to_be_visible()
+    expect(page.locator(".summary-box")).to_contain_text(email)
+    axe(page)
+
+    mail_app = phone.new_tab()
+    axe.watch(mail_app)
+    body = wait_for_mail(mail_app, email, "パスワード再設定申込受付通知", axe)
+    mail_app.close()
+    key = KEY_IN_MAIL.search(body).group(1)
+
+    page.reload()  # coming back to the tab: nothing was lost
+    expect(page.locator(".summary-box")).to_contain_text(email)
+    page.get_by_label("登録するパスワード", exact=True).fill(NEW)
+    page.get_by_label("登録するパスワード（確認用）").fill(NEW)
+    page.get_by_label("認証キー").fill(key)
+    page.get_by_role("button", name="完了").click()
+
+    expect(page).to_have_url(re.compile(r"/password/reset/done$"))
+    expect(heading(page, "パスワードの再設定完了")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="ログイン画面へ進む").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    log_in(page, email, NEW, axe)
+    expect(page.get_by_text(f"{signed_up.seeker['name']} さん")).to_be_visible()
+    axe(page)
+
+    # ログアウト, then Back: nothing personal comes back from the browser's memory.
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page).to_have_url(re.compile(r"/login\?logged_out=1$"))
+    axe(page)
+    page.go_back()
+    page.wait_for_load_state()
+    expect(page.get_by_text(signed_up.seeker_number)).to_have_count(0)
+    expect(page.get_by_text(f"{signed_up.seeker['name']} さん")).to_have_count(0)
+    axe(page)
+
+    axe.assert_every_page_audited()
+    assert not phone.page_errors, f"uncaught errors in the page: {phone.page_errors}"
+    assert not phone.console_errors, f"console errors: {phone.console_errors}"
