@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_JOBS ?= 3000
+DEMO_ARGS ?=
 
 .PHONY: help run test check bench browser-deps
 
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed  ## set up, load demo data, serve on http://localhost:8000 (mailbox at /mailbox)
-	$(PY) -m webapp demo --jobs $(DEMO_JOBS)
+	$(PY) -m webapp demo $(DEMO_ARGS)
 	$(PY) -m webapp serve --host $(HOST) --port $(PORT)
 
 browser-deps:  ## Debian chromium + Japanese fonts, and axe-core from npm, for the browser tests
