@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_ARGS ?=
+DEMO_ARGS ?= --jobs 20000
 
 .PHONY: help run test check bench browser-deps
 

@@ -50,3 +50,50 @@ def another_session(client, session_cookie: str):
     other = another_browser(client)
     other.cookies.set("session", session_cookie)
     return other
+
+
+POSTING = {
+    "office_code": "13010",
+    "status": "open",
+    "company_name": "株式会社テスト商事",
+    "company_address": "東京都千代田区九段南1-2-1",
+    "company_business": "日用品の卸売",
+    "occupation": "C",
+    "job_title": "一般事務",
+    "description": "書類の作成と電話対応をお願いします。",
+    "employment_type": "regular",
+    "job_category": "full",
+    "prefecture_code": "13",
+    "municipality": "千代田区",
+    "wage_type": "monthly",
+    "wage_min": 200_000,
+    "wage_max": 250_000,
+    "working_hours": "(1) 09:00〜18:00",
+    "holidays": "土 日 祝日",
+    "weekends_off": False,
+    "insurance": "雇用 労災 健康 厚生",
+    "selection_method": "面接（予定1回）",
+    "online_application": False,
+}
+_serials = iter(range(1, 10**8))
+
+
+def posting(client, *, days_old: int = 0, open_days: int = 60, **overrides) -> dict:
+    """A 求人票 received `days_old` days ago (JST) whose 紹介期限日 is `open_days` after
+    that; registered now by the test clock. Returns its id and 求人番号."""
+    import datetime as dt
+
+    from webapp.jobs import search as job_search
+    from webapp.jobs import service as jobs
+
+    now = client.app.state.clock.now()
+    received = job_search.jst_today(now) - dt.timedelta(days=days_old)
+    values = {
+        **POSTING,
+        "job_number": f"13010-{next(_serials):08d}",
+        "received_on": received,
+        "referral_deadline": received + dt.timedelta(days=open_days),
+        **overrides,
+    }
+    posting_id = run(client, lambda conn: jobs.create_posting(conn, values, now=now))
+    return {"id": posting_id, "job_number": values["job_number"], **values}

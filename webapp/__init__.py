@@ -19,6 +19,8 @@ from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
 from webapp.config import PROJECT_ROOT, Settings
 from webapp.db import ConnectionPerRequest, create_database, migrate_async
+from webapp.jobs import routes as job_routes
+from webapp.jobs.digest import DigestTask
 from webapp.mail.catcher import MailCatcher
 from webapp.mail.sender import OutboxSender, SmtpTarget
 from webapp.mailbox import routes as mailbox_routes
@@ -87,9 +89,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         sender.start()
         app.state.wake_outbox = sender.wake
         app.state.mail_catcher = catcher
+        digest = DigestTask(app.state)  # 検索条件の新着求人メール, once a day per condition
+        digest.start()
         try:
             yield
         finally:
+            await digest.stop()
             await sender.stop()
             if catcher:
                 await catcher.stop()
@@ -107,6 +112,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *account_routes.routes,
             *mypage_routes.routes,
             *mailbox_routes.routes,
+            *job_routes.routes,
             Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         middleware=[

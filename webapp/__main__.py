@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="fill the database with demo data")
     demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--jobs", type=int, default=0, help="also load N demo postings (求人票), e.g. 100000"
+    )
+
+    commands.add_parser(
+        "digest", help="send the due daily mails of saved searches (検索条件の新着求人メール) once"
+    )
     return parser
 
 
@@ -76,8 +83,25 @@ async def _seeker_add(settings: Settings, args) -> int:
 async def _demo(settings: Settings, args) -> int:
     from webapp.demo import load_demo
 
-    summary = await _with_db(settings, lambda conn: load_demo(conn, seed=args.seed))
+    summary = await _with_db(
+        settings, lambda conn: load_demo(conn, seed=args.seed, jobs=max(args.jobs, 0))
+    )
     print(summary)
+    return 0
+
+
+async def _digest(settings: Settings) -> int:
+    """Queue the due digests; the server's outbox sender (or the next run) delivers them."""
+    from webapp.jobs.digest import run_once
+
+    await migrate_async(settings.database_url)
+    db = create_database(settings.database_url)
+    await db.connect()
+    try:
+        queued = await run_once(db, Clock(), settings.base_url)
+    finally:
+        await db.disconnect()
+    print(f"saved-search mails queued: {queued}")
     return 0
 
 
@@ -98,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_seeker_add(settings, args))
     if args.command == "demo":
         return asyncio.run(_demo(settings, args))
+    if args.command == "digest":
+        return asyncio.run(_digest(settings))
     return USAGE_ERROR
 
 

@@ -52,8 +52,7 @@ def migrate(url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", _sqlalchemy_async_url(url))
-    # "heads": feature branches add migrations side by side (0002, 0003 both revise 0001).
-    command.upgrade(config, "heads")
+    command.upgrade(config, "head")
 
 
 async def migrate_async(url: str) -> None:

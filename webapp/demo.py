@@ -1,12 +1,15 @@
-"""Demo data: counter-registered job-seekers, ready for the パスワード登録 wizard."""
+"""Demo data: counter-registered job-seekers, ready for the パスワード登録 wizard, and postings."""
 
 from __future__ import annotations
+
+import time
 
 import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import Clock
-from webapp.schema import job_seekers
+from webapp.jobs import bulk, demo_postings, search
+from webapp.schema import job_postings, job_seekers
 from webapp.seekers import service as seekers
 
 DEMO_SEEKERS = [
@@ -16,8 +19,9 @@ DEMO_SEEKERS = [
 ]
 
 
-async def load_demo(conn: Connection, *, seed: int = 1) -> str:
-    """Idempotent: job-seekers whose address is already registered are left as they are."""
+async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
+    """Idempotent: job-seekers whose address is already registered are left as they are;
+    postings are added only to a database that has none."""
     now = Clock().now()
     added = []
     for name, kana, birthdate, email in DEMO_SEEKERS:
@@ -32,4 +36,16 @@ async def load_demo(conn: Connection, *, seed: int = 1) -> str:
         added.append(await seekers.register(conn, new, office_code=None, now=now))
     lines = [f"demo job-seekers added: {len(added)}"]
     lines += [f"  {email} / 生年月日 {birthdate}" for _, _, birthdate, email in DEMO_SEEKERS]
+    if jobs:
+        lines.append(await _load_postings(conn, jobs, seed=seed, now=now))
     return "\n".join(lines)
+
+
+async def _load_postings(conn: Connection, count: int, *, seed: int, now) -> str:
+    existing = await conn.fetch_val(sa.select(sa.func.count()).select_from(job_postings))
+    if existing:
+        return f"demo postings: {existing:,} already present, none added (use a fresh database)"
+    started = time.monotonic()
+    postings = demo_postings.generate(count, seed=seed, today=search.jst_today(now))
+    loaded = await bulk.load_postings(conn, postings)
+    return f"demo postings added: {loaded:,} in {time.monotonic() - started:.1f} s"

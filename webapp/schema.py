@@ -178,14 +178,154 @@ security_events = sa.Table(
     sa.Index("ix_security_events_seeker", "seeker_id", "created_at"),
 )
 
+# The columns every search may filter on (see ix_job_postings_* below).
+FILTER_COLUMNS = (
+    "status",
+    "referral_deadline",
+    "prefecture_code",
+    "employment_type",
+    "job_category",
+    "weekends_off",
+    "online_application",
+    "occupation",
+    "wage_type",
+    "wage_min",
+    "municipality",
+)
+
+# 求人票: a Hello Work job posting. Employer details are plain columns for now; employer_id
+# is the hook for employer accounts (a later change adds the table and the foreign key).
+# The keyword index lives beside it (see webapp/jobs/search.py and migration 0002): an
+# FTS5 table on SQLite, a GIN-indexed tsvector table on PostgreSQL.
+job_postings = sa.Table(
+    "job_postings",
+    metadata,
+    _id(),
+    sa.Column("job_number", sa.String(14), nullable=False, unique=True),  # 求人番号
+    sa.Column("office_code", sa.String(5), nullable=False),  # 受理安定所
+    sa.Column("employer_id", sa.Integer),
+    sa.Column("status", sa.String(10), nullable=False, server_default="open"),
+    sa.Column("received_on", sa.Date, nullable=False),  # 受付年月日
+    sa.Column("referral_deadline", sa.Date, nullable=False),  # 紹介期限日
+    sa.Column("company_name", sa.Text, nullable=False),  # 事業所名
+    sa.Column("company_address", sa.Text, nullable=False),  # 所在地
+    sa.Column("company_business", sa.Text, nullable=False, server_default=""),  # 事業内容
+    sa.Column("occupation", sa.String(1), nullable=False),  # 職種 (職業分類の大分類)
+    sa.Column("job_title", sa.Text, nullable=False),  # 職種 as the employer words it
+    sa.Column("description", sa.Text, nullable=False),  # 仕事内容
+    sa.Column("employment_type", sa.String(20), nullable=False),  # 雇用形態
+    sa.Column("job_category", sa.String(10), nullable=False),  # 求人区分
+    sa.Column("prefecture_code", sa.String(2), nullable=False),  # 就業場所
+    sa.Column("municipality", sa.Text, nullable=False),
+    sa.Column("work_address", sa.Text, nullable=False, server_default=""),
+    sa.Column("wage_type", sa.String(10), nullable=False),  # 月給 / 時給
+    sa.Column("wage_min", sa.Integer, nullable=False),
+    sa.Column("wage_max", sa.Integer, nullable=False),
+    sa.Column("wage_monthly", sa.Integer, nullable=False),  # sort key: hourly × 173
+    sa.Column("working_hours", sa.Text, nullable=False),  # 就業時間
+    sa.Column("holidays", sa.Text, nullable=False),  # 休日等
+    sa.Column("weekends_off", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("annual_holidays", sa.Integer),
+    sa.Column("age_limit", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("age_limit_detail", sa.Text, nullable=False, server_default=""),  # 範囲と理由
+    sa.Column("education", sa.Text, nullable=False, server_default="不問"),  # 学歴
+    sa.Column("experience", sa.Text, nullable=False, server_default="不問"),  # 必要な経験
+    sa.Column("licenses", sa.Text, nullable=False, server_default="不問"),  # 必要な資格
+    sa.Column("insurance", sa.Text, nullable=False),  # 加入保険等
+    sa.Column("trial_period", sa.Text, nullable=False, server_default="なし"),  # 試用期間
+    sa.Column("selection_method", sa.Text, nullable=False),  # 選考方法
+    sa.Column("openings", sa.Integer, nullable=False, server_default="1"),  # 採用人数
+    sa.Column("online_application", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("search_text", sa.Text, nullable=False),  # normalized keyword text
+    sa.Column("registered_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Newest first, and by 都道府県 newest first, each carrying the filter columns: a search
+    # without a keyword (or with a very common one) walks these without reading rows.
+    sa.Index("ix_job_postings_received", "received_on", "id", *FILTER_COLUMNS),
+    sa.Index(
+        "ix_job_postings_prefecture",
+        "prefecture_code",
+        "received_on",
+        "id",
+        *[c for c in FILTER_COLUMNS if c != "prefecture_code"],
+    ),
+    sa.Index("ix_job_postings_deadline", "referral_deadline"),
+    sa.Index("ix_job_postings_wage", "wage_monthly"),
+    sa.Index("ix_job_postings_registered", "registered_at"),
+    # A narrow copy of every filter and sort column, looked up by id: a keyword's candidates
+    # are checked and ordered here, without reading the wide rows (see jobs/search.py).
+    sa.Index(
+        "ix_job_postings_filter",
+        "id",
+        "status",
+        "referral_deadline",
+        "received_on",
+        "prefecture_code",
+        "occupation",
+        "employment_type",
+        "job_category",
+        "wage_type",
+        "wage_min",
+        "wage_monthly",
+        "weekends_off",
+        "online_application",
+        "municipality",
+        "registered_at",
+    ),
+)
+
+# お気に入り: postings a job-seeker keeps; a closed posting stays listed, marked closed.
+favourites = sa.Table(
+    "favourites",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "posting_id",
+        sa.Integer,
+        sa.ForeignKey("job_postings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    _created(),
+    sa.UniqueConstraint("seeker_id", "posting_id"),
+)
+
+# 検索条件保存: `query` is the canonical query string of the search page. mailed_through
+# is the daily mail's cursor: postings registered up to it were already considered.
+saved_searches = sa.Table(
+    "saved_searches",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("query", sa.Text, nullable=False),
+    _created(),
+    sa.Column("last_run_at", UTCDateTime, nullable=False),
+    sa.Column("mail_enabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("mailed_through", UTCDateTime),
+    sa.UniqueConstraint("seeker_id", "query"),
+    sa.Index("ix_saved_searches_mail_due", "mail_enabled", "mailed_through"),
+)
+
 # 「この端末を記憶する」: a browser that may skip the login code for 30 days (hash only).
 remembered_devices = sa.Table(
     "remembered_devices",
     metadata,
     _id(),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
-              nullable=False),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
     _created(),
     sa.Column("expires_at", UTCDateTime, nullable=False),
     sa.Index("ix_remembered_devices_seeker", "seeker_id"),
@@ -198,8 +338,9 @@ pending_forms = sa.Table(
     metadata,
     _id(),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
-              nullable=False),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # JSON: field name → list of values
     _created(),

@@ -14,6 +14,7 @@ from webapp.auth.guard import safe_next
 from webapp.db import current
 from webapp.registration.forms import Form
 from webapp.registration.service import KeyProblem, KeyWrong
+from webapp.security import audit
 from webapp.security.audit import client_ip
 from webapp.security.csrf import cookie_name
 from webapp.templating import render
@@ -269,6 +270,10 @@ async def resend_code(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    if request.state.user is not None:
+        await audit.record(
+            current(request.app), request, "logout", "success", seeker_id=request.state.user["id"]
+        )
     await service.end_session(
         current(request.app), request.app.state.settings.secret_key, request.state.session_token
     )

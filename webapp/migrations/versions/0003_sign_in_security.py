@@ -1,7 +1,7 @@
 """sign-in security: rate-limit hits and the security-event (audit) table
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -38,8 +38,10 @@ def upgrade() -> None:
         sa.Column("ip_address", sa.String(length=45), server_default="", nullable=False),
         sa.Column("user_agent", sa.Text(), server_default="", nullable=False),
         sa.ForeignKeyConstraint(
-            ["seeker_id"], ["job_seekers.id"],
-            name=op.f("fk_security_events_seeker_id_job_seekers"), ondelete="SET NULL",
+            ["seeker_id"],
+            ["job_seekers.id"],
+            name=op.f("fk_security_events_seeker_id_job_seekers"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_security_events")),
     )

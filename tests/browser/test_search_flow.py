@@ -1,0 +1,192 @@
+"""求人検索 walked on a phone (390×844), JavaScript on and off: search from the top page,
+refine, see more, open a posting, favourite it, go Back to the same results, save the
+conditions, and come back through the saved condition; axe-core checks every page."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_register_flow import log_in
+from webapp.clock import Clock
+from webapp.db import create_database
+from webapp.jobs import bulk, demo_postings, search, service
+from webapp.schema import job_seekers
+from webapp.security.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Kasumi#2719"
+MATCHING = 27  # 介護 postings in 新宿区: two pages
+
+
+async def _prepare(database_url: str) -> None:
+    """A password for the counter-registered seeker, varied demo postings, and 27 that
+    the walk's conditions find."""
+    now = Clock().now()
+    today = search.jst_today(now)
+    db = create_database(database_url)
+    await db.connect()
+    try:
+        async with db.connection() as conn:
+            await conn.execute(
+                job_seekers.update().values(
+                    password_hash=await hash_password(PASSWORD), password_set_at=now
+                )
+            )
+            await bulk.load_postings(conn, demo_postings.generate(300, seed=11, today=today))
+            for i in range(MATCHING):
+                received = today - dt.timedelta(days=i % 10)
+                await service.create_posting(
+                    conn,
+                    {
+                        **SHINJUKU,
+                        "job_number": f"13010-{90000000 + i:08d}",
+                        "job_title": f"介護職員（デイサービス{i + 1}号館）",
+                        "received_on": received,
+                        "referral_deadline": received + dt.timedelta(days=60),
+                        "wage_min": 200_000 + i * 1000,
+                        "wage_max": 240_000 + i * 1000,
+                    },
+                    now=now,
+                )
+    finally:
+        await db.disconnect()
+
+
+SHINJUKU = {
+    "office_code": "13010",
+    "status": "open",
+    "company_name": "社会福祉法人あおば会",
+    "company_address": "東京都新宿区西新宿2丁目8-1",
+    "company_business": "デイサービスセンターの運営",
+    "occupation": "E",
+    "description": "デイサービスでの入浴介助、送迎、レクリエーションです。",
+    "employment_type": "regular",
+    "job_category": "full",
+    "prefecture_code": "13",
+    "municipality": "新宿区",
+    "wage_type": "monthly",
+    "working_hours": "(1) 08:30〜17:30",
+    "holidays": "土 日 祝日",
+    "weekends_off": True,
+    "insurance": "雇用 労災 健康 厚生",
+    "selection_method": "面接（予定1回）",
+    "online_application": True,
+}
+
+
+@pytest.fixture
+def search_data(live_app, database_url):
+    # Before the browser starts (see tests/browser/conftest.py: asyncio.run after it fails).
+    asyncio.run(_prepare(database_url))
+    return live_app
+
+
+def cards(page: Page):
+    return page.locator("li.result-card")
+
+
+def submit_search(page: Page) -> None:
+    page.get_by_role("button", name="この条件で検索する").click()
+    page.wait_for_load_state("load")
+
+
+def test_search_refine_favourite_save_and_return(search_data, phone, axe, live_app, javascript):
+    page = phone.new_tab()
+    axe.watch(page)
+    email = live_app.seeker["email"]
+
+    # Sign in first, so favourites and saving are at hand.
+    page.goto("/login")
+    axe(page)
+    log_in(page, email, PASSWORD, axe)
+    axe(page)
+
+    # Search from the top page: a two-character keyword.
+    page.goto("/")
+    axe(page)
+    page.get_by_label("キーワード").fill("介護")
+    page.get_by_role("button", name="求人を検索する").click()
+    expect(page).to_have_url(re.compile(r"/jobs/search\?q=%E4%BB%8B%E8%AD%B7"))
+    expect(page.get_by_role("heading", level=2, name=re.compile("検索結果"))).to_be_visible()
+    axe(page)
+    assert cards(page).count() == 20
+
+    # Refine: 東京都, then 新宿区 (without JavaScript the list of cities needs a search first).
+    page.get_by_label("都道府県").select_option("13")
+    if not javascript:
+        submit_search(page)
+        axe(page)
+    expect(page.locator("#city option[value='新宿区']")).to_have_count(1)
+    page.get_by_label("市区町村").select_option("新宿区")
+    page.locator("summary", has_text="条件を追加する").click()
+    page.get_by_label("土日祝休み").check()
+    submit_search(page)
+    expect(page).to_have_url(re.compile(r"pref=13.*city=.*weekends=1"))
+    expect(page.locator(".results__count")).to_have_text(f"{MATCHING}件")
+    expect(page.locator("mark").first).to_have_text("介護")
+    axe(page)
+
+    # もっと見る: appended in place with htmx (the URL follows); a plain link otherwise.
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.get_by_role("link", name=re.compile("もっと見る")).click()
+    expect(cards(page)).to_have_count(MATCHING)
+    expect(page).to_have_url(re.compile(r"page=2"))
+    assert page.evaluate("() => window.__sameDocument === true") is javascript
+    if javascript:
+        expect(page.locator("li.result-card[data-page-start='21'] a").first).to_be_focused()
+    expect(page.get_by_text("検索結果は以上です。")).to_be_visible()
+    axe(page)
+    results_url = page.url
+
+    # Open a posting from the second page and favourite it.
+    posting = cards(page).nth(24)
+    title = posting.locator("h3 a").inner_text()
+    posting.locator("h3 a").click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name=re.compile("お気に入りに追加")).click()
+    expect(page.locator(".favourite__button")).to_contain_text("お気に入り登録済み")
+    axe(page)
+
+    # Back returns to the same results, with both pages.
+    for _ in range(3):
+        if "/jobs/search" in page.url:
+            break
+        page.go_back()
+    expect(page).to_have_url(results_url)
+    expect(cards(page)).to_have_count(MATCHING)
+    expect(page.locator("#results").get_by_text(title)).to_be_visible()
+    axe(page)
+
+    # Save the conditions under a name.
+    page.locator("summary", has_text="この検索条件を保存する").click()
+    page.get_by_label("保存する名前（省略できます）").fill("新宿の介護・土日休み")
+    page.get_by_role("button", name="保存する").click()
+    expect(page).to_have_url(re.compile(r"/mypage/saved-searches\?done=saved$"))
+    expect(page.get_by_role("status")).to_contain_text("検索条件を保存しました。")
+    expect(page.get_by_role("heading", level=2, name="新宿の介護・土日休み")).to_be_visible()
+    axe(page)
+
+    # The favourite is on its list.
+    page.goto("/mypage/favourites")
+    expect(page.get_by_role("link", name=title)).to_be_visible()
+    axe(page)
+
+    # Come back through the saved condition.
+    page.goto("/mypage/saved-searches")
+    axe(page)
+    page.get_by_role("link", name=re.compile("この条件で検索する")).click()
+    expect(page).to_have_url(re.compile(r"/jobs/search\?q=.*pref=13.*weekends=1$"))
+    expect(page.locator(".results__count")).to_have_text(f"{MATCHING}件")
+    expect(page.get_by_label("市区町村")).to_have_value("新宿区")
+    axe(page)
+
+    axe.assert_every_page_audited()
+    assert phone.page_errors == []
+    assert phone.console_errors == []

@@ -1,0 +1,76 @@
+"""Demo postings: realistic fields, the same for the same seed, loadable in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests import factories
+from tests.conftest import PG_URL
+from tests.test_cli import run_cli
+from webapp.jobs import bulk, catalog, demo_postings, search
+from webapp.schema import job_postings
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_same_seed_same_postings_other_seed_others():
+    first = list(demo_postings.generate(50, seed=7, today=TODAY))
+    assert first == list(demo_postings.generate(50, seed=7, today=TODAY))
+    assert first != list(demo_postings.generate(50, seed=8, today=TODAY))
+
+
+def test_postings_look_like_hello_work_postings():
+    postings = list(demo_postings.generate(2000, seed=1, today=TODAY))
+    for p in postings:
+        assert re.fullmatch(r"\d{5}-\d{8}", p["job_number"])
+        assert p["job_number"][:2] == p["prefecture_code"]
+        assert p["municipality"] in catalog.MUNICIPALITIES[p["prefecture_code"]]
+        assert p["occupation"] in catalog.OCCUPATIONS
+        assert p["employment_type"] in catalog.EMPLOYMENT_TYPES
+        assert p["wage_min"] <= p["wage_max"]
+        if p["wage_type"] == "hourly":
+            assert 900 <= p["wage_min"] <= 3000 and p["job_category"] == "part"
+        else:
+            assert 150_000 <= p["wage_min"] <= 600_000
+        assert TODAY - dt.timedelta(days=120) <= p["received_on"] <= TODAY
+        assert p["referral_deadline"] > p["received_on"]
+    assert len({p["job_number"] for p in postings}) == len(postings)
+    assert len({p["prefecture_code"] for p in postings}) == 47
+    assert len({p["job_title"] for p in postings}) > 40
+    assert sorted(p["received_on"] for p in postings) == [p["received_on"] for p in postings]
+
+
+def test_bulk_load_is_searchable(client):
+    postings = list(
+        demo_postings.generate(300, seed=2, today=search.jst_today(client.app.state.clock.now()))
+    )
+    loaded = factories.run(client, lambda conn: bulk.load_postings(conn, iter(postings)))
+    assert loaded == 300
+    expected = sum(
+        1
+        for p in postings
+        if "介護" in p["search_text"]
+        and p["status"] == "open"
+        and p["referral_deadline"] >= search.jst_today(client.app.state.clock.now())
+    )
+    response = client.get("/jobs/search", params={"q": "介護"})
+    assert f'class="results__count">{expected:,}件<' in response.text
+    # A posting added afterwards gets the next id and is found too.
+    added = factories.posting(client, job_title="介護職員（新規）")
+    count = factories.run(
+        client, lambda conn: conn.fetch_val(sa.select(sa.func.max(job_postings.c.id)))
+    )
+    assert added["id"] == count == 301
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="reads the SQLite file")
+def test_demo_command_loads_postings_once(database_url):
+    result = run_cli(database_url, "demo", "--jobs", "500", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert "demo postings added: 500" in result.stdout
+    again = run_cli(database_url, "demo", "--jobs", "500")
+    assert "500 already present, none added" in again.stdout

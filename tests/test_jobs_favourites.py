@@ -1,0 +1,146 @@
+"""お気に入り: add and remove (plain form and htmx), the list, closed postings, the limit,
+and each job-seeker seeing only their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.helpers import another_browser, login, submit
+from webapp.jobs import favourites
+
+PASSWORD = "Hello-work1"
+
+
+@pytest.fixture
+def taro(client):
+    factories.seeker(client, password=PASSWORD)
+    assert login(client, "taro@example.com", PASSWORD).url.path == "/mypage"
+    return client
+
+
+def favourite(client, posting, on="1", *, htmx=False, next_url=None, page=None):
+    page = page or f"/jobs/{posting['job_number']}"
+    data = {"on": on, "next": next_url or page}
+    return submit(
+        client,
+        f"/jobs/{posting['job_number']}/favourite",
+        data,
+        page=page,
+        htmx=htmx,
+        follow_redirects=False,
+    )
+
+
+def test_signed_out_visitors_are_asked_to_log_in(client):
+    posting = factories.posting(client)
+    page = client.get(f"/jobs/{posting['job_number']}")
+    assert "ログインしてお気に入りに追加" in page.text
+    assert f'href="/login?next=/jobs/{posting["job_number"]}"' in page.text
+    response = favourite(client, posting, page="/login")  # a page with a token for a visitor
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
+    assert client.get("/mypage/favourites", follow_redirects=False).status_code == 303
+
+
+def test_add_with_a_plain_form_then_remove(taro):
+    posting = factories.posting(taro, job_title="経理事務")
+    response = favourite(taro, posting)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/jobs/{posting['job_number']}"
+    detail = taro.get(f"/jobs/{posting['job_number']}")
+    assert "お気に入り登録済み" in detail.text
+    listing = taro.get("/mypage/favourites")
+    assert "経理事務" in listing.text and "1件" in listing.text
+
+    assert favourite(taro, posting, on="0").status_code == 303
+    assert "経理事務" not in taro.get("/mypage/favourites").text
+
+
+def test_htmx_toggle_re_renders_the_button(taro):
+    posting = factories.posting(taro)
+    response = favourite(taro, posting, htmx=True)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<div class="favourite" id="fav-{posting["id"]}">')
+    assert "お気に入り登録済み" in response.text
+    assert 'name="on" value="0"' in response.text
+    response = favourite(taro, posting, on="0", htmx=True)
+    assert "お気に入りに追加" in response.text and 'name="on" value="1"' in response.text
+
+
+def test_double_submission_keeps_one_favourite(taro):
+    posting = factories.posting(taro)
+    favourite(taro, posting)
+    favourite(taro, posting)
+    count = factories.run(taro, lambda conn: favourites.count(conn, 1))
+    assert count == 1
+    assert taro.get("/mypage/favourites").text.count('<li class="result-card') == 1
+
+
+def test_results_list_shows_the_favourite_state(taro):
+    posting = factories.posting(taro, job_title="配送ドライバー")
+    favourite(taro, posting)
+    results = taro.get("/jobs/search", params={"q": "配送"})
+    assert "お気に入り登録済み" in results.text
+    assert 'name="next" value="/jobs/search?q=%E9%85%8D%E9%80%81"' in results.text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "label"),
+    [({"status": "filled"}, "充足"), ({"days_old": 90, "open_days": 60}, "紹介期限切れ")],
+)
+def test_closed_postings_stay_listed_and_marked(taro, overrides, label):
+    posting = factories.posting(taro, job_title="調理補助", **overrides)
+    assert favourite(taro, posting).status_code == 303
+    listing = taro.get("/mypage/favourites")
+    assert "調理補助" in listing.text
+    assert "posting__state--" in listing.text and label in listing.text
+    detail = taro.get(f"/jobs/{posting['job_number']}")
+    assert f"この求人は{label}のため、応募や紹介の申込みはできません。" in detail.text
+
+
+def test_the_limit_has_a_clear_message(taro, monkeypatch):
+    monkeypatch.setattr(favourites, "LIMIT", 2)
+    monkeypatch.setattr(favourites.FavouriteLimit, "message", "上限メッセージ")
+    postings = [factories.posting(taro) for _ in range(3)]
+    favourite(taro, postings[0])
+    favourite(taro, postings[1])
+    response = favourite(taro, postings[2])
+    assert response.status_code == 422
+    assert "上限メッセージ" in response.text
+    response = favourite(taro, postings[2], htmx=True)
+    assert response.status_code == 422
+    assert 'role="alert">上限メッセージ' in response.text
+    # Removing one makes room again.
+    favourite(taro, postings[0], on="0")
+    assert favourite(taro, postings[2]).status_code == 303
+
+
+def test_the_real_limit_message():
+    assert favourites.FavouriteLimit.message.startswith(
+        "お気に入りに保存できる求人は100件までです。"
+    )
+
+
+def test_each_seeker_sees_only_their_own(taro):
+    posting = factories.posting(taro, job_title="保育士")
+    favourite(taro, posting)
+    factories.seeker(taro, password=PASSWORD, email="hanako@example.com", name="鈴木花子")
+    hanako = another_browser(taro)
+    assert login(hanako, "hanako@example.com", PASSWORD).url.path == "/mypage"
+    assert "保育士" not in hanako.get("/mypage/favourites").text
+    assert "お気に入りに追加" in hanako.get(f"/jobs/{posting['job_number']}").text
+    # Hanako removing "her" favourite leaves Taro's.
+    favourite(hanako, posting, on="0")
+    assert "保育士" in taro.get("/mypage/favourites").text
+
+
+def test_unknown_posting_is_404(taro):
+    fake = {"job_number": "13010-99999999"}
+    assert favourite(taro, fake).status_code == 404
+
+
+def test_next_is_kept_on_this_site(taro):
+    posting = factories.posting(taro)
+    response = favourite(taro, posting, next_url="https://evil.example/")
+    assert response.headers["location"] == "/mypage"

@@ -1,0 +1,246 @@
+"""検索条件保存: save, list with new counts, run, rename, delete, limits, other people's
+ids, and the daily mail of new postings through the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests import factories
+from tests.conftest import PG_URL
+from tests.helpers import another_browser, login, submit
+from tests.test_cli import run_cli
+from webapp.jobs import digest, saved_searches
+from webapp.schema import saved_searches as saved_table
+
+PASSWORD = "Hello-work1"
+QUERY = "q=%E4%BB%8B%E8%AD%B7&pref=13"  # 介護, 東京都
+
+
+@pytest.fixture
+def taro(client):
+    factories.seeker(client, password=PASSWORD)
+    assert login(client, "taro@example.com", PASSWORD).url.path == "/mypage"
+    return client
+
+
+def save(client, query=QUERY, name="", *, htmx=False):
+    return submit(
+        client,
+        "/mypage/saved-searches",
+        {"query": query, "name": name},
+        page=f"/jobs/search?{query}",
+        htmx=htmx,
+        follow_redirects=False,
+    )
+
+
+def rows(client):
+    return factories.run(
+        client, lambda conn: conn.fetch_all(sa.select(saved_table).order_by(saved_table.c.id))
+    )
+
+
+def test_save_from_the_search_page_and_list(taro):
+    page = taro.get(f"/jobs/search?{QUERY}")
+    assert "この検索条件を保存する" in page.text
+    response = save(taro, name="都内の介護")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/mypage/saved-searches?done=saved"
+    listing = taro.get(response.headers["location"])
+    assert "検索条件を保存しました。" in listing.text
+    assert "都内の介護" in listing.text
+    assert "キーワード「介護」 / 東京都" in listing.text
+    assert rows(taro)[0]["query"] == QUERY
+
+
+def test_name_defaults_to_the_summary(taro):
+    save(taro, "pref=16&weekends=1")
+    assert rows(taro)[0]["name"] == "富山県・土日祝休み"
+
+
+def test_the_page_number_is_not_saved(taro):
+    save(taro, QUERY + "&page=3&sort=wage")
+    assert rows(taro)[0]["query"] == QUERY + "&sort=wage"
+
+
+def test_htmx_save_redirects_the_whole_page(taro):
+    response = save(taro, htmx=True)
+    assert response.headers["HX-Redirect"] == "/mypage/saved-searches?done=saved"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("あ" * 31, "名前は30文字以内で入力してください。")],
+)
+def test_bad_names(taro, name, message):
+    response = save(taro, name=name)
+    assert response.status_code == 422
+    assert message in response.text
+    assert rows(taro) == []
+
+
+def test_double_submission_saves_once(taro):
+    save(taro, name="一回目")
+    response = save(taro, name="二回目")
+    assert response.headers["location"] == "/mypage/saved-searches?done=exists"
+    assert [r["name"] for r in rows(taro)] == ["一回目"]
+
+
+def test_tampered_query_is_refused(taro):
+    assert save(taro, "pref=99").status_code == 400
+    assert rows(taro) == []
+
+
+def test_the_limit_has_a_clear_message(taro, monkeypatch):
+    monkeypatch.setattr(saved_searches, "LIMIT", 2)
+    save(taro, "pref=01")
+    save(taro, "pref=02")
+    response = save(taro, "pref=03")
+    assert response.status_code == 422
+    assert saved_searches.SavedSearchLimit.message in response.text
+    assert len(rows(taro)) == 2
+    assert saved_searches.SavedSearchLimit.message.startswith("保存できる検索条件は20件までです。")
+
+
+def test_run_counts_new_postings_and_restarts_the_count(taro):
+    factories.posting(taro, job_title="介護職員", prefecture_code="13", municipality="新宿区")
+    save(taro, name="都内の介護")
+    taro.app.state.clock.advance(minutes=10)
+    factories.posting(taro, job_title="介護職員（夜勤専従）", municipality="新宿区")
+    factories.posting(taro, job_title="一般事務")  # does not match
+    assert "前回の検索から新着 1件" in taro.get("/mypage/saved-searches").text
+
+    saved_id = rows(taro)[0]["id"]
+    response = taro.get(f"/mypage/saved-searches/{saved_id}/run", follow_redirects=False)
+    assert response.headers["location"] == f"/jobs/search?{QUERY}"
+    assert "前回の検索から新着はありません" in taro.get("/mypage/saved-searches").text
+
+
+def test_rename_and_delete(taro):
+    save(taro, name="古い名前")
+    saved_id = rows(taro)[0]["id"]
+    page = "/mypage/saved-searches"
+    response = submit(taro, f"{page}/{saved_id}/rename", {"name": "新しい名前"}, page=page)
+    assert "名前を変更しました。" in response.text and "新しい名前" in response.text
+    response = submit(taro, f"{page}/{saved_id}/rename", {"name": "　"}, page=page)
+    assert response.status_code == 422
+    assert "保存する検索条件の名前を入力してください。" in response.text
+    response = submit(taro, f"{page}/{saved_id}/delete", {}, page=page)
+    assert "検索条件を削除しました。" in response.text
+    assert rows(taro) == []
+
+
+def test_another_seekers_ids_are_404(taro):
+    save(taro, name="太郎の条件")
+    saved_id = rows(taro)[0]["id"]
+    factories.seeker(taro, password=PASSWORD, email="hanako@example.com", name="鈴木花子")
+    hanako = another_browser(taro)
+    login(hanako, "hanako@example.com", PASSWORD)
+    assert "太郎の条件" not in hanako.get("/mypage/saved-searches").text
+    assert hanako.get(f"/mypage/saved-searches/{saved_id}/run").status_code == 404
+    page = "/mypage/saved-searches"
+    for action, data in (("rename", {"name": "x"}), ("delete", {}), ("mail", {"on": "1"})):
+        response = submit(hanako, f"{page}/{saved_id}/{action}", data, page=page)
+        assert response.status_code == 404, action
+    assert hanako.get("/mypage/saved-searches/abc/run").status_code == 404
+    row = rows(taro)[0]
+    assert (row["name"], row["mail_enabled"]) == ("太郎の条件", False)
+
+
+def test_signed_out_visitors_are_sent_to_log_in(client):
+    response = client.get("/mypage/saved-searches", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fmypage%2Fsaved-searches"
+
+
+def test_mypage_links_to_favourites_and_saved_searches(taro):
+    home = taro.get("/mypage")
+    assert 'href="/mypage/saved-searches"' in home.text
+    assert 'href="/mypage/favourites"' in home.text
+
+
+def switch_mail(client, saved_id, on):
+    page = "/mypage/saved-searches"
+    return submit(client, f"{page}/{saved_id}/mail", {"on": "1" if on else "0"}, page=page)
+
+
+def run_digest(client) -> int:
+    state = client.app.state
+    return client.portal.call(digest.run_once, state.db, state.clock, "http://testserver")
+
+
+def test_daily_mail_of_new_postings(taro, smtp):
+    save(taro, name="都内の介護")
+    saved_id = rows(taro)[0]["id"]
+    assert "配信を始めます" in switch_mail(taro, saved_id, True).text
+    clock = taro.app.state.clock
+
+    clock.advance(hours=3)
+    factories.posting(taro, job_title="介護職員（日勤）", municipality="新宿区")
+    factories.posting(
+        taro, job_title="介護職員（大阪）", prefecture_code="27", municipality="堺市堺区"
+    )
+    assert run_digest(taro) == 0  # not a day yet
+
+    clock.advance(hours=21, minutes=1)
+    assert run_digest(taro) == 1
+    (mail,) = smtp.wait_for("taro@example.com", 2)[1:]  # the first is the login code
+    assert (
+        mail["Subject"] == "【ハローワーク】保存した検索条件「都内の介護」に新着求人が1件あります"
+    )
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "介護職員（日勤）" in body and "大阪" not in body
+    assert re.search(r"http://testserver/jobs/13010-\d{8}", body)
+    assert f"http://testserver/mypage/saved-searches/{saved_id}/run" in body
+
+    assert run_digest(taro) == 0  # claimed for today
+    clock.advance(days=1, minutes=1)
+    assert run_digest(taro) == 0  # nothing new: no mail
+
+
+def test_mail_switched_off_sends_nothing(taro):
+    save(taro)
+    saved_id = rows(taro)[0]["id"]
+    switch_mail(taro, saved_id, True)
+    assert "停止しました" in switch_mail(taro, saved_id, False).text
+    taro.app.state.clock.advance(days=2)
+    factories.posting(taro, job_title="介護職員")
+    assert run_digest(taro) == 0
+
+
+def test_concurrent_runs_send_one_mail(taro):
+    save(taro)
+    switch_mail(taro, rows(taro)[0]["id"], True)
+    taro.app.state.clock.advance(hours=1)
+    factories.posting(taro, job_title="介護職員")
+    taro.app.state.clock.advance(days=1)
+    state = taro.app.state
+
+    async def both():
+        runs = [digest.run_once(state.db, state.clock, "http://testserver") for _ in range(3)]
+        return await asyncio.gather(*runs)
+
+    assert sum(taro.portal.call(both)) == 1
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the CLI test reads the SQLite file")
+def test_digest_command(taro, database_url):
+    save(taro)
+    saved_id = rows(taro)[0]["id"]
+    switch_mail(taro, saved_id, True)
+    factories.posting(taro, job_title="介護職員")
+
+    async def backdate(conn):
+        clock = taro.app.state.clock
+        await conn.execute(
+            saved_table.update().values(mailed_through=clock.now().replace(year=2000))
+        )
+
+    factories.run(taro, backdate)
+    result = run_cli(database_url, "digest")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "saved-search mails queued: 1\n"

@@ -1,0 +1,302 @@
+"""Handlers of 求人検索, 求人詳細, お気に入り and 検索条件保存."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.auth.guard import login_required, safe_next
+from webapp.db import current
+from webapp.jobs import catalog, favourites, forms, saved_searches, search, service, text
+from webapp.templating import render, templates
+
+MORE_TARGET = "result-list"  # もっと見る appends to this list
+
+templates.env.filters["wage"] = service.wage_text
+templates.env.filters["ymd"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
+templates.env.filters["highlight"] = text.highlight
+templates.env.filters["snippet"] = text.snippet
+templates.env.globals["catalog"] = catalog
+
+
+def _now(request: Request):
+    return request.app.state.clock.now()
+
+
+def _seeker_id(request: Request) -> int | None:
+    user = request.state.user
+    return user["id"] if user else None
+
+
+def _here(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+async def search_page(request: Request) -> Response:
+    """求人検索: the form and the results; htmx gets the results region or one more page."""
+    form = forms.parse_conditions(request.query_params)
+    context = {
+        "form": form,
+        "conditions": form.conditions,
+        "page": None,
+        "favourite_ids": set(),
+        "search_page_size": search.PAGE_SIZE,
+        "max_shown": search.PAGE_SIZE * search.MAX_PAGE,
+    }
+    if not form.valid:
+        return render(
+            request, "jobs/search.html", context, fragment="jobs/_search.html", status_code=422
+        )
+    conditions = form.conditions
+    appending = htmx.wants_fragment(request) and request.headers.get("hx-target") == MORE_TARGET
+    if appending:  # もっと見る: only the next page, appended to the list
+        offset, limit = (conditions.page - 1) * search.PAGE_SIZE, search.PAGE_SIZE
+    else:  # a full page shows every page up to `page`, so Back and reload restore the list
+        offset, limit = 0, conditions.page * search.PAGE_SIZE
+    conn = current(request.app)
+    cache = getattr(request.app.state, "search_cache", None)
+    if cache is None:
+        cache = request.app.state.search_cache = search.ResultCache()
+    page = await cache.find(conn, conditions, now=_now(request), offset=offset, limit=limit)
+    context.update(
+        page=page,
+        favourite_ids=await favourites.ids_among(
+            conn, _seeker_id(request), [r["id"] for r in page.rows]
+        ),
+        next_url="/jobs/search?" + conditions.with_page(conditions.page + 1).to_query(),
+        here=_here(request),
+        today=search.jst_today(_now(request)),
+        appending=appending,
+    )
+    if appending:
+        return render(request, "jobs/_result_page.html", context)
+    return render(request, "jobs/search.html", context, fragment="jobs/_search.html")
+
+
+async def city_field(request: Request) -> Response:
+    """The 市区町村 select for the chosen 都道府県 (htmx swaps it in when 都道府県 changes)."""
+    prefecture = request.query_params.get("pref", "")
+    if prefecture not in catalog.PREFECTURES:
+        prefecture = ""
+    form = forms.Form(values={"pref": prefecture, "city": ""})
+    return render(request, "jobs/_city_field.html", {"form": form})
+
+
+async def _posting_or_404(request: Request):
+    posting = await service.by_number(current(request.app), request.path_params["number"])
+    if posting is None:
+        raise HTTPException(404)
+    return posting
+
+
+async def detail(request: Request) -> Response:
+    """求人詳細: every field of the 求人票, in the order a seeker reads it."""
+    posting = await _posting_or_404(request)
+    return await _detail_page(request, posting)
+
+
+async def _detail_page(request, posting, *, error: str = "", status_code: int = 200):
+    conn = current(request.app)
+    favourite = posting["id"] in await favourites.ids_among(
+        conn, _seeker_id(request), [posting["id"]]
+    )
+    today = search.jst_today(_now(request))
+    return render(
+        request,
+        "jobs/detail.html",
+        {
+            "posting": posting,
+            "state": service.state(posting, today),
+            "is_favourite": favourite,
+            "favourite_error": error,
+            "here": f"/jobs/{posting['job_number']}",
+        },
+        status_code=status_code,
+    )
+
+
+async def set_favourite(request: Request) -> Response:
+    """☆/★: add or remove a favourite; htmx re-renders the button, a plain form goes back."""
+    if request.state.user is None:
+        back = safe_next(str((await request.form()).get("next", "")))
+        url = f"/login?next={quote(back, safe='')}"
+        if htmx.is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": url})
+        return RedirectResponse(url, status_code=303)
+    posting = await _posting_or_404(request)
+    data = await request.form()
+    on = data.get("on") == "1"
+    back = safe_next(str(data.get("next", "")) or f"/jobs/{posting['job_number']}")
+    error = ""
+    try:
+        await favourites.set_favourite(
+            current(request.app), _seeker_id(request), posting["id"], on, now=_now(request)
+        )
+    except favourites.FavouriteLimit as limit:
+        error = limit.message
+    status_code = 422 if error else 200
+    if htmx.is_htmx(request):
+        context = {
+            "row": posting,
+            "is_favourite": on and not error,
+            "favourite_error": error,
+            "here": back,
+        }
+        return render(request, "jobs/_favourite.html", context, status_code=status_code)
+    if error:
+        return await _detail_page(request, posting, error=error, status_code=422)
+    return RedirectResponse(back, status_code=303)
+
+
+@login_required
+async def favourite_list(request: Request) -> Response:
+    """お気に入り一覧: closed postings stay, marked as closed."""
+    rows = await favourites.listing(current(request.app), _seeker_id(request))
+    today = search.jst_today(_now(request))
+    items = [{"row": r, "state": service.state(r, today)} for r in rows]
+    return render(
+        request,
+        "jobs/favourites.html",
+        {"items": items, "limit": favourites.LIMIT, "here": "/mypage/favourites"},
+    )
+
+
+DONE_MESSAGES = {
+    "saved": "検索条件を保存しました。",
+    "exists": "同じ検索条件は既に保存されています。",
+    "renamed": "名前を変更しました。",
+    "deleted": "検索条件を削除しました。",
+    "mail_on": "新着求人メールの配信を始めます。1日1回、新しい求人があるときにお送りします。",
+    "mail_off": "新着求人メールの配信を停止しました。",
+}
+
+
+async def _saved_list_page(request: Request, *, rename_form=None, rename_id=None, status=200):
+    items = await saved_searches.listing(
+        current(request.app), _seeker_id(request), now=_now(request)
+    )
+    return render(
+        request,
+        "jobs/saved_searches.html",
+        {
+            "items": items,
+            "limit": saved_searches.LIMIT,
+            "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+            "rename_form": rename_form,
+            "rename_id": rename_id,
+        },
+        status_code=status,
+    )
+
+
+@login_required
+async def saved_list(request: Request) -> Response:
+    """検索条件の一覧: each with its summary and the number of new postings since run."""
+    return await _saved_list_page(request)
+
+
+@login_required
+async def save_search(request: Request) -> Response:
+    """この条件を保存: from the search page (name optional: the summary is used)."""
+    data = await request.form()
+    parsed = forms.parse_conditions(QueryParams(str(data.get("query", ""))[:2000]))
+    if not parsed.valid:
+        raise HTTPException(400)
+    conditions = parsed.conditions
+    form = forms.saved_name(data, fallback="・".join(conditions.summary()))
+    context = {"conditions": conditions, "save_form": form, "page": None}
+    if form.valid:
+        try:
+            await saved_searches.save(
+                current(request.app),
+                _seeker_id(request),
+                conditions,
+                form.values["name"],
+                now=_now(request),
+            )
+        except saved_searches.AlreadySaved:
+            return htmx.redirect(request, "/mypage/saved-searches?done=exists")
+        except saved_searches.SavedSearchLimit as limit:
+            form.add("name", limit.message)
+        else:
+            return htmx.redirect(request, "/mypage/saved-searches?done=saved")
+    return render(
+        request,
+        "jobs/save_search.html",
+        context,
+        fragment="jobs/_save_search.html",
+        status_code=422,
+    )
+
+
+def _saved_id(request: Request) -> int:
+    try:
+        return int(request.path_params["saved_id"])
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+@login_required
+async def run_saved(request: Request) -> Response:
+    """実行: the saved conditions on the search page ("new since" restarts from now)."""
+    row = await saved_searches.mark_run(
+        current(request.app), _seeker_id(request), _saved_id(request), now=_now(request)
+    )
+    if row is None:
+        raise HTTPException(404)
+    return RedirectResponse(f"/jobs/search?{row['query']}", status_code=303)
+
+
+@login_required
+async def rename_saved(request: Request) -> Response:
+    saved_id = _saved_id(request)
+    conn = current(request.app)
+    if await saved_searches.get(conn, _seeker_id(request), saved_id) is None:
+        raise HTTPException(404)
+    form = forms.saved_name(await request.form())
+    if not form.valid:
+        return await _saved_list_page(request, rename_form=form, rename_id=saved_id, status=422)
+    await saved_searches.rename(conn, _seeker_id(request), saved_id, form.values["name"])
+    return htmx.redirect(request, "/mypage/saved-searches?done=renamed")
+
+
+@login_required
+async def delete_saved(request: Request) -> Response:
+    saved_id = _saved_id(request)
+    conn = current(request.app)
+    if await saved_searches.get(conn, _seeker_id(request), saved_id) is None:
+        raise HTTPException(404)
+    await saved_searches.delete(conn, _seeker_id(request), saved_id)
+    return htmx.redirect(request, "/mypage/saved-searches?done=deleted")
+
+
+@login_required
+async def mail_saved(request: Request) -> Response:
+    on = (await request.form()).get("on") == "1"
+    found = await saved_searches.set_mail(
+        current(request.app), _seeker_id(request), _saved_id(request), on, now=_now(request)
+    )
+    if not found:
+        raise HTTPException(404)
+    return htmx.redirect(request, f"/mypage/saved-searches?done={'mail_on' if on else 'mail_off'}")
+
+
+routes = [
+    Route("/jobs/search", search_page, methods=["GET"]),
+    Route("/jobs/cities", city_field, methods=["GET"]),
+    Route("/jobs/{number}", detail, methods=["GET"]),
+    Route("/jobs/{number}/favourite", set_favourite, methods=["POST"]),
+    Route("/mypage/favourites", favourite_list, methods=["GET"]),
+    Route("/mypage/saved-searches", saved_list, methods=["GET"]),
+    Route("/mypage/saved-searches", save_search, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id}/run", run_saved, methods=["GET"]),
+    Route("/mypage/saved-searches/{saved_id}/rename", rename_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id}/delete", delete_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id}/mail", mail_saved, methods=["POST"]),
+]

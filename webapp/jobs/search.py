@@ -1,0 +1,402 @@
+"""求人検索: search conditions, and the queries that find postings matching them.
+
+The same SQLAlchemy query runs on SQLite and PostgreSQL; only the keyword index differs
+(FTS5 MATCH on SQLite, a GIN-indexed tsvector on PostgreSQL), and both answer the same
+question: which postings hold every two-character token of the keyword. Keywords longer
+than two characters are then confirmed against the posting's normalized text, so the
+result is exactly "contains the keyword" (see webapp/jobs/text.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from databases.core import Connection
+
+from webapp.clock import to_jst
+from webapp.jobs import catalog, text
+from webapp.schema import job_postings
+
+PAGE_SIZE = 20
+MAX_PAGE = 50  # 1,000 postings: beyond that, narrowing the search serves the seeker better
+COUNT_CAP = 10_000  # counted exactly up to here, then shown as "10,000件以上"
+
+
+@dataclass(frozen=True)
+class SearchConditions:
+    """What the seeker asked for; lives in the URL (see to_query / forms.parse_conditions)."""
+
+    keyword: str = ""
+    prefecture: str = ""
+    municipality: str = ""
+    occupation: str = ""
+    employment_types: tuple[str, ...] = ()
+    job_category: str = ""
+    wage_type: str = "monthly"
+    wage_min: int | None = None
+    weekends_off: bool = False
+    new_within_days: int | None = None
+    online_application: bool = False
+    sort: str = "new"
+    page: int = 1
+    terms: tuple[text.Term, ...] = field(default=(), compare=False)
+
+    def with_page(self, page: int) -> SearchConditions:
+        return replace(self, page=page)
+
+    def query_items(self, *, page: bool = True, sort: bool = True) -> list[tuple[str, str]]:
+        """The conditions as URL parameters, in a fixed order, defaults left out."""
+        items: list[tuple[str, str]] = []
+        if self.keyword:
+            items.append(("q", self.keyword))
+        if self.prefecture:
+            items.append(("pref", self.prefecture))
+        if self.municipality:
+            items.append(("city", self.municipality))
+        if self.occupation:
+            items.append(("occ", self.occupation))
+        items += [("emp", code) for code in self.employment_types]
+        if self.job_category:
+            items.append(("cat", self.job_category))
+        if self.wage_min is not None:
+            items += [("wage_type", self.wage_type), ("wage_min", str(self.wage_min))]
+        if self.weekends_off:
+            items.append(("weekends", "1"))
+        if self.new_within_days:
+            items.append(("new", str(self.new_within_days)))
+        if self.online_application:
+            items.append(("online", "1"))
+        if sort and self.sort != "new":
+            items.append(("sort", self.sort))
+        if page and self.page > 1:
+            items.append(("page", str(self.page)))
+        return items
+
+    def to_query(self, **kwargs) -> str:
+        return urlencode(self.query_items(**kwargs))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.query_items(page=False, sort=False)
+
+    def summary(self) -> list[str]:
+        """Short Japanese labels of each condition, for lists and mail."""
+        parts = []
+        if self.keyword:
+            parts.append(f"キーワード「{self.keyword}」")
+        if self.prefecture:
+            parts.append(catalog.prefecture_name(self.prefecture) + self.municipality)
+        if self.occupation:
+            parts.append(catalog.OCCUPATIONS[self.occupation])
+        if self.employment_types:
+            parts.append("・".join(catalog.EMPLOYMENT_TYPES[c] for c in self.employment_types))
+        if self.job_category:
+            parts.append(catalog.JOB_CATEGORIES[self.job_category])
+        if self.wage_min is not None:
+            parts.append(f"{catalog.WAGE_TYPES[self.wage_type]}{self.wage_min:,}円以上")
+        if self.weekends_off:
+            parts.append("土日祝休み")
+        if self.new_within_days:
+            parts.append(catalog.NEW_WITHIN_DAYS[str(self.new_within_days)] + "の新着")
+        if self.online_application:
+            parts.append("オンライン自主応募可")
+        return parts or ["すべての求人"]
+
+    def loosened(self) -> list[tuple[str, str]]:
+        """For an empty result: each condition with the query that drops it."""
+        drops = [
+            ("keyword", "", f"キーワード「{self.keyword}」"),
+            ("municipality", "", self.municipality),
+            ("prefecture", "", catalog.prefecture_name(self.prefecture)),
+            ("occupation", "", catalog.OCCUPATIONS.get(self.occupation, "")),
+            ("employment_types", (), "雇用形態の指定"),
+            ("job_category", "", catalog.JOB_CATEGORIES.get(self.job_category, "")),
+            ("wage_min", None, "賃金の下限"),
+            ("weekends_off", False, "土日祝休み"),
+            ("new_within_days", None, "新着の期間"),
+            ("online_application", False, "オンライン自主応募可"),
+        ]
+        options = []
+        for name, empty, label in drops:
+            if getattr(self, name) != empty:
+                changes = {name: empty}
+                if name == "prefecture":
+                    changes["municipality"] = ""
+                if name == "keyword":
+                    changes["terms"] = ()
+                loose = replace(self, page=1, **changes)
+                options.append((label, loose.to_query()))
+        return options
+
+
+@dataclass
+class SearchPage:
+    rows: list
+    total: int
+    capped: bool  # total is COUNT_CAP and there are more
+    offset: int
+    has_more: bool
+
+
+def jst_today(now: dt.datetime) -> dt.date:
+    return to_jst(now).date()
+
+
+FTS = sa.table("job_search", sa.column("rowid"))  # SQLite's FTS5 table (migration 0002)
+
+
+def is_sqlite(conn: Connection) -> bool:
+    return conn._database.url.dialect == "sqlite"  # databases 0.9 keeps the Database here
+
+
+def posting_tokens(search_text: str, prefecture_code: str) -> list[str]:
+    """What the keyword index holds for a posting: its text's tokens, and its 都道府県 as a
+    token of its own (longer than any text token, so never confused with one), so that a
+    keyword and a prefecture intersect inside the index."""
+    return [*text.index_tokens(search_text), f"pref{prefecture_code}"]
+
+
+def _index_terms(conditions: SearchConditions) -> tuple[list[str], list[str]]:
+    """(tokens, one-character prefixes) the index must hold; none without a keyword."""
+    tokens = [t for term in conditions.terms for t in term.tokens]
+    prefixes = [p for term in conditions.terms for p in term.prefixes]
+    if (tokens or prefixes) and conditions.prefecture:
+        tokens.append(f"pref{conditions.prefecture}")
+    return tokens, prefixes
+
+
+def _fts_query(conditions: SearchConditions) -> str | None:
+    tokens, prefixes = _index_terms(conditions)
+    if not tokens and not prefixes:
+        return None
+    # Tokens are letters and digits only (text.word_runs), so quoting them is safe.
+    return " AND ".join([f'"{t}"' for t in tokens] + [f'"{p}"*' for p in prefixes])
+
+
+def _candidates(conn: Connection, conditions: SearchConditions):
+    """Ids of postings whose index holds every token of the keyword, or None (no index part)."""
+    tokens, prefixes = _index_terms(conditions)
+    if not tokens and not prefixes:
+        return None
+    if is_sqlite(conn):
+        return (
+            sa.select(FTS.c.rowid)
+            .select_from(FTS)
+            .where(
+                sa.text("job_search MATCH :fts_query").bindparams(fts_query=_fts_query(conditions))
+            )
+        )
+    query = " & ".join([f"'{t}'" for t in tokens] + [f"'{p}':*" for p in prefixes])
+    return (
+        sa.select(sa.literal_column("posting_id"))
+        .select_from(sa.table("job_search"))
+        .where(sa.text("tokens @@ CAST(:ts_query AS tsquery)").bindparams(ts_query=query))
+    )
+
+
+def _contains(conn: Connection, needle: str):
+    column = job_postings.c.search_text
+    if is_sqlite(conn):
+        return sa.func.instr(column, needle) > 0
+    return sa.func.strpos(column, needle) > 0
+
+
+def open_filter(today: dt.date):
+    """募集中: not filled or closed, and the 紹介期限日 not yet passed."""
+    return sa.and_(
+        job_postings.c.status == catalog.STATUS_OPEN,
+        job_postings.c.referral_deadline >= today,
+    )
+
+
+@dataclass
+class Match:
+    """The WHERE clauses of a search: the keyword index's candidates kept apart, so a
+    count on SQLite can stream them in a join instead of collecting them first."""
+
+    clauses: list
+    candidates: sa.Select | None
+    fts_query: str | None
+
+    def where(self, *, probe: bool = False) -> list:
+        """`probe`: test each row against the candidates, never look rows up by them."""
+        if self.candidates is None:
+            return self.clauses
+        column = job_postings.c.id + 0 if probe else job_postings.c.id
+        return [column.in_(self.candidates), *self.clauses]
+
+    def also(self, *clauses) -> Match:
+        return Match([*self.clauses, *clauses], self.candidates, self.fts_query)
+
+
+def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -> Match:
+    """What a posting must satisfy to match the conditions (open postings only)."""
+    p = job_postings.c
+    clauses = [open_filter(today)]
+    clauses += [_contains(conn, t.text) for t in conditions.terms if not t.exact_in_index]
+    if conditions.prefecture:
+        clauses.append(p.prefecture_code == conditions.prefecture)
+    if conditions.municipality:
+        clauses.append(p.municipality == conditions.municipality)
+    if conditions.occupation:
+        clauses.append(p.occupation == conditions.occupation)
+    if conditions.employment_types:
+        clauses.append(p.employment_type.in_(conditions.employment_types))
+    if conditions.job_category:
+        clauses.append(p.job_category == conditions.job_category)
+    if conditions.wage_min is not None:
+        clauses += [p.wage_type == conditions.wage_type, p.wage_min >= conditions.wage_min]
+    if conditions.weekends_off:
+        clauses.append(p.weekends_off.is_(True))
+    if conditions.new_within_days:
+        clauses.append(p.received_on >= today - dt.timedelta(days=conditions.new_within_days))
+    if conditions.online_application:
+        clauses.append(p.online_application.is_(True))
+    return Match(
+        clauses,
+        _candidates(conn, conditions),
+        _fts_query(conditions) if is_sqlite(conn) else None,
+    )
+
+
+ORDERINGS = {
+    "new": (job_postings.c.received_on.desc(), job_postings.c.id.desc()),
+    "wage": (job_postings.c.wage_monthly.desc(), job_postings.c.id.desc()),
+    "deadline": (job_postings.c.referral_deadline.asc(), job_postings.c.id.asc()),
+}
+
+LIST_COLUMNS = (
+    job_postings.c.id,
+    job_postings.c.job_number,
+    job_postings.c.status,
+    job_postings.c.received_on,
+    job_postings.c.referral_deadline,
+    job_postings.c.company_name,
+    job_postings.c.occupation,
+    job_postings.c.job_title,
+    job_postings.c.description,
+    job_postings.c.employment_type,
+    job_postings.c.job_category,
+    job_postings.c.prefecture_code,
+    job_postings.c.municipality,
+    job_postings.c.wage_type,
+    job_postings.c.wage_min,
+    job_postings.c.wage_max,
+    job_postings.c.holidays,
+    job_postings.c.weekends_off,
+    job_postings.c.online_application,
+)
+
+
+async def count(conn: Connection, match: Match, *, cap: int | None = None) -> tuple[int, bool]:
+    """How many postings match, counted up to `cap`; (count, more than cap)."""
+    cap = COUNT_CAP if cap is None else cap
+    if match.fts_query is not None:
+        # Walk the index's matches and stop at the cap (an IN list would collect them all).
+        source = FTS.join(job_postings, job_postings.c.id == FTS.c.rowid)
+        keyword = sa.text("job_search MATCH :fts_count").bindparams(fts_count=match.fts_query)
+        limited = sa.select(sa.literal_column("1")).select_from(source).where(keyword)
+        limited = limited.where(*match.clauses).limit(cap + 1)
+    else:
+        limited = (
+            sa.select(sa.literal_column("1"))
+            .select_from(job_postings)
+            .where(*match.where())
+            .limit(cap + 1)
+        )
+    found = await conn.fetch_val(sa.select(sa.func.count()).select_from(limited.subquery()))
+    return min(found, cap), found > cap
+
+
+async def find(
+    conn: Connection,
+    conditions: SearchConditions,
+    *,
+    now: dt.datetime,
+    offset: int,
+    limit: int,
+) -> SearchPage:
+    """One window of results, in the chosen order, with the (capped) total."""
+    match = filters(conn, conditions, today=jst_today(now))
+    total, capped = await count(conn, match)
+    rows = []
+    if offset < total:
+        # First the ids of the window (ordered on the narrow filter index), then their rows.
+        walk = capped and conditions.sort == "new" and conditions.terms and is_sqlite(conn)
+        window = (
+            sa.select(job_postings.c.id)
+            .where(*match.where(probe=walk))
+            .order_by(*ORDERINGS[conditions.sort])
+            .limit(limit)
+            .offset(offset)
+        )
+        if walk:
+            # Very many match: walking the newest-first index until the window is full
+            # beats sorting every candidate (SQLite cannot know how many the index holds).
+            window = window.with_hint(job_postings, "INDEXED BY ix_job_postings_received")
+        rows = await conn.fetch_all(
+            sa.select(*LIST_COLUMNS)
+            .where(job_postings.c.id.in_(window.scalar_subquery()))
+            .order_by(*ORDERINGS[conditions.sort])
+        )
+    shown = offset + len(rows)
+    has_more = shown < total and shown < MAX_PAGE * PAGE_SIZE
+    return SearchPage(rows=rows, total=total, capped=capped, offset=offset, has_more=has_more)
+
+
+class ResultCache:
+    """Recent result windows, kept for a few seconds: a popular search (the same URL from
+    many phones) costs one query per TTL. New or closed postings show once it lapses."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 512) -> None:
+        self.ttl, self.size = ttl, size
+        self._items: OrderedDict[tuple, tuple[float, SearchPage]] = OrderedDict()
+
+    async def find(self, conn, conditions: SearchConditions, *, now, offset: int, limit: int):
+        key = (conditions.to_query(page=False), offset, limit, jst_today(now))
+        hit = self._items.get(key)
+        if hit and hit[0] > time.monotonic():
+            self._items.move_to_end(key)
+            return hit[1]
+        page = await find(conn, conditions, now=now, offset=offset, limit=limit)
+        self._items[key] = (time.monotonic() + self.ttl, page)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return page
+
+
+async def count_new(
+    conn: Connection, conditions: SearchConditions, *, since: dt.datetime, now: dt.datetime
+) -> int:
+    """Open postings matching the conditions that were registered after `since`."""
+    match = filters(conn, conditions, today=jst_today(now))
+    total, _ = await count(conn, match.also(job_postings.c.registered_at > since), cap=999)
+    return total
+
+
+async def index_postings(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
+    """Index new postings: (id, search_text, prefecture_code). Call in the writing
+    transaction."""
+    if not rows:
+        return
+    ids = [posting_id for posting_id, _, _ in rows]
+    if is_sqlite(conn):
+        # A contentless FTS5 table deletes only given the old tokens: new postings only.
+        await conn.execute_many(
+            "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
+            [{"id": i, "tokens": " ".join(posting_tokens(t, p))} for i, t, p in rows],
+        )
+        return
+    await conn.execute(
+        sa.text("DELETE FROM job_search WHERE posting_id = ANY(:ids)").bindparams(ids=ids)
+    )
+    await conn.execute_many(
+        "INSERT INTO job_search (posting_id, tokens) "
+        "VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))",
+        [{"id": i, "tokens": posting_tokens(t, p)} for i, t, p in rows],
+    )
