@@ -13,24 +13,12 @@ from dataclasses import dataclass, field, replace
 from starlette.datastructures import QueryParams
 
 from webapp import validation
+from webapp.forms import Form
 from webapp.jobs import catalog, text
 from webapp.jobs.search import MAX_PAGE, SearchConditions
 
 WAGE_LIMITS = {"monthly": 2_000_000, "hourly": 10_000}
 SAVED_NAME_MAX = 30
-
-
-@dataclass
-class Form:
-    values: dict = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
 
 
 @dataclass

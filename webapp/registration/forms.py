@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from webapp import validation
+from webapp.forms import Form
 from webapp.security.passwords import guessable_errors, rule_errors
-
-
-@dataclass
-class Form:
-    values: dict = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
 
 
 def terms_form(data) -> Form:
