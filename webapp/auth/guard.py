@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from webapp import htmx
 from webapp.auth import form_restore
 from webapp.db import current
-from webapp.security.csrf import cookie_name
+from webapp.security import cookies
 
 RESTORE_COOKIE = "form_restore"
 
@@ -37,7 +37,6 @@ def login_required(handler):
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
         settings = request.app.state.settings
-        restore_cookie = cookie_name(settings.https, RESTORE_COOKIE)
         if request.state.user is None:
             back = _here(request) if request.method == "GET" else _form_page(request)
             url = login_url(back)
@@ -56,22 +55,15 @@ def login_required(handler):
                     data=form_restore.keepable(await request.form()),
                     now=request.app.state.clock.now(),
                 )
-                response.set_cookie(
-                    restore_cookie,
-                    cookie,
-                    max_age=3600,
-                    httponly=True,
-                    samesite="lax",
-                    secure=settings.https,
-                    path="/",
-                )
+                cookies.set_private(response, request, RESTORE_COOKIE, cookie, max_age=3600)
             return response
         restored = None
-        if request.method == "GET" and request.cookies.get(restore_cookie):
+        kept = cookies.read(request, RESTORE_COOKIE) if request.method == "GET" else None
+        if kept:
             restored = await form_restore.take(
                 current(request.app),
                 settings.secret_key,
-                request.cookies[restore_cookie],
+                kept,
                 seeker_id=request.state.user["id"],
                 path=request.url.path,
                 now=request.app.state.clock.now(),
@@ -80,7 +72,7 @@ def login_required(handler):
         response = await handler(request)
         response.headers["Cache-Control"] = "no-store"
         if restored is not None:
-            response.delete_cookie(restore_cookie, path="/")
+            cookies.delete(response, request, RESTORE_COOKIE)
         return response
 
     return guarded

@@ -15,9 +15,9 @@ from webapp import htmx
 from webapp.auth import throttle
 from webapp.db import current
 from webapp.registration import forms, service
-from webapp.registration.routes import typed_birthdate
+from webapp.registration.routes import password_context, typed_birthdate
 from webapp.registration.service import RESET, STEP_DONE, STEP_PASSWORD
-from webapp.security.csrf import cookie_name
+from webapp.security import cookies
 from webapp.templating import render
 
 TARGET = "#wizard"
@@ -31,15 +31,11 @@ FLOW = {
 }
 
 
-def _cookie(request: Request) -> str:
-    return cookie_name(request.app.state.settings.https, "reset")
-
-
 async def _wizard(request: Request, cookie: str | None = None):
     return await service.load(
         current(request.app),
         request.app.state.settings.secret_key,
-        cookie or request.cookies.get(_cookie(request)),
+        cookie or cookies.read(request, "reset"),
         request.app.state.clock.now(),
         RESET,
     )
@@ -97,33 +93,14 @@ async def request_key(request: Request) -> Response:
         request.app.state.wake_outbox()
     response = htmx.redirect(request, "/password/reset")
     if cookie:
-        response.set_cookie(
-            _cookie(request),
-            cookie,
-            max_age=2 * 60 * 60,
-            httponly=True,
-            samesite="lax",
-            secure=settings.https,
-            path="/",
-        )
+        cookies.set_private(response, request, "reset", cookie, max_age=2 * 60 * 60)
     return response
 
 
 async def _reset_page(
     request: Request, wizard, form: forms.Form, problem=None, status_code: int = 200
 ) -> Response:
-    now = request.app.state.clock.now()
-    key = await service.load_key(current(request.app), wizard)
-    problem = problem or service.key_problem(key, now)
-    expires_at = key["expires_at"] if key else now
-    context = {
-        "flow": FLOW,
-        "form": form,
-        "email": wizard["email"],
-        "problem": problem,
-        "expires_at": expires_at,
-        "minutes_left": max(0, int((expires_at - now).total_seconds() // 60)),
-    }
+    context = {"flow": FLOW, **await password_context(request, wizard, form, problem)}
     return render(
         request,
         "auth/reset.html",
@@ -176,7 +153,7 @@ async def reset(request: Request) -> Response:
 async def restart(request: Request) -> Response:
     await service.forget(current(request.app), await _wizard(request))
     response = htmx.redirect(request, "/password/forgot")
-    response.delete_cookie(_cookie(request), path="/")
+    cookies.delete(response, request, "reset")
     return response
 
 

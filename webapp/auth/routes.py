@@ -14,16 +14,11 @@ from webapp.auth.guard import safe_next
 from webapp.db import current
 from webapp.registration.forms import Form
 from webapp.registration.service import KeyProblem, KeyWrong
-from webapp.security import audit
+from webapp.security import audit, cookies
 from webapp.security.audit import client_ip
-from webapp.security.csrf import cookie_name
 from webapp.templating import render
 
 LOGIN_FAILED = "ID（メールアドレス）またはパスワードが正しくありません。"
-
-
-def session_cookie(request: Request) -> str:
-    return cookie_name(request.app.state.settings.https, "session")
 
 
 def _login_page(
@@ -84,7 +79,7 @@ async def login(request: Request) -> Response:
         return _login_page(request, form, status_code=422)
     await throttle.password_accepted(conn, request, email, seeker_id, now)
     if await login_code.is_remembered(
-        conn, settings.secret_key, request.cookies.get(_device_cookie(request)), seeker_id, now
+        conn, settings.secret_key, cookies.read(request, "device"), seeker_id, now
     ):
         await throttle.login_succeeded(conn, request, email, seeker_id, now)
         return await _signed_in(request, seeker_id, form.values["next"])
@@ -92,20 +87,12 @@ async def login(request: Request) -> Response:
         conn,
         settings.secret_key,
         seeker_id,
-        cookie=request.cookies.get(_challenge_cookie(request)),
+        cookie=cookies.read(request, "login_challenge"),
         now=now,
     )
     request.app.state.wake_outbox()
     response = htmx.redirect(request, f"/login/code?next={quote(form.values['next'], safe='')}")
-    response.set_cookie(
-        _challenge_cookie(request),
-        cookie,
-        max_age=20 * 60,
-        httponly=True,
-        samesite="lax",
-        secure=settings.https,
-        path="/",
-    )
+    cookies.set_private(response, request, "login_challenge", cookie, max_age=20 * 60)
     return response
 
 
@@ -126,34 +113,17 @@ async def _signed_in(
         now=now,
     )
     response = htmx.redirect(request, next_url)
-    response.set_cookie(
-        session_cookie(request),
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=settings.https,
-        path="/",
-    )
+    cookies.set_private(response, request, "session", token)
     if remember:
         device = await login_code.remember(conn, settings.secret_key, seeker_id, now)
-        response.set_cookie(
-            _device_cookie(request),
+        cookies.set_private(
+            response,
+            request,
+            "device",
             device,
             max_age=int(login_code.REMEMBER_FOR.total_seconds()),
-            httponly=True,
-            samesite="lax",
-            secure=settings.https,
-            path="/",
         )
     return response
-
-
-def _challenge_cookie(request: Request) -> str:
-    return cookie_name(request.app.state.settings.https, "login_challenge")
-
-
-def _device_cookie(request: Request) -> str:
-    return cookie_name(request.app.state.settings.https, "device")
 
 
 def _code_page(
@@ -185,7 +155,7 @@ async def code_form(request: Request) -> Response:
     row, _ = await login_code.challenge(
         current(request.app),
         request.app.state.settings.secret_key,
-        request.cookies.get(_challenge_cookie(request)),
+        cookies.read(request, "login_challenge"),
     )
     if row is None:
         return RedirectResponse("/login", status_code=303)
@@ -204,7 +174,7 @@ async def check_code(request: Request) -> Response:
     )
     conn = current(request.app)
     settings = request.app.state.settings
-    cookie = request.cookies.get(_challenge_cookie(request))
+    cookie = cookies.read(request, "login_challenge")
     row, _ = await login_code.challenge(conn, settings.secret_key, cookie)
     if row is None:
         return htmx.redirect(request, "/login")
@@ -228,14 +198,14 @@ async def check_code(request: Request) -> Response:
     response = await _signed_in(
         request, seeker_id, form.values["next"], remember=form.values["remember"]
     )
-    response.delete_cookie(_challenge_cookie(request), path="/")
+    cookies.delete(response, request, "login_challenge")
     return response
 
 
 async def resend_code(request: Request) -> Response:
     conn = current(request.app)
     settings = request.app.state.settings
-    cookie = request.cookies.get(_challenge_cookie(request))
+    cookie = cookies.read(request, "login_challenge")
     row, key = await login_code.challenge(conn, settings.secret_key, cookie)
     if row is None:
         return htmx.redirect(request, "/login")
@@ -257,15 +227,7 @@ async def resend_code(request: Request) -> Response:
     )
     request.app.state.wake_outbox()
     response = htmx.redirect(request, f"/login/code?next={quote(next_url, safe='')}&resent=1")
-    response.set_cookie(
-        _challenge_cookie(request),
-        new_cookie,
-        max_age=20 * 60,
-        httponly=True,
-        samesite="lax",
-        secure=settings.https,
-        path="/",
-    )
+    cookies.set_private(response, request, "login_challenge", new_cookie, max_age=20 * 60)
     return response
 
 
@@ -278,7 +240,7 @@ async def logout(request: Request) -> Response:
         current(request.app), request.app.state.settings.secret_key, request.state.session_token
     )
     response = htmx.redirect(request, "/login?logged_out=1")
-    response.delete_cookie(session_cookie(request), path="/")
+    cookies.delete(response, request, "session")
     return response
 
 

@@ -13,7 +13,7 @@ from webapp.auth import throttle
 from webapp.db import current
 from webapp.registration import forms, service
 from webapp.registration.service import STEP_DONE, STEP_EMAIL, STEP_PASSWORD
-from webapp.security.csrf import cookie_name
+from webapp.security import cookies
 from webapp.templating import render
 
 WIZARD_COOKIE_AGE = 2 * 60 * 60
@@ -26,15 +26,11 @@ STEP_URLS = {
 }
 
 
-def _cookie(request: Request) -> str:
-    return cookie_name(request.app.state.settings.https, "wizard")
-
-
 async def current_wizard(request: Request):
     return await service.load(
         current(request.app),
         request.app.state.settings.secret_key,
-        request.cookies.get(_cookie(request)),
+        cookies.read(request, "wizard"),
         request.app.state.clock.now(),
     )
 
@@ -92,15 +88,7 @@ async def agree(request: Request) -> Response:
     )
     response = _go(request, STEP_EMAIL)
     if cookie:
-        response.set_cookie(
-            _cookie(request),
-            cookie,
-            max_age=WIZARD_COOKIE_AGE,
-            httponly=True,
-            samesite="lax",
-            secure=request.app.state.settings.https,
-            path="/",
-        )
+        cookies.set_private(response, request, "wizard", cookie, max_age=WIZARD_COOKIE_AGE)
     return response
 
 
@@ -160,7 +148,7 @@ async def cancel(request: Request) -> Response:
     """キャンセル: forget the wizard and go back to the top page."""
     await service.forget(current(request.app), await current_wizard(request))
     response = htmx.redirect(request, "/")
-    response.delete_cookie(_cookie(request), path="/")
+    cookies.delete(response, request, "wizard")
     return response
 
 
@@ -168,7 +156,7 @@ async def restart(request: Request) -> Response:
     """はじめからやり直す (after an expired or void key)."""
     await service.forget(current(request.app), await current_wizard(request))
     response = _go(request, 1)
-    response.delete_cookie(_cookie(request), path="/")
+    cookies.delete(response, request, "wizard")
     return response
 
 
@@ -181,9 +169,10 @@ def typed_birthdate(wizard) -> dt.date | None:
         return None
 
 
-async def _password_context(
+async def password_context(
     request: Request, wizard, form: forms.Form, problem: service.KeyProblem | None = None
 ) -> dict:
+    """What the key page shows (ステップ3, and the reset's new-password page)."""
     now = request.app.state.clock.now()
     key = await service.load_key(current(request.app), wizard)
     problem = problem or service.key_problem(key, now)
@@ -206,7 +195,7 @@ async def password(request: Request) -> Response:
         return RedirectResponse(STEP_URLS[step], status_code=303)
     if wizard["step"] == STEP_DONE:
         return RedirectResponse(STEP_URLS[STEP_DONE], status_code=303)
-    return _page(request, STEP_PASSWORD, await _password_context(request, wizard, forms.Form()))
+    return _page(request, STEP_PASSWORD, await password_context(request, wizard, forms.Form()))
 
 
 async def set_password(request: Request) -> Response:
@@ -233,12 +222,12 @@ async def set_password(request: Request) -> Response:
         except service.KeyProblem as problem:
             if not problem.restart:
                 form.add("auth_key", problem.message)
-            context = await _password_context(request, wizard, form, problem)
+            context = await password_context(request, wizard, form, problem)
             return _page(request, STEP_PASSWORD, context, status_code=422)
         request.app.state.wake_outbox()
         return _go(request, STEP_DONE)
     return _page(
-        request, STEP_PASSWORD, await _password_context(request, wizard, form), status_code=422
+        request, STEP_PASSWORD, await password_context(request, wizard, form), status_code=422
     )
 
 
