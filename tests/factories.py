@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from webapp.members import service as members
 from webapp.schema import job_seekers
 from webapp.security.passwords import hash_password
 from webapp.seekers import service as seekers
@@ -41,6 +42,41 @@ def seeker(client, *, password: str | None = None, **overrides) -> str:
         return number
 
     return run(client, work)
+
+
+MEMBER_PASSWORD = "Kh7#mqPw2x"
+
+
+def staff(
+    client, *, email: str = "staff@example.com", office: str = "16040", name: str = "砺波一郎"
+) -> int:
+    """A Hello Work staff account (password MEMBER_PASSWORD); returns its member id."""
+    now = client.app.state.clock.now()
+    new = members.validate_member(name=name, email=email, password=MEMBER_PASSWORD)
+    return run(client, lambda conn: members.add_staff(conn, new, office_code=office, now=now))
+
+
+def office(client, code: str = "13010", name: str = "ハローワーク飯田橋") -> int:
+    return run(
+        client, lambda conn: members.add_office(conn, code=code, name=name, phone="03-3812-8609")
+    )
+
+
+def employer(
+    client,
+    *,
+    email: str = "hr@example.com",
+    name: str = "株式会社となみ精工",
+    office: str = "16040",
+) -> str:
+    """A 事業所 with one user (password MEMBER_PASSWORD); returns the 事業所番号."""
+    now = client.app.state.clock.now()
+    user = members.validate_member(name="採用花子", email=email, password=MEMBER_PASSWORD)
+    company = members.validate_employer(name=name, kana="", address="", phone="", business="")
+    return run(
+        client,
+        lambda conn: members.add_employer(conn, company, user, office_code=office, now=now),
+    )
 
 
 def another_session(client, session_cookie: str):

@@ -68,17 +68,24 @@ def login_code(client, email: str, count: int) -> str:
 
 
 def login(
-    client, email: str, password: str, *, next: str | None = None, remember: bool = False, **kwargs
+    client,
+    email: str,
+    password: str,
+    *,
+    next: str | None = None,
+    remember: bool = False,
+    door: str = "/login",
+    **kwargs,
 ):
     """Sign in as a person would: password, then the code from the mail. A refused
-    password comes back as it is (422, 429)."""
+    password comes back as it is (422, 429). `door`: /login, /staff/login, /employer/login."""
     before = len(client.smtp.to(email)) if getattr(client, "smtp", None) else 0
     data = {"email": email, "password": password, **({"next": next} if next else {})}
-    page = f"/login?next={next}" if next else "/login"
-    response = submit(client, "/login", data, page=page, **kwargs)
-    if response.status_code != 200 or response.url.path != "/login/code":
+    page = f"{door}?next={next}" if next else door
+    response = submit(client, door, data, page=page, **kwargs)
+    if response.status_code != 200 or response.url.path != f"{door}/code":
         return response
     code = login_code(client, email, before + 1)
     form = {"code": code, **({"remember": "yes"} if remember else {})}
     form["next"] = re.search(r'name="next" value="([^"]*)"', response.text).group(1)
-    return submit(client, "/login/code", form, page=str(response.url), **kwargs)
+    return submit(client, f"{door}/code", form, page=str(response.url), **kwargs)

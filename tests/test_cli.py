@@ -92,3 +92,36 @@ def test_default_settings_use_an_sqlite_file_and_a_generated_secret(tmp_path):
     assert (tmp_path / "hellowork.db").exists()
     secret = (tmp_path / "secret_key").read_text()
     assert len(secret) >= 40 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_staff_and_employer_accounts_from_the_command_line(database_url):
+    def cli(*args, password="Kh7#mqPw2x"):
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 40}
+        return subprocess.run(
+            [sys.executable, "-m", "webapp", *args],
+            env=env,
+            input=f"{password}\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    staff = cli("staff", "add", "--name", "職員一郎", "--email", "s@example.com")
+    assert staff.returncode == 0, staff.stderr
+    employer = cli(
+        "employer", "add", "--name", "株式会社砺波製作所",
+        "--user-name", "採用花子", "--email", "hr@example.com",
+    )  # fmt: skip
+    assert employer.returncode == 0, employer.stderr
+    assert re.fullmatch(r"1604-000001-\d\n", employer.stdout)
+    again = cli("staff", "add", "--name", "職員二郎", "--email", "s@example.com")
+    assert again.returncode == 2
+    assert "既に登録されています" in again.stderr
+    weak = cli("staff", "add", "--name", "職員三郎", "--email", "t@example.com", password="pass")
+    assert weak.returncode == 2
+    assert "半角数字" in weak.stderr
+    unknown = cli(
+        "staff", "add", "--name", "職員四郎", "--email", "u@example.com", "--office", "99999"
+    )
+    assert unknown.returncode == 2
+    assert "99999" in unknown.stderr

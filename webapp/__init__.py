@@ -19,6 +19,7 @@ from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
 from webapp.config import PROJECT_ROOT, Settings
 from webapp.db import ConnectionPerRequest, create_database, migrate_async
+from webapp.employer import routes as employer_routes
 from webapp.jobs import routes as job_routes
 from webapp.jobs.digest import DigestTask
 from webapp.mail.catcher import MailCatcher
@@ -29,6 +30,7 @@ from webapp.pages import routes as page_routes
 from webapp.registration import routes as registration_routes
 from webapp.security.csrf import CSRFMiddleware, allowed_origin, cookie_name
 from webapp.security.headers import SecurityHeadersMiddleware
+from webapp.staff import routes as staff_routes
 from webapp.templating import render
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *mypage_routes.routes,
             *mailbox_routes.routes,
             *job_routes.routes,
+            *staff_routes.routes,
+            *employer_routes.routes,
             Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         middleware=[

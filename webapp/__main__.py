@@ -1,4 +1,5 @@
-"""`python -m webapp …`: serve, counter registration (seeker add), demo data, migrate."""
+"""`python -m webapp …`: serve, counter registration (seeker add), offices, staff and
+employer accounts, demo data, migrate."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from webapp.clock import Clock
 from webapp.config import Settings
 from webapp.db import create_database, migrate_async
+from webapp.members import service as members
 from webapp.seekers import service as seekers
 
 USAGE_ERROR = 2
@@ -36,6 +38,40 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--birthdate", required=True, help="生年月日 YYYY-MM-DD")
     add.add_argument("--email", required=True, help="メールアドレス (My Page の ID)")
     add.add_argument("--office", default=None, help="安定所番号 (5桁; 省略時は最初の安定所)")
+
+    office = commands.add_parser("office", help="Hello Work offices (安定所)")
+    office_add = office.add_subparsers(dest="action", required=True).add_parser(
+        "add", help="register an office"
+    )
+    office_add.add_argument("--code", required=True, help="安定所番号 (5桁)")
+    office_add.add_argument("--name", required=True, help="例: ハローワーク飯田橋")
+    office_add.add_argument("--phone", required=True, help="電話番号")
+
+    staff = commands.add_parser("staff", help="Hello Work staff accounts (職員)")
+    staff_add = staff.add_subparsers(dest="action", required=True).add_parser(
+        "add", help="create a staff account (password from the terminal, or stdin)"
+    )
+    staff_add.add_argument("--name", required=True, help="氏名")
+    staff_add.add_argument("--email", required=True, help="メールアドレス (ログインID)")
+    staff_add.add_argument("--office", default=None, help="安定所番号 (省略時は最初の安定所)")
+
+    employer = commands.add_parser("employer", help="employers (事業所) and their users")
+    employer_commands = employer.add_subparsers(dest="action", required=True)
+    employer_add = employer_commands.add_parser(
+        "add", help="register a 事業所 and its first user; prints the 事業所番号"
+    )
+    employer_add.add_argument("--name", required=True, help="事業所名")
+    employer_add.add_argument("--kana", default="", help="事業所名フリガナ")
+    employer_add.add_argument("--address", default="", help="所在地")
+    employer_add.add_argument("--phone", default="", help="電話番号")
+    employer_add.add_argument("--business", default="", help="事業内容")
+    employer_add.add_argument("--office", default=None, help="管轄の安定所番号")
+    employer_add.add_argument("--user-name", required=True, help="担当者の氏名")
+    employer_add.add_argument("--email", required=True, help="担当者のメールアドレス (ログインID)")
+    user_add = employer_commands.add_parser("user-add", help="another user for a 事業所")
+    user_add.add_argument("--employer", required=True, help="事業所番号")
+    user_add.add_argument("--name", required=True, help="担当者の氏名")
+    user_add.add_argument("--email", required=True, help="メールアドレス (ログインID)")
 
     demo = commands.add_parser("demo", help="fill the database with demo data")
     demo.add_argument("--seed", type=int, default=1)
@@ -80,6 +116,69 @@ async def _seeker_add(settings: Settings, args) -> int:
     return 0
 
 
+def _read_password() -> str:
+    """Typed twice at a terminal; one line on stdin otherwise (for scripts). Never an
+    argument: those end up in shell history and the process list."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("パスワード: ")
+        if first != getpass.getpass("パスワード（確認）: "):
+            raise members.MemberError("パスワードが一致しません。")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+async def _members(settings: Settings, args) -> int:
+    now = Clock().now()
+    try:
+        if args.command == "office":
+            await _with_db(
+                settings,
+                lambda conn: members.add_office(
+                    conn, code=args.code, name=args.name, phone=args.phone
+                ),
+            )
+            print(args.code)
+            return 0
+        name = args.user_name if args.command == "employer" and args.action == "add" else args.name
+        new = members.validate_member(name=name, email=args.email, password=_read_password())
+        if args.command == "staff":
+            await _with_db(
+                settings,
+                lambda conn: members.add_staff(conn, new, office_code=args.office, now=now),
+            )
+            print(new.email)
+        elif args.action == "add":
+            employer = members.validate_employer(
+                name=args.name,
+                kana=args.kana,
+                address=args.address,
+                phone=args.phone,
+                business=args.business,
+            )
+            print(
+                await _with_db(
+                    settings,
+                    lambda conn: members.add_employer(
+                        conn, employer, new, office_code=args.office, now=now
+                    ),
+                )
+            )
+        else:
+            await _with_db(
+                settings,
+                lambda conn: members.add_employer_user(
+                    conn, new, employer_number=args.employer, now=now
+                ),
+            )
+            print(new.email)
+    except members.MemberError as error:
+        print(f"登録できません: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    return 0
+
+
 async def _demo(settings: Settings, args) -> int:
     from webapp.demo import load_demo
 
@@ -120,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "seeker":
         return asyncio.run(_seeker_add(settings, args))
+    if args.command in ("office", "staff", "employer"):
+        return asyncio.run(_members(settings, args))
     if args.command == "demo":
         return asyncio.run(_demo(settings, args))
     if args.command == "digest":

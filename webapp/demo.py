@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import sqlalchemy as sa
@@ -9,7 +10,9 @@ from databases.core import Connection
 
 from webapp.clock import Clock
 from webapp.jobs import bulk, demo_postings, search
+from webapp.members import service as members
 from webapp.schema import job_postings, job_seekers
+from webapp.schema import members as member_rows
 from webapp.seekers import service as seekers
 
 DEMO_SEEKERS = [
@@ -17,6 +20,50 @@ DEMO_SEEKERS = [
     ("鈴木花子", "スズキハナコ", "1985-11-23", "hanako@example.com"),
     ("グエン・ヴァン・アン", "グエンヴァンアン", "1998-07-15", "an@example.com"),
 ]
+
+
+# Demo sign-ins for staff and employers (a demo database only; never in production).
+DEMO_MEMBER_PASSWORD = "Demo#2026hw"
+DEMO_OFFICES = [("13010", "ハローワーク飯田橋", "03-3812-8609")]
+DEMO_STAFF = [
+    ("砺波一郎", "staff@example.com", "16040"),
+    ("飯田橋花子", "staff2@example.com", "13010"),
+]
+DEMO_EMPLOYER = {
+    "name": "株式会社となみ精工",
+    "kana": "トナミセイコウ",
+    "address": "富山県砺波市表町1-1",
+    "phone": "0763-00-1234",
+    "business": "精密機械部品の製造",
+    "user": ("採用担当 佐藤", "employer@example.com"),
+}
+
+
+async def _load_members(conn: Connection, now) -> list[str]:
+    """Offices, staff and an employer for demos; left alone when already present."""
+    for code, name, phone in DEMO_OFFICES:
+        with contextlib.suppress(members.MemberError):  # already there
+            await members.add_office(conn, code=code, name=name, phone=phone)
+    lines = []
+    for name, email, office in DEMO_STAFF:
+        if not await _member_exists(conn, email):
+            new = members.NewMember(name=name, email=email, password=DEMO_MEMBER_PASSWORD)
+            await members.add_staff(conn, new, office_code=office, now=now)
+        lines.append(f"  職員 {email} / {DEMO_MEMBER_PASSWORD} (安定所 {office})")
+    user_name, email = DEMO_EMPLOYER["user"]
+    if not await _member_exists(conn, email):
+        employer = members.validate_employer(
+            **{k: v for k, v in DEMO_EMPLOYER.items() if k != "user"}
+        )
+        new = members.NewMember(name=user_name, email=email, password=DEMO_MEMBER_PASSWORD)
+        await members.add_employer(conn, employer, new, office_code="16040", now=now)
+    lines.append(f"  求人者 {email} / {DEMO_MEMBER_PASSWORD}")
+    return lines
+
+
+async def _member_exists(conn: Connection, email: str) -> bool:
+    query = sa.select(sa.func.count()).select_from(member_rows).where(member_rows.c.email == email)
+    return bool(await conn.fetch_val(query))
 
 
 async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
@@ -36,6 +83,8 @@ async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
         added.append(await seekers.register(conn, new, office_code=None, now=now))
     lines = [f"demo job-seekers added: {len(added)}"]
     lines += [f"  {email} / 生年月日 {birthdate}" for _, _, birthdate, email in DEMO_SEEKERS]
+    lines.append("demo staff and employer sign-ins (/staff/login, /employer/login):")
+    lines += await _load_members(conn, now)
     if jobs:
         lines.append(await _load_postings(conn, jobs, seed=seed, now=now))
     return "\n".join(lines)

@@ -70,6 +70,18 @@ job_seekers = sa.Table(
     sa.Column("password_hash", sa.Text),  # NULL until the web wizard (パスワード登録)
     sa.Column("password_set_at", UTCDateTime),
     _created(),
+    # From here on: the counter registration's fields (migration 0006).
+    sa.Column("phone", sa.Text, nullable=False, server_default=""),
+    sa.Column("address", sa.Text, nullable=False, server_default=""),  # 住所
+    sa.Column("desired_occupation", sa.String(1), nullable=False, server_default=""),
+    sa.Column("desired_prefecture", sa.String(2), nullable=False, server_default=""),
+    sa.Column("desired_municipality", sa.Text, nullable=False, server_default=""),
+    sa.Column("desired_employment_type", sa.String(20), nullable=False, server_default=""),
+    sa.Column("status", sa.String(10), nullable=False, server_default="active"),  # 有効 / 無効
+    sa.Column("valid_until", sa.Date),  # 有効期限 (see seekers/validity.py)
+    # Mail notices the job-seeker may turn off: 情報提供 and messages from employers.
+    sa.Column("mail_notices", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("mail_messages", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 # 認証キー: one row per key mailed (or per request that matched nobody, so both
@@ -80,6 +92,7 @@ auth_keys = sa.Table(
     _id(),
     sa.Column("purpose", sa.String(20), nullable=False),
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE")),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
     sa.Column("email", sa.String(100), nullable=False),
     sa.Column("key_hash", sa.String(64), nullable=False),
     sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
@@ -114,6 +127,8 @@ sessions = sa.Table(
     _id(),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE")),
+    # Staff and employer sessions: member_id instead of seeker_id (never both).
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
     _created(),
     sa.Column("last_seen_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
@@ -172,6 +187,7 @@ security_events = sa.Table(
     sa.Column("event", sa.String(40), nullable=False),
     sa.Column("outcome", sa.String(20), nullable=False),
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="SET NULL")),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
     sa.Column("email_hash", sa.String(64)),
     sa.Column("ip_address", sa.String(45), nullable=False, server_default=""),
     sa.Column("user_agent", sa.Text, nullable=False, server_default=""),
@@ -193,8 +209,10 @@ FILTER_COLUMNS = (
     "municipality",
 )
 
-# 求人票: a Hello Work job posting. Employer details are plain columns for now; employer_id
-# is the hook for employer accounts (a later change adds the table and the foreign key).
+# 求人票: a Hello Work job posting. The employer's details are copied onto the posting (as
+# on the printed 求人票); employer_id links an employer account's postings (NULL for
+# postings without one, such as the demo data). It has no foreign key: adding one to a
+# million-row SQLite table means rebuilding it, and the service checks ownership.
 # The keyword index lives beside it (see webapp/jobs/search.py and migration 0002): an
 # FTS5 table on SQLite, a GIN-indexed tsvector table on PostgreSQL.
 job_postings = sa.Table(
@@ -239,6 +257,12 @@ job_postings = sa.Table(
     sa.Column("search_text", sa.Text, nullable=False),  # normalized keyword text
     sa.Column("registered_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Employer-drafted postings (migration 0006): draft → pending (審査待ち) → open, or back
+    # to draft with the staff's note. Demo and bulk postings are open from the start.
+    sa.Column("submitted_at", UTCDateTime),
+    sa.Column("approved_at", UTCDateTime),
+    sa.Column("approved_by", sa.Integer),
+    sa.Column("review_note", sa.Text, nullable=False, server_default=""),
     # Newest first, and by 都道府県 newest first, each carrying the filter columns: a search
     # without a keyword (or with a very common one) walks these without reading rows.
     sa.Index("ix_job_postings_received", "received_on", "id", *FILTER_COLUMNS),
@@ -344,4 +368,203 @@ pending_forms = sa.Table(
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # JSON: field name → list of values
     _created(),
+)
+
+# ---------------------------------------------------------------------------------------
+# Staff, employers and everything they put on a job-seeker's My Page (migration 0006).
+
+# 事業所 (求人者): the employer as Hello Work knows it; its users are `members` rows.
+employers = sa.Table(
+    "employers",
+    metadata,
+    _id(),
+    sa.Column("employer_number", sa.String(16), nullable=False, unique=True),  # 事業所番号
+    sa.Column("office_id", sa.Integer, sa.ForeignKey("offices.id"), nullable=False),  # 管轄
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kana", sa.Text, nullable=False, server_default=""),
+    sa.Column("address", sa.Text, nullable=False, server_default=""),
+    sa.Column("phone", sa.Text, nullable=False, server_default=""),
+    sa.Column("business", sa.Text, nullable=False, server_default=""),  # 事業内容
+    _created(),
+)
+
+# People who sign in and are not job-seekers: Hello Work staff (role staff, with their
+# 安定所) and employer users (role employer, with their 事業所). One table, so sign-in,
+# sessions, codes and the audit log have one foreign key for both.
+members = sa.Table(
+    "members",
+    metadata,
+    _id(),
+    sa.Column("role", sa.String(10), nullable=False),  # staff | employer
+    sa.Column("office_id", sa.Integer, sa.ForeignKey("offices.id")),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id", ondelete="CASCADE")),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("email", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text),
+    sa.Column("password_set_at", UTCDateTime),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    _created(),
+    sa.CheckConstraint(
+        "(role = 'staff' AND office_id IS NOT NULL AND employer_id IS NULL)"
+        " OR (role = 'employer' AND employer_id IS NOT NULL)",
+        name="ck_members_role_owner",
+    ),
+)
+
+# 紹介状: Hello Work refers a job-seeker to a posting. One per job-seeker and posting.
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    _id(),
+    sa.Column("referral_number", sa.String(20), nullable=False, unique=True),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("posting_id", sa.Integer, sa.ForeignKey("job_postings.id"), nullable=False),
+    sa.Column("office_id", sa.Integer, sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("staff_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),  # 紹介者からの連絡事項
+    _created(),
+    sa.UniqueConstraint("seeker_id", "posting_id"),
+)
+
+# 紹介を希望: a signed-in job-seeker asks for a referral online; staff approve or decline.
+referral_requests = sa.Table(
+    "referral_requests",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("posting_id", sa.Integer, sa.ForeignKey("job_postings.id"), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # pending|approved|declined|withdrawn
+    sa.Column("message", sa.Text, nullable=False, server_default=""),
+    sa.Column("decline_reason", sa.Text, nullable=False, server_default=""),
+    _created(),
+    sa.Column("decided_at", UTCDateTime),
+    sa.Column("decided_by", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("referral_id", sa.Integer, sa.ForeignKey("referrals.id")),
+    # At most one waiting request per job-seeker and posting (a declined one may be asked again).
+    sa.Index(
+        "uq_referral_requests_pending",
+        "seeker_id",
+        "posting_id",
+        unique=True,
+        sqlite_where=sa.text("state = 'pending'"),
+        postgresql_where=sa.text("state = 'pending'"),
+    ),
+    sa.Index("ix_referral_requests_state", "state", "created_at"),
+)
+
+# 情報提供: お知らせ and 求人情報の提供 from an office; one recipient row per job-seeker
+# (written when sent), which carries the read state.
+notices = sa.Table(
+    "notices",
+    metadata,
+    _id(),
+    sa.Column("office_id", sa.Integer, sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("staff_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("kind", sa.String(10), nullable=False),  # notice | job
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("posting_id", sa.Integer, sa.ForeignKey("job_postings.id")),
+    sa.Column("audience", sa.String(10), nullable=False),  # office | chosen
+    _created(),
+)
+
+notice_recipients = sa.Table(
+    "notice_recipients",
+    metadata,
+    _id(),
+    sa.Column(
+        "notice_id", sa.Integer, sa.ForeignKey("notices.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("read_at", UTCDateTime),
+    sa.UniqueConstraint("notice_id", "seeker_id"),
+    sa.Index("ix_notice_recipients_seeker", "seeker_id", "read_at"),
+)
+
+# 応募: a direct online application (自主応募) or the application a referral becomes.
+applications = sa.Table(
+    "applications",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("posting_id", sa.Integer, sa.ForeignKey("job_postings.id"), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),  # direct | referral
+    sa.Column("referral_id", sa.Integer, sa.ForeignKey("referrals.id"), unique=True),
+    # applied|screening|interview|offered|rejected|withdrawn (see applications/states.py)
+    sa.Column("state", sa.String(12), nullable=False),
+    sa.Column("motivation", sa.Text, nullable=False, server_default=""),  # 志望動機
+    # When the seeker acknowledged the three notes on オンライン自主応募 (direct only).
+    sa.Column("acknowledged_at", UTCDateTime),
+    _created(),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("seeker_id", "posting_id"),
+    sa.Index("ix_applications_posting", "posting_id", "state"),
+)
+
+# Each state change and interview date of an application, with who made it and when.
+application_events = sa.Table(
+    "application_events",
+    metadata,
+    _id(),
+    sa.Column(
+        "application_id",
+        sa.Integer,
+        sa.ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    _created(),
+    sa.Column("actor", sa.String(10), nullable=False),  # seeker | employer | staff
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("kind", sa.String(10), nullable=False),  # state | interview
+    sa.Column("state", sa.String(12)),
+    sa.Column("interview_at", UTCDateTime),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Index("ix_application_events_application", "application_id", "id"),
+)
+
+# 応募書類 (履歴書, 職務経歴書): kept in the database, not on one machine's disk, so every
+# app instance can serve them; served only to the applicant and the posting's employer.
+application_documents = sa.Table(
+    "application_documents",
+    metadata,
+    _id(),
+    sa.Column(
+        "application_id",
+        sa.Integer,
+        sa.ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("kind", sa.String(10), nullable=False),  # resume | career
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("content_type", sa.String(40), nullable=False),  # from the bytes, not the name
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    _created(),
+)
+
+# 相互連絡: one thread per application; read_at is set when the other side opens it.
+messages = sa.Table(
+    "messages",
+    metadata,
+    _id(),
+    sa.Column(
+        "application_id",
+        sa.Integer,
+        sa.ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("sender", sa.String(10), nullable=False),  # seeker | employer
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("body", sa.Text, nullable=False),
+    _created(),
+    sa.Column("read_at", UTCDateTime),
+    sa.Index("ix_messages_application", "application_id", "id"),
 )

@@ -21,6 +21,7 @@ def _common(request: Request) -> dict:
     return {
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "user": getattr(request.state, "user", None),
+        "member": getattr(request.state, "member", None),
         "htmx_cdn_url": HTMX_CDN_URL if settings.htmx_cdn else None,
         "htmx_sri": HTMX_SRI,
         "mail_catcher": settings.mail_catcher,

@@ -83,3 +83,26 @@ def kana(value: str) -> str:
     if len(text) > 50 or not re.fullmatch(r"[ァ-ヺー・ 　]+", text):
         raise FieldError("フリガナは全角カタカナ50文字以内で入力してください。")
     return text
+
+
+def phone(value: str) -> str:
+    """電話番号: digits with optional hyphens (full-width accepted), 10 or 11 digits."""
+    text = nfkc(value).strip().replace("ー", "-").replace("−", "-")
+    digits = text.replace("-", "")
+    if not text:
+        raise FieldError("電話番号を入力してください。")
+    if not re.fullmatch(r"[0-9-]+", text) or not 10 <= len(digits) <= 11 or digits[0] != "0":
+        raise FieldError(
+            "電話番号は0から始まる10桁または11桁の数字で入力してください（例: 0763-32-2914）。"
+        )
+    return text
+
+
+def address(value: str) -> str:
+    """住所: free text on one line, up to 200 characters."""
+    text = " ".join(nfkc(value).split())
+    if not text:
+        raise FieldError("住所を入力してください。")
+    if len(text) > 200 or _CONTROL.search(text):
+        raise FieldError("住所は200文字以内で入力してください。")
+    return text

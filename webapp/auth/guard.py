@@ -6,11 +6,13 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote, urlsplit
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from webapp import htmx
 from webapp.auth import form_restore
+from webapp.auth.roles import PORTALS
 from webapp.db import current
 from webapp.security import cookies
 
@@ -78,8 +80,38 @@ def login_required(handler):
     return guarded
 
 
-def safe_next(target: str | None) -> str:
+def safe_next(target: str | None, home: str = "/mypage") -> str:
     """Only a path on this site: never //evil.example or https://evil.example."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
-    return "/mypage"
+    return home
+
+
+def member_required(role: str):
+    """A page for Hello Work staff (role "staff") or employer users (role "employer") only.
+
+    Nobody signed in: to that door's login. Signed in as anyone else (a job-seeker, the
+    other kind of member): a plain 403 that says nothing about what is behind it.
+    """
+    portal = PORTALS[role]
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        async def guarded(request: Request) -> Response:
+            member = request.state.member
+            if member is None or member["role"] != role:
+                if request.state.user is None and member is None:
+                    url = f"{portal.login_path}?next={quote(_here(request), safe='')}"
+                    if request.method != "GET":
+                        url = portal.login_path
+                    if htmx.is_htmx(request):
+                        return Response(status_code=401, headers={"HX-Redirect": url})
+                    return RedirectResponse(url, status_code=303)
+                raise HTTPException(403)
+            response = await handler(request)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        return guarded
+
+    return decorate

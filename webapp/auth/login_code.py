@@ -12,6 +12,8 @@ import secrets
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.auth.roles import PORTALS, SEEKER, Account
+from webapp.auth.service import account_table
 from webapp.mail import outbox
 from webapp.registration.service import (
     MAX_KEY_ATTEMPTS,
@@ -23,7 +25,7 @@ from webapp.registration.service import (
     KeyWrong,
     key_problem,
 )
-from webapp.schema import auth_keys, job_seekers, registration_wizards, remembered_devices
+from webapp.schema import auth_keys, members, registration_wizards, remembered_devices
 from webapp.security import tokens
 
 PURPOSE = "login"
@@ -55,10 +57,13 @@ def _device_hash(secret_key: str, cookie: str) -> str:
 
 
 async def is_remembered(
-    conn: Connection, secret_key: str, cookie: str | None, seeker_id: int, now: dt.datetime
+    conn: Connection, secret_key: str, cookie: str | None, account: Account, now: dt.datetime
 ) -> bool:
-    if not cookie:
+    # Staff and employers reach other people's personal data, often on shared counter
+    # tablets: they are asked for the code every time.
+    if not cookie or account.role != SEEKER:
         return False
+    seeker_id = account.id
     found = await conn.fetch_val(
         sa.select(sa.func.count())
         .select_from(remembered_devices)
@@ -96,17 +101,19 @@ def _new_code() -> str:
 
 
 async def send_code(
-    conn: Connection, secret_key: str, seeker_id: int, *, cookie: str | None, now: dt.datetime
+    conn: Connection, secret_key: str, account: Account, *, cookie: str | None, now: dt.datetime
 ) -> str:
     """Mail a new code (older ones stop working); returns the challenge cookie's value."""
+    table = account_table(account.role)
+    (owner_column,) = account.columns
     async with conn.transaction():
-        seeker = await conn.fetch_one(
-            sa.select(job_seekers.c.name, job_seekers.c.email).where(job_seekers.c.id == seeker_id)
+        owner = await conn.fetch_one(
+            sa.select(table.c.name, table.c.email).where(table.c.id == account.id)
         )
         await conn.execute(
             auth_keys.update()
             .where(
-                auth_keys.c.seeker_id == seeker_id,
+                auth_keys.c[owner_column] == account.id,
                 auth_keys.c.purpose == PURPOSE,
                 auth_keys.c.used_at.is_(None),
                 auth_keys.c.superseded_at.is_(None),
@@ -118,8 +125,8 @@ async def send_code(
             auth_keys.insert()
             .values(
                 purpose=PURPOSE,
-                seeker_id=seeker_id,
-                email=seeker["email"],
+                **account.columns,
+                email=owner["email"],
                 key_hash=tokens.digest(secret_key, PURPOSE, code),
                 failed_attempts=0,
                 created_at=now,
@@ -138,7 +145,7 @@ async def send_code(
             registration_wizards.insert().values(
                 token_hash=_challenge_hash(secret_key, cookie),
                 step=3,
-                email=seeker["email"],
+                email=owner["email"],
                 auth_key_id=key_id,
                 created_at=now,
                 updated_at=now,
@@ -146,10 +153,15 @@ async def send_code(
         )
         await outbox.enqueue(
             conn,
-            to=seeker["email"],
+            to=owner["email"],
             template="login_code",
             now=now,
-            context={"name": seeker["name"], "code": code, "expires_at": now + CODE_LIFETIME},
+            context={
+                "name": owner["name"],
+                "code": code,
+                "expires_at": now + CODE_LIFETIME,
+                "site": PORTALS[account.role].title,
+            },
         )
     return cookie
 
@@ -169,10 +181,18 @@ async def challenge(conn: Connection, secret_key: str, cookie: str | None):
     return row, key
 
 
+async def account_of(conn: Connection, key) -> Account:
+    """Whose login code this key row is."""
+    if key["seeker_id"] is not None:
+        return Account(SEEKER, key["seeker_id"])
+    role = await conn.fetch_val(sa.select(members.c.role).where(members.c.id == key["member_id"]))
+    return Account(role, key["member_id"])
+
+
 async def check_code(
     conn: Connection, secret_key: str, cookie: str | None, typed: str, now: dt.datetime
-) -> int:
-    """The job-seeker whose code this is. Raises KeyProblem (wrong tries are counted)."""
+) -> Account:
+    """The account whose code this is. Raises KeyProblem (wrong tries are counted)."""
     failure = None
     async with conn.transaction():
         row, key = await challenge(conn, secret_key, cookie)
@@ -187,7 +207,7 @@ async def check_code(
             await conn.execute(
                 registration_wizards.delete().where(registration_wizards.c.id == row["id"])
             )
-            return key["seeker_id"]
+            return await account_of(conn, key)
         attempts = key["failed_attempts"] + 1
         await conn.execute(
             auth_keys.update().where(auth_keys.c.id == key["id"]).values(failed_attempts=attempts)

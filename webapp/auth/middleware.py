@@ -1,4 +1,5 @@
-"""Puts the signed-in job-seeker (or None) on request.state.user for every page."""
+"""Puts who is signed in on every request: request.state.user (a job-seeker) or
+request.state.member (Hello Work staff or an employer user), else None for both."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class SessionUserMiddleware:
         token = cookies[self.cookie].value if self.cookie in cookies else None
         state = scope.setdefault("state", {})
         state["session_token"] = token
-        state["user"], state["expired_seeker_id"] = await service.load_session(
+        state["user"], state["member"], state["expired_seeker_id"] = await service.load_session(
             self.db.connection(), self.secret_key, token, self.clock.now()
         )
         await self.app(scope, receive, send)

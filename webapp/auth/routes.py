@@ -1,4 +1,5 @@
-"""ログイン and ログアウト."""
+"""ログイン and ログアウト, at each door: job-seekers (/login), staff (/staff/login) and
+employers (/employer/login). One set of handlers; the Portal says which door it is."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.routing import Route
 from webapp import htmx, validation
 from webapp.auth import login_code, service, throttle
 from webapp.auth.guard import safe_next
+from webapp.auth.roles import PORTALS, SEEKER, Account, Portal
 from webapp.db import current
 from webapp.registration.forms import Form
 from webapp.registration.service import KeyProblem, KeyWrong
@@ -21,13 +23,17 @@ from webapp.templating import render
 LOGIN_FAILED = "ID（メールアドレス）またはパスワードが正しくありません。"
 
 
+def _portal(request: Request) -> Portal:
+    return getattr(request.scope.get("route"), "portal", PORTALS[SEEKER])
+
+
 def _login_page(
     request: Request, form: Form, *, status_code: int = 200, headers: dict | None = None
 ) -> Response:
     return render(
         request,
         "auth/login.html",
-        {"form": form},
+        {"form": form, "portal": _portal(request)},
         fragment="auth/_login_form.html",
         status_code=status_code,
         headers=headers,
@@ -35,15 +41,19 @@ def _login_page(
 
 
 async def login_page(request: Request) -> Response:
-    form = Form(values={"next": safe_next(request.query_params.get("next")), "email": ""})
+    portal = _portal(request)
+    form = Form(
+        values={"next": safe_next(request.query_params.get("next"), portal.home), "email": ""}
+    )
     return _login_page(request, form)
 
 
 async def login(request: Request) -> Response:
+    portal = _portal(request)
     data = await request.form()
     form = Form(
         values={
-            "next": safe_next(str(data.get("next", ""))),
+            "next": safe_next(str(data.get("next", "")), portal.home),
             "email": validation.nfkc(str(data.get("email", ""))[:200]),
         }
     )
@@ -67,9 +77,9 @@ async def login(request: Request) -> Response:
         return _login_page(
             request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
         )
-    seeker_id = await service.authenticate(conn, email, password)
-    if seeker_id is None:
-        refusal = await throttle.login_failed(conn, request, email, now)
+    account = await service.authenticate(conn, portal.role, email, password)
+    if account is None:
+        refusal = await throttle.login_failed(conn, request, portal.role, email, now)
         form.errors["form"] = [refusal.message if refusal else LOGIN_FAILED]
         if refusal:
             request.app.state.wake_outbox()
@@ -77,27 +87,29 @@ async def login(request: Request) -> Response:
                 request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
             )
         return _login_page(request, form, status_code=422)
-    await throttle.password_accepted(conn, request, email, seeker_id, now)
+    await throttle.password_accepted(conn, request, email, account, now)
     if await login_code.is_remembered(
-        conn, settings.secret_key, cookies.read(request, "device"), seeker_id, now
+        conn, settings.secret_key, cookies.read(request, "device"), account, now
     ):
-        await throttle.login_succeeded(conn, request, email, seeker_id, now)
-        return await _signed_in(request, seeker_id, form.values["next"])
+        await throttle.login_succeeded(conn, request, email, account, now)
+        return await _signed_in(request, account, form.values["next"])
     cookie = await login_code.send_code(
         conn,
         settings.secret_key,
-        seeker_id,
+        account,
         cookie=cookies.read(request, "login_challenge"),
         now=now,
     )
     request.app.state.wake_outbox()
-    response = htmx.redirect(request, f"/login/code?next={quote(form.values['next'], safe='')}")
+    response = htmx.redirect(
+        request, f"{portal.login_path}/code?next={quote(form.values['next'], safe='')}"
+    )
     cookies.set_private(response, request, "login_challenge", cookie, max_age=20 * 60)
     return response
 
 
 async def _signed_in(
-    request: Request, seeker_id: int, next_url: str, remember: bool = False
+    request: Request, account: Account, next_url: str, remember: bool = False
 ) -> Response:
     """Start a new session (a new cookie: never the one from before login)."""
     settings = request.app.state.settings
@@ -106,7 +118,7 @@ async def _signed_in(
     token = await service.start_session(
         conn,
         settings.secret_key,
-        seeker_id=seeker_id,
+        account=account,
         previous_token=request.state.session_token,
         user_agent=request.headers.get("user-agent", ""),
         ip_address=client_ip(request),
@@ -114,8 +126,8 @@ async def _signed_in(
     )
     response = htmx.redirect(request, next_url)
     cookies.set_private(response, request, "session", token)
-    if remember:
-        device = await login_code.remember(conn, settings.secret_key, seeker_id, now)
+    if remember and account.role == SEEKER:
+        device = await login_code.remember(conn, settings.secret_key, account.id, now)
         cookies.set_private(
             response,
             request,
@@ -138,7 +150,12 @@ def _code_page(
     return render(
         request,
         "auth/code.html",
-        {"form": form, "masked_email": _mask(email), "problem": problem},
+        {
+            "form": form,
+            "masked_email": _mask(email),
+            "problem": problem,
+            "portal": _portal(request),
+        },
         fragment="auth/_code_form.html",
         status_code=status_code,
         headers=headers,
@@ -151,23 +168,31 @@ def _mask(email: str) -> str:
     return f"{local[:1]}***@{domain}" if domain else ""
 
 
+async def _challenge(request: Request, cookie: str | None):
+    """This browser's pending code at this door: a staff challenge never completes at the
+    job-seekers' door, nor the other way round."""
+    conn = current(request.app)
+    row, key = await login_code.challenge(conn, request.app.state.settings.secret_key, cookie)
+    if row is None or (await login_code.account_of(conn, key)).role != _portal(request).role:
+        return None, None
+    return row, key
+
+
 async def code_form(request: Request) -> Response:
-    row, _ = await login_code.challenge(
-        current(request.app),
-        request.app.state.settings.secret_key,
-        cookies.read(request, "login_challenge"),
-    )
+    portal = _portal(request)
+    row, _ = await _challenge(request, cookies.read(request, "login_challenge"))
     if row is None:
-        return RedirectResponse("/login", status_code=303)
-    form = Form(values={"next": safe_next(request.query_params.get("next"))})
+        return RedirectResponse(portal.login_path, status_code=303)
+    form = Form(values={"next": safe_next(request.query_params.get("next"), portal.home)})
     return _code_page(request, form, email=row["email"])
 
 
 async def check_code(request: Request) -> Response:
+    portal = _portal(request)
     data = await request.form()
     form = Form(
         values={
-            "next": safe_next(str(data.get("next", ""))),
+            "next": safe_next(str(data.get("next", "")), portal.home),
             "code": validation.nfkc(str(data.get("code", ""))[:20]),
             "remember": data.get("remember") == "yes",
         }
@@ -175,14 +200,14 @@ async def check_code(request: Request) -> Response:
     conn = current(request.app)
     settings = request.app.state.settings
     cookie = cookies.read(request, "login_challenge")
-    row, _ = await login_code.challenge(conn, settings.secret_key, cookie)
+    row, _ = await _challenge(request, cookie)
     if row is None:
-        return htmx.redirect(request, "/login")
+        return htmx.redirect(request, portal.login_path)
     if not form.values["code"]:
         form.add("code", "メールに記載された6桁の確認コードを入力してください。")
         return _code_page(request, form, email=row["email"], status_code=422)
     try:
-        seeker_id = await login_code.check_code(
+        account = await login_code.check_code(
             conn, settings.secret_key, cookie, form.values["code"], request.app.state.clock.now()
         )
     except KeyProblem as problem:
@@ -193,23 +218,24 @@ async def check_code(request: Request) -> Response:
             request, form, email=row["email"], status_code=422, problem=login_code.message(problem)
         )
     await throttle.login_succeeded(
-        conn, request, row["email"], seeker_id, request.app.state.clock.now()
+        conn, request, row["email"], account, request.app.state.clock.now()
     )
     response = await _signed_in(
-        request, seeker_id, form.values["next"], remember=form.values["remember"]
+        request, account, form.values["next"], remember=form.values["remember"]
     )
     cookies.delete(response, request, "login_challenge")
     return response
 
 
 async def resend_code(request: Request) -> Response:
+    portal = _portal(request)
     conn = current(request.app)
     settings = request.app.state.settings
     cookie = cookies.read(request, "login_challenge")
-    row, key = await login_code.challenge(conn, settings.secret_key, cookie)
+    row, key = await _challenge(request, cookie)
     if row is None:
-        return htmx.redirect(request, "/login")
-    next_url = safe_next(str((await request.form()).get("next", "")))
+        return htmx.redirect(request, portal.login_path)
+    next_url = safe_next(str((await request.form()).get("next", "")), portal.home)
     now = request.app.state.clock.now()
     refusal = await throttle.key_request_refusal(conn, request, row["email"], now)
     if refusal:
@@ -223,32 +249,54 @@ async def resend_code(request: Request) -> Response:
             headers={"Retry-After": str(refusal.retry_after)},
         )
     new_cookie = await login_code.send_code(
-        conn, settings.secret_key, key["seeker_id"], cookie=cookie, now=now
+        conn, settings.secret_key, await login_code.account_of(conn, key), cookie=cookie, now=now
     )
     request.app.state.wake_outbox()
-    response = htmx.redirect(request, f"/login/code?next={quote(next_url, safe='')}&resent=1")
+    response = htmx.redirect(
+        request, f"{portal.login_path}/code?next={quote(next_url, safe='')}&resent=1"
+    )
     cookies.set_private(response, request, "login_challenge", new_cookie, max_age=20 * 60)
     return response
 
 
 async def logout(request: Request) -> Response:
-    if request.state.user is not None:
+    """Ends the session whoever holds it, and returns to the door they came in by."""
+    user, member = request.state.user, request.state.member
+    if user is not None:
+        await audit.record(current(request.app), request, "logout", "success", seeker_id=user["id"])
+    if member is not None:
         await audit.record(
-            current(request.app), request, "logout", "success", seeker_id=request.state.user["id"]
+            current(request.app), request, "logout", "success", member_id=member["id"]
         )
     await service.end_session(
         current(request.app), request.app.state.settings.secret_key, request.state.session_token
     )
-    response = htmx.redirect(request, "/login?logged_out=1")
+    portal = PORTALS[member["role"]] if member is not None else PORTALS[SEEKER]
+    response = htmx.redirect(request, f"{portal.login_path}?logged_out=1")
     cookies.delete(response, request, "session")
     return response
 
 
+class PortalRoute(Route):
+    """A route that knows which sign-in door it belongs to."""
+
+    def __init__(self, path: str, endpoint, *, methods: list[str], portal: Portal) -> None:
+        super().__init__(path, endpoint, methods=methods)
+        self.portal = portal
+
+
+def portal_routes(portal: Portal) -> list[Route]:
+    base = portal.login_path
+    return [
+        PortalRoute(base, login_page, methods=["GET"], portal=portal),
+        PortalRoute(base, login, methods=["POST"], portal=portal),
+        PortalRoute(f"{base}/code", code_form, methods=["GET"], portal=portal),
+        PortalRoute(f"{base}/code", check_code, methods=["POST"], portal=portal),
+        PortalRoute(f"{base}/code/resend", resend_code, methods=["POST"], portal=portal),
+    ]
+
+
 routes = [
-    Route("/login", login_page, methods=["GET"]),
-    Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
-    Route("/login/code", code_form, methods=["GET"]),
-    Route("/login/code", check_code, methods=["POST"]),
-    Route("/login/code/resend", resend_code, methods=["POST"]),
+    *(route for portal in PORTALS.values() for route in portal_routes(portal)),
 ]

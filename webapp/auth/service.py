@@ -11,7 +11,8 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.schema import job_seekers, sessions
+from webapp.auth.roles import SEEKER, Account
+from webapp.schema import employers, job_seekers, members, offices, sessions
 from webapp.security import tokens
 from webapp.security.passwords import hash_password, needs_rehash, verify_password
 
@@ -25,28 +26,47 @@ def _hash(secret_key: str, token: str) -> str:
     return tokens.digest(secret_key, "session", token)
 
 
-async def authenticate(conn: Connection, email: str, password: str):
-    """The job-seeker whose address and password these are, else None (same time either way)."""
-    row = await conn.fetch_one(
-        sa.select(job_seekers.c.id, job_seekers.c.password_hash).where(job_seekers.c.email == email)
+def account_table(role: str) -> sa.Table:
+    return job_seekers if role == SEEKER else members
+
+
+def _by_email(role: str, email: str):
+    table = account_table(role)
+    query = sa.select(table.c.id, table.c.name, table.c.email, table.c.password_hash).where(
+        table.c.email == email
     )
+    if role != SEEKER:
+        # A staff address never opens the employer door, and a disabled member no door.
+        query = query.where(members.c.role == role, members.c.active.is_(True))
+    return query
+
+
+async def find_account(conn: Connection, role: str, email: str):
+    """(id, name, email, password_hash) of the account behind this address at this door."""
+    return await conn.fetch_one(_by_email(role, email))
+
+
+async def authenticate(conn: Connection, role: str, email: str, password: str) -> Account | None:
+    """The account whose address and password these are, else None (same time either way)."""
+    row = await find_account(conn, role, email)
     stored = row["password_hash"] if row else None
     if not await verify_password(stored, password):
         return None
     if needs_rehash(stored):
+        table = account_table(role)
         await conn.execute(
-            job_seekers.update()
-            .where(job_seekers.c.id == row["id"])
+            table.update()
+            .where(table.c.id == row["id"])
             .values(password_hash=await hash_password(password))
         )
-    return row["id"]
+    return Account(role, row["id"])
 
 
 async def start_session(
     conn: Connection,
     secret_key: str,
     *,
-    seeker_id: int,
+    account: Account,
     previous_token: str | None,
     user_agent: str,
     ip_address: str,
@@ -62,7 +82,7 @@ async def start_session(
         await conn.execute(
             sessions.insert().values(
                 token_hash=_hash(secret_key, token),
-                seeker_id=seeker_id,
+                **account.columns,
                 created_at=now,
                 last_seen_at=now,
                 expires_at=now + ABSOLUTE_TIMEOUT,
@@ -74,33 +94,68 @@ async def start_session(
 
 
 async def load_session(conn: Connection, secret_key: str, token: str | None, now: dt.datetime):
-    """(the signed-in job-seeker for this cookie or None, the job-seeker id of a session that
-    has just expired or None): the second lets typed input be kept for its owner only."""
+    """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
+    the job-seeker id of a session that has just expired or None): the last lets typed
+    input be kept for its owner only."""
     if not token:
-        return None, None
-    row = await conn.fetch_one(
+        return None, None, None
+    session = await conn.fetch_one(
+        sa.select(sessions).where(sessions.c.token_hash == _hash(secret_key, token))
+    )
+    if session is None:
+        return None, None, None
+    if session["expires_at"] <= now or session["last_seen_at"] + IDLE_TIMEOUT <= now:
+        await conn.execute(sessions.delete().where(sessions.c.id == session["id"]))
+        return None, None, session["seeker_id"]
+    seeker = member = None
+    if session["seeker_id"] is not None:
+        row = await _seeker(conn, session["seeker_id"])
+        seeker = {**row._mapping, "session_id": session["id"]} if row else None
+    else:
+        row = await load_member(conn, session["member_id"])
+        member = {**row._mapping, "session_id": session["id"]} if row else None
+    if now - session["last_seen_at"] >= TOUCH_INTERVAL:
+        await conn.execute(
+            sessions.update().where(sessions.c.id == session["id"]).values(last_seen_at=now)
+        )
+    return seeker, member, None
+
+
+async def _seeker(conn: Connection, seeker_id: int):
+    return await conn.fetch_one(
         sa.select(
-            sessions.c.id.label("session_id"),
-            sessions.c.last_seen_at,
-            sessions.c.expires_at,
             job_seekers.c.id,
             job_seekers.c.name,
             job_seekers.c.seeker_number,
             job_seekers.c.email,
-        )
-        .select_from(sessions.join(job_seekers, sessions.c.seeker_id == job_seekers.c.id))
-        .where(sessions.c.token_hash == _hash(secret_key, token))
+            job_seekers.c.office_id,
+            job_seekers.c.status,
+            job_seekers.c.valid_until,
+        ).where(job_seekers.c.id == seeker_id)
     )
-    if row is None:
-        return None, None
-    if row["expires_at"] <= now or row["last_seen_at"] + IDLE_TIMEOUT <= now:
-        await conn.execute(sessions.delete().where(sessions.c.id == row["session_id"]))
-        return None, row["id"]
-    if now - row["last_seen_at"] >= TOUCH_INTERVAL:
-        await conn.execute(
-            sessions.update().where(sessions.c.id == row["session_id"]).values(last_seen_at=now)
+
+
+async def load_member(conn: Connection, member_id: int):
+    """A staff or employer user with their office's or employer's name (None if disabled)."""
+    return await conn.fetch_one(
+        sa.select(
+            members.c.id,
+            members.c.role,
+            members.c.name,
+            members.c.email,
+            members.c.office_id,
+            members.c.employer_id,
+            offices.c.name.label("office_name"),
+            offices.c.code.label("office_code"),
+            employers.c.name.label("employer_name"),
         )
-    return row, None
+        .select_from(
+            members.outerjoin(offices, members.c.office_id == offices.c.id).outerjoin(
+                employers, members.c.employer_id == employers.c.id
+            )
+        )
+        .where(members.c.id == member_id, members.c.active.is_(True))
+    )
 
 
 async def end_session(conn: Connection, secret_key: str, token: str | None) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from databases.core import Connection
 from starlette.requests import Request
 
+from webapp.auth.roles import PORTALS, Account
+from webapp.auth.service import find_account
 from webapp.clock import to_jst
 from webapp.mail import outbox
-from webapp.schema import job_seekers
 from webapp.security import audit
 from webapp.security.rate_limit import (
     KEY_REQUESTS_PER_ACCOUNT,
@@ -59,8 +59,12 @@ async def login_refusal(
     return _locked(wait, now) if wait else None
 
 
+def _audit_ids(account: Account | None) -> dict[str, int]:
+    return account.columns if account else {}
+
+
 async def login_failed(
-    conn: Connection, request: Request, email: str, now: dt.datetime
+    conn: Connection, request: Request, role: str, email: str, now: dt.datetime
 ) -> Refusal | None:
     """Count a wrong password; the Refusal when this one locked the account."""
     secret_key = request.app.state.settings.secret_key
@@ -68,53 +72,47 @@ async def login_failed(
     async with conn.transaction():
         await LOGIN_FAILURES_PER_ADDRESS.hit(conn, secret_key, ip, now)
         await LOGIN_FAILURES_PER_ACCOUNT.hit(conn, secret_key, email, now)
-        seeker = await conn.fetch_one(
-            sa.select(job_seekers.c.id, job_seekers.c.name).where(job_seekers.c.email == email)
-        )
-        seeker_id = seeker["id"] if seeker else None
-        await audit.record(
-            conn, request, "login", "failure", seeker_id=seeker_id, email=email, now=now
-        )
+        owner = await find_account(conn, role, email)
+        ids = _audit_ids(Account(role, owner["id"]) if owner else None)
+        await audit.record(conn, request, "login", "failure", **ids, email=email, now=now)
         wait = await LOGIN_FAILURES_PER_ACCOUNT.retry_after(conn, secret_key, email, now)
         if not wait:
             return None
-        await audit.record(
-            conn, request, "lock", "locked", seeker_id=seeker_id, email=email, now=now
-        )
-        if seeker is not None:
+        await audit.record(conn, request, "lock", "locked", **ids, email=email, now=now)
+        if owner is not None:
             await outbox.enqueue(
                 conn,
                 to=email,
                 template="account_locked",
                 now=now,
                 context={
-                    "name": seeker["name"],
+                    "name": owner["name"],
                     "until": now + dt.timedelta(seconds=wait),
                     "ip": ip,
-                    "reset_url": f"{request.app.state.settings.base_url}/login",
+                    "reset_url": request.app.state.settings.base_url + PORTALS[role].login_path,
                 },
             )
         return _locked(wait, now)
 
 
 async def password_accepted(
-    conn: Connection, request: Request, email: str, seeker_id: int, now: dt.datetime
+    conn: Connection, request: Request, email: str, account: Account, now: dt.datetime
 ) -> None:
     """The password was right: the lockout count starts again; the code step follows."""
     async with conn.transaction():
         await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
         await audit.record(
-            conn, request, "login", "password_ok", seeker_id=seeker_id, email=email, now=now
+            conn, request, "login", "password_ok", **account.columns, email=email, now=now
         )
 
 
 async def login_succeeded(
-    conn: Connection, request: Request, email: str, seeker_id: int, now: dt.datetime
+    conn: Connection, request: Request, email: str, account: Account, now: dt.datetime
 ) -> None:
     async with conn.transaction():
         await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
         await audit.record(
-            conn, request, "login", "success", seeker_id=seeker_id, email=email, now=now
+            conn, request, "login", "success", **account.columns, email=email, now=now
         )
 
 

@@ -15,6 +15,8 @@ from webapp.jobs.search import is_sqlite
 from webapp.schema import job_postings
 
 COLUMNS = [c.name for c in job_postings.columns]
+# Raw inserts skip server defaults: the NOT NULL columns a loaded posting may leave out.
+DEFAULTS = {"review_note": ""}
 BATCH = 20_000
 
 
@@ -38,7 +40,9 @@ async def load_postings(conn: Connection, postings: Iterable[dict], *, optimize=
         iterator = iter(postings)
         while batch := list(itertools.islice(iterator, BATCH)):
             numbered = list(enumerate(batch, start=next_id + loaded))
-            rows = [(i, *[p.get(name) for name in COLUMNS[1:]]) for i, p in numbered]
+            rows = [
+                (i, *[p.get(name, DEFAULTS.get(name)) for name in COLUMNS[1:]]) for i, p in numbered
+            ]
             tokens = [
                 (i, search.posting_tokens(p["search_text"], p["prefecture_code"]))
                 for i, p in numbered

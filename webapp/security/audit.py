@@ -18,6 +18,7 @@ async def record(
     outcome: str,
     *,
     seeker_id: int | None = None,
+    member_id: int | None = None,
     email: str | None = None,
     now: dt.datetime | None = None,
 ) -> None:
@@ -29,6 +30,7 @@ async def record(
             event=event,
             outcome=outcome,
             seeker_id=seeker_id,
+            member_id=member_id,
             email_hash=digest(settings.secret_key, "audit-email", email.lower()) if email else None,
             ip_address=client_ip(request),
             user_agent=request.headers.get("user-agent", "")[:300],

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp import validation
+from webapp.clock import to_jst
 from webapp.schema import job_seekers, offices
+from webapp.seekers.validity import end_of_month_after_next
 
 
 class RegistrationError(ValueError):
@@ -94,6 +96,7 @@ async def register(
                     birthdate=seeker.birthdate,
                     email=seeker.email,
                     created_at=now,
+                    valid_until=end_of_month_after_next(to_jst(now).date()),
                 )
             )
         except Exception as error:  # sqlite3 / asyncpg IntegrityError: a racing registration
