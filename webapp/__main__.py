@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--birthdate", required=True, help="生年月日 YYYY-MM-DD")
     add.add_argument("--email", required=True, help="メールアドレス (My Page の ID)")
     add.add_argument("--office", default=None, help="安定所番号 (5桁; 省略時は最初の安定所)")
+    add.add_argument("--phone", default="", help="電話番号 (例: 0763-32-2914)")
+    add.add_argument("--address", default="", help="住所")
+    add.add_argument("--occupation", default="", help="希望職種: 職業分類の記号 A〜K か名称")
+    add.add_argument("--prefecture", default="", help="希望勤務地の都道府県: 番号 (16) か名称")
+    add.add_argument("--municipality", default="", help="希望勤務地の市区町村 (例: 砺波市)")
+    add.add_argument(
+        "--employment-type", default="", help="希望雇用形態: regular, part など、か名称 (正社員)"
+    )
 
     office = commands.add_parser("office", help="Hello Work offices (安定所)")
     office_add = office.add_subparsers(dest="action", required=True).add_parser(
@@ -80,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser(
-        "digest", help="send the due daily mails of saved searches (検索条件の新着求人メール) once"
+        "digest",
+        help="queue the due daily mails once: saved searches (検索条件の新着求人メール) and"
+        " the 7-day reminders of lapsing registrations (有効期限)",
     )
     return parser
 
@@ -105,6 +115,12 @@ async def _seeker_add(settings: Settings, args) -> int:
             birthdate=args.birthdate,
             email=args.email,
             today=now.date(),
+            phone=args.phone,
+            address=args.address,
+            desired_occupation=args.occupation,
+            desired_prefecture=args.prefecture,
+            desired_municipality=args.municipality,
+            desired_employment_type=args.employment_type,
         )
         number = await _with_db(
             settings, lambda conn: seekers.register(conn, new, office_code=args.office, now=now)
@@ -192,15 +208,18 @@ async def _demo(settings: Settings, args) -> int:
 async def _digest(settings: Settings) -> int:
     """Queue the due digests; the server's outbox sender (or the next run) delivers them."""
     from webapp.jobs.digest import run_once
+    from webapp.seekers import validity
 
     await migrate_async(settings.database_url)
     db = create_database(settings.database_url)
     await db.connect()
     try:
         queued = await run_once(db, Clock(), settings.base_url)
+        reminded = await validity.remind_once(db, Clock(), settings.base_url)
     finally:
         await db.disconnect()
     print(f"saved-search mails queued: {queued}")
+    print(f"registration lapse reminders queued: {reminded}")
     return 0
 
 

@@ -82,6 +82,10 @@ job_seekers = sa.Table(
     # Mail notices the job-seeker may turn off: 情報提供 and messages from employers.
     sa.Column("mail_notices", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("mail_messages", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Migration 0007: requests from employers by mail, and the 7-day lapse reminder's mark
+    # (the valid_until it was sent for, so a renewed registration is reminded again).
+    sa.Column("mail_requests", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("lapse_reminded_for", sa.Date),
 )
 
 # 認証キー: one row per key mailed (or per request that matched nobody, so both
@@ -567,4 +571,127 @@ messages = sa.Table(
     _created(),
     sa.Column("read_at", UTCDateTime),
     sa.Index("ix_messages_application", "application_id", "id"),
+)
+
+# ---------------------------------------------------------------------------------------
+# The job-seeker's own information, its publishing and its life (migration 0007).
+
+# 求職情報: what the job-seeker looks for and brings; one row per job-seeker, created on
+# first save. Name and birthdate stay on job_seekers (changed only at the counter).
+seeker_profiles = sa.Table(
+    "seeker_profiles",
+    metadata,
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # 希望職種 2 and 3 (the first is job_seekers.desired_occupation, set at the counter).
+    sa.Column("desired_occupation_2", sa.String(1), nullable=False, server_default=""),
+    sa.Column("desired_occupation_3", sa.String(1), nullable=False, server_default=""),
+    sa.Column("desired_wage_type", sa.String(10), nullable=False, server_default=""),
+    sa.Column("desired_wage_min", sa.Integer),
+    sa.Column("desired_hours", sa.Text, nullable=False, server_default=""),  # 希望就業時間
+    sa.Column("desired_holidays", sa.Text, nullable=False, server_default=""),  # 希望休日
+    sa.Column("licenses", sa.Text, nullable=False, server_default=""),  # 免許・資格, one per line
+    sa.Column("education", sa.Text, nullable=False, server_default=""),  # 学歴
+    sa.Column("self_pr", sa.Text, nullable=False, server_default=""),  # 自己PR
+    # 求職公開: published or not, the 公開番号 employers see, and which parts are shown.
+    sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("publish_number", sa.String(12), unique=True),
+    sa.Column("publish_parts", sa.Text, nullable=False, server_default=""),  # comma list
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# 職歴: one row per job held.
+work_history = sa.Table(
+    "work_history",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("started", sa.String(7), nullable=False),  # YYYY-MM
+    sa.Column("ended", sa.String(7), nullable=False, server_default=""),  # YYYY-MM, "" = now
+    sa.Column("company", sa.Text, nullable=False),
+    sa.Column("job", sa.Text, nullable=False, server_default=""),
+    sa.Index("ix_work_history_seeker", "seeker_id", "started"),
+)
+
+# Every change of a job-seeker's information: when, who, which field, before and after.
+profile_changes = sa.Table(
+    "profile_changes",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    _created(),
+    sa.Column("actor", sa.String(10), nullable=False),  # seeker | staff
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("field", sa.String(40), nullable=False),
+    sa.Column("before", sa.Text, nullable=False, server_default=""),
+    sa.Column("after", sa.Text, nullable=False, server_default=""),
+    sa.Index("ix_profile_changes_seeker", "seeker_id", "created_at"),
+)
+
+# 求人者からのリクエスト: an employer sends one of its open postings to a published profile.
+direct_requests = sa.Table(
+    "direct_requests",
+    metadata,
+    _id(),
+    sa.Column(
+        "employer_id", sa.Integer, sa.ForeignKey("employers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("posting_id", sa.Integer, sa.ForeignKey("job_postings.id"), nullable=False),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # sent | declined | applied
+    _created(),
+    sa.Column("read_at", UTCDateTime),
+    sa.Column("decided_at", UTCDateTime),
+    # A job-seeker receives a posting at most once.
+    sa.UniqueConstraint("posting_id", "seeker_id"),
+    sa.Index("ix_direct_requests_seeker", "seeker_id", "created_at"),
+)
+
+# An employer the job-seeker blocked: it can neither see the profile nor send requests.
+employer_blocks = sa.Table(
+    "employer_blocks",
+    metadata,
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "employer_id",
+        sa.Integer,
+        sa.ForeignKey("employers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    _created(),
+)
+
+# 職業相談 and other activities staff record; with applications and referrals they make the
+# 求職活動実績 list for the 失業認定申告書.
+activities = sa.Table(
+    "activities",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("office_id", sa.Integer, sa.ForeignKey("offices.id"), nullable=False),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id")),
+    sa.Column("kind", sa.String(20), nullable=False),  # counselling | seminar
+    sa.Column("happened_on", sa.Date, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    _created(),
+    sa.Index("ix_activities_seeker", "seeker_id", "happened_on"),
 )

@@ -21,6 +21,7 @@ from webapp.db import AppDatabase
 from webapp.jobs import catalog, forms, search, service
 from webapp.mail import outbox
 from webapp.schema import job_postings, job_seekers, saved_searches
+from webapp.seekers import validity
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,11 @@ class DigestTask:
     async def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                if await run_once(self.state.db, self.state.clock, self.state.settings.base_url):
+                base_url = self.state.settings.base_url
+                digests = await run_once(self.state.db, self.state.clock, base_url)
+                # The 7-day lapse reminder of 求職登録 shares this daily round.
+                reminders = await validity.remind_once(self.state.db, self.state.clock, base_url)
+                if digests or reminders:
                     self.state.wake_outbox()
             except asyncio.CancelledError:
                 raise

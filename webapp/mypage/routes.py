@@ -7,16 +7,35 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from webapp.auth.guard import login_required
+from webapp.clock import to_jst
 from webapp.db import current
 from webapp.mypage.service import menu_counts
+from webapp.seekers import validity
 from webapp.templating import render
+
+DONE = {
+    "inactive": "求職登録を「無効」にしました。有効期限内であれば、いつでも「有効」に戻せます。",
+    "active": "求職登録を「有効」に戻しました。",
+}
 
 
 @login_required
 async def home(request: Request) -> Response:
-    """The job-seeker's name, 求職番号 and the menu with what is new."""
-    counts = await menu_counts(current(request.app), request.state.user["id"])
-    return render(request, "mypage/home.html", {"counts": counts})
+    """The job-seeker's name, 求職番号, the registration's 有効期限 and the menu."""
+    user = request.state.user
+    counts = await menu_counts(current(request.app), user["id"])
+    today = to_jst(request.app.state.clock.now()).date()
+    left = validity.days_left(user["valid_until"], today)
+    return render(
+        request,
+        "mypage/home.html",
+        {
+            "counts": counts,
+            "days_left": left,
+            "lapsed": left is not None and left < 0,
+            "done": DONE.get(request.query_params.get("done", "")),
+        },
+    )
 
 
 routes = [Route("/mypage", home, methods=["GET"])]
