@@ -5,8 +5,9 @@ endpoint served by the same uvicorn process in the same run.
     .venv/bin/python bench/search.py                      # everything (slow: 1M loads)
     .venv/bin/python bench/search.py --sizes 100000 --dbs sqlite
 
-PostgreSQL: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/bench_search; the
-database is dropped and created). Figures go to stdout; bench/README.md keeps a copy.
+PostgreSQL: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/bench_search; one
+database per size, bench_search_100000 and so on, dropped and created unless --reuse finds
+it loaded). Figures go to stdout; bench/README.md keeps a copy.
 """
 
 from __future__ import annotations
@@ -38,7 +39,28 @@ SEARCHES = {
     "keyword + prefecture (事務・大阪府)": {"q": "事務", "pref": "27"},
     "deep paging (介護, page 50)": {"q": "介護", "page": "50"},
 }
-PAGE_QUERY = {"q": "介護", "pref": "13"}
+
+
+def _pg_url(size: int) -> str:
+    """One database per size (bench_search_100000, ...), so --reuse can keep each."""
+    parsed = DatabaseURL(PG_URL)
+    return str(parsed.replace(database=f"{parsed.database}_{size}"))
+
+
+async def _postgres_postings(url: str) -> int | None:
+    """How many postings the database holds; None when it does not exist or is empty."""
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(url)
+    except asyncpg.InvalidCatalogNameError:
+        return None
+    try:
+        return await conn.fetchval("SELECT count(*) FROM job_postings")
+    except asyncpg.UndefinedTableError:
+        return None
+    finally:
+        await conn.close()
 
 
 async def _recreate_postgres(url: str) -> None:
@@ -54,16 +76,21 @@ async def _recreate_postgres(url: str) -> None:
 
 
 async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str, float]:
-    """A fresh database with `size` demo postings; (url, seconds to load)."""
+    """A fresh database with `size` demo postings; (url, seconds to load). With `reuse`, a
+    database an earlier run loaded with `size` postings is kept (migrated to head)."""
     if kind == "sqlite":
         path = workdir / f"bench-{size}.db"
+        url = f"sqlite:///{path}"
         if reuse and path.exists():
-            return f"sqlite:///{path}", 0.0
+            await migrate_async(url)
+            return url, 0.0
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
     else:
-        url = PG_URL
+        url = _pg_url(size)
+        if reuse and await _postgres_postings(url) == size:
+            await migrate_async(url)
+            return url, 0.0
         await _recreate_postgres(url)
     await migrate_async(url)
     db = create_database(url)
@@ -74,7 +101,21 @@ async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str
         await bulk.load_postings(conn, demo_postings.generate(size, seed=1, today=today))
     seconds = time.perf_counter() - started
     await db.disconnect()
+    if kind == "postgres":
+        await _vacuum(url)
     return url, seconds
+
+
+async def _vacuum(url: str) -> None:
+    """What autovacuum does soon after a large insert: the visibility map lets the narrow
+    ix_job_postings_filter answer a keyword's candidates without reading the wide rows."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("VACUUM (ANALYZE) job_postings, job_search")
+    finally:
+        await conn.close()
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
@@ -112,6 +153,20 @@ async def latencies(url: str, runs: int) -> dict[str, tuple[float, float, int]]:
 
 # --- requests per second -------------------------------------------------------------------
 
+# The five typical searches as a browser asks for them: four full pages, and page 50 the
+# way a visitor reaches it, as もっと見る (htmx appends the 20 postings of that page).
+MORE = {"HX-Request": "true", "HX-Target": "result-list", "HX-Current-URL": "/jobs/search"}
+PAGE_REQUESTS = [
+    ("/jobs/search?" + urlencode(params), MORE if params.get("page") else {})
+    for params in SEARCHES.values()
+]
+# Which caches each search-page phase runs with: (label, page cache, result cache).
+PHASES = [
+    ("page cache on", True, True),
+    ("page cache off", False, True),
+    ("both caches off", False, False),
+]
+
 SERVER = """
 import sys
 sys.path.insert(0, {root!r})
@@ -121,17 +176,30 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from webapp import create_app
 from webapp.config import Settings
+from webapp.jobs.search import ResultCache
+from webapp.page_cache import PageCache
 
 app = create_app(Settings(database_url={url!r}, secret_key="bench-" + "x" * 40,
                           smtp_host="127.0.0.1", smtp_port=9, htmx_cdn=False))
-if {cold!r}:  # no result cache: every request runs the count and the page query
-    from webapp.jobs.search import ResultCache
-    app.state.search_cache = ResultCache(ttl=0.0)
-bare = Starlette(routes=[Route("/bare", lambda request: PlainTextResponse("ok"))])
+
+
+def caches(request):
+    # Fresh caches between phases; a TTL of 0 turns one off (nothing is ever kept).
+    on = request.query_params
+    app.state.page_cache = PageCache(ttl=30.0 if on["page"] == "1" else 0.0)
+    app.state.search_cache = ResultCache(ttl=30.0 if on["result"] == "1" else 0.0)
+    return PlainTextResponse("ok")
+
+
+async def ok(request):  # async: a sync endpoint would pay a thread hop per request
+    return PlainTextResponse("ok")
+
+
+bare = Starlette(routes=[Route("/bare", ok), Route("/bench/caches", caches)])
 
 async def both(scope, receive, send):
     # One server, two apps: /bare skips every middleware and the database.
-    if scope["type"] == "http" and scope["path"] == "/bare":
+    if scope["type"] == "http" and scope["path"] in ("/bare", "/bench/caches"):
         return await bare(scope, receive, send)
     return await app(scope, receive, send)
 
@@ -139,8 +207,9 @@ uvicorn.run(both, host="127.0.0.1", port={port}, log_level="warning", access_log
 """
 
 
-async def _get(reader, writer, path: str) -> int:
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+async def _get(reader, writer, path: str, headers: dict) -> int:
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode())
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
@@ -152,39 +221,44 @@ async def _get(reader, writer, path: str) -> int:
     return status
 
 
-async def _load(port: int, path: str, seconds: float, concurrency: int) -> float:
-    """Requests per second from `concurrency` keep-alive connections for `seconds`."""
+async def _load(port: int, requests: list, seconds: float, concurrency: int) -> float:
+    """Requests per second from `concurrency` keep-alive connections for `seconds`, each
+    going round `requests` ((path, headers) pairs) from its own starting point."""
     done = 0
     deadline = time.perf_counter() + seconds
 
-    async def worker():
+    async def worker(start: int):
         nonlocal done
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
+            i = start
             while time.perf_counter() < deadline:
-                status = await _get(reader, writer, path)
+                path, headers = requests[i % len(requests)]
+                status = await _get(reader, writer, path, headers)
                 if status != 200:
                     raise RuntimeError(f"{path}: HTTP {status}")
                 done += 1
+                i += 1
         finally:
             writer.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
     return done / (time.perf_counter() - started)
 
 
-async def throughput(
-    url: str, seconds: float, concurrency: int, *, cold: bool
-) -> tuple[float, float]:
+async def throughput(url: str, seconds: float, concurrency: int) -> tuple[dict, list[float]]:
+    """Search page req/s in each of PHASES, and the bare endpoint's before and after them,
+    all from one server process."""
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     root = str(Path(__file__).resolve().parent.parent)
-    code = SERVER.format(root=root, url=url, port=port, cold=cold)
+    code = SERVER.format(root=root, url=url, port=port)
     server = subprocess.Popen([sys.executable, "-c", code])
+    bare = [("/bare", {})]
     try:
         for _ in range(100):
             try:
@@ -193,12 +267,18 @@ async def throughput(
                 break
             except OSError:
                 await asyncio.sleep(0.2)
-        page = "/jobs/search?" + urlencode(PAGE_QUERY)
-        await _load(port, page, 2, concurrency)  # warm up
-        await _load(port, "/bare", 1, concurrency)
-        bare = await _load(port, "/bare", seconds, concurrency)
-        search_rps = await _load(port, page, seconds, concurrency)
-        return search_rps, bare
+        await _load(port, bare, 1, concurrency)  # warm up
+        bare_rps = [await _load(port, bare, seconds, concurrency)]
+        search_rps = {}
+        for label, page_cache, result_cache in PHASES:
+            switch = f"/bench/caches?page={int(page_cache)}&result={int(result_cache)}"
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            assert await _get(reader, writer, switch, {}) == 200
+            writer.close()
+            await _load(port, PAGE_REQUESTS, 2, concurrency)  # warm up (and fill caches)
+            search_rps[label] = await _load(port, PAGE_REQUESTS, seconds, concurrency)
+        bare_rps.append(await _load(port, bare, seconds, concurrency))
+        return search_rps, bare_rps
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -213,7 +293,7 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workdir", default=tempfile.gettempdir())
     parser.add_argument(
-        "--reuse", action="store_true", help="SQLite: keep a database an earlier run loaded"
+        "--reuse", action="store_true", help="keep a database an earlier run loaded (same size)"
     )
     args = parser.parse_args()
     print(f"# bench/search.py on {os.cpu_count()} CPUs, {args.runs} runs per search")
@@ -228,17 +308,17 @@ async def main() -> None:
                 shown = f"{total:,}{'+' if capped else ''}"
                 print(f"| {name} | {p50:.1f} | {p95:.1f} | {shown} |", flush=True)
             print()
-            for cold in (False, True):
-                search_rps, bare_rps = await throughput(
-                    url, args.seconds, args.concurrency, cold=cold
-                )
-                label = "no result cache" if cold else "result cache on (30 s)"
-                print(
-                    f"search page {PAGE_QUERY}, {label}: {search_rps:,.0f} req/s; bare "
-                    f"Starlette endpoint, same server: {bare_rps:,.0f} req/s; "
-                    f"ratio {search_rps / bare_rps:.2f}  ",
-                    flush=True,
-                )
+            load = os.getloadavg()[0]
+            search_rps, bare_rps = await throughput(url, args.seconds, args.concurrency)
+            bare_mean = sum(bare_rps) / len(bare_rps)
+            print(f"requests/second, one server, {args.concurrency} connections, ", end="")
+            print(f"load average {load:.1f} before:\n")
+            print("| search page | req/s | bare endpoint req/s | ratio |")
+            print("|---|---:|---:|---:|")
+            for label, rps in search_rps.items():
+                bare_text = " / ".join(f"{b:,.0f}" for b in bare_rps)
+                print(f"| {label} | {rps:,.0f} | {bare_text} | {rps / bare_mean:.2f} |")
+            print(flush=True)
 
 
 if __name__ == "__main__":

@@ -13,24 +13,36 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from webapp.account import routes as account_routes
+from webapp.activities import routes as activity_routes
+from webapp.applications import routes as application_routes
 from webapp.auth import reset_routes
 from webapp.auth import routes as auth_routes
 from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
 from webapp.config import PROJECT_ROOT, Settings
 from webapp.db import ConnectionPerRequest, create_database, migrate_async
+from webapp.direct_requests import routes as direct_request_routes
+from webapp.employer import postings as employer_postings
 from webapp.employer import routes as employer_routes
 from webapp.jobs import routes as job_routes
 from webapp.jobs.digest import DigestTask
 from webapp.mail.catcher import MailCatcher
 from webapp.mail.sender import OutboxSender, SmtpTarget
 from webapp.mailbox import routes as mailbox_routes
+from webapp.messages import routes as message_routes
 from webapp.mypage import routes as mypage_routes
+from webapp.notices import routes as notice_routes
+from webapp.page_cache import PageCacheMiddleware
 from webapp.pages import routes as page_routes
+from webapp.profile import routes as profile_routes
+from webapp.publishing import routes as publishing_routes
+from webapp.referrals import routes as referral_routes
 from webapp.registration import routes as registration_routes
 from webapp.security.csrf import CSRFMiddleware, allowed_origin, cookie_name
 from webapp.security.headers import SecurityHeadersMiddleware
+from webapp.staff import posting_review
 from webapp.staff import routes as staff_routes
+from webapp.staff import seekers as staff_seekers
 from webapp.templating import render
 
 log = logging.getLogger(__name__)
@@ -117,11 +129,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *job_routes.routes,
             *staff_routes.routes,
             *employer_routes.routes,
+            *publishing_routes.routes,
+            *direct_request_routes.routes,
+            *employer_postings.routes,
+            *posting_review.routes,
+            *application_routes.routes,
+            *profile_routes.routes,
+            *activity_routes.routes,
+            *referral_routes.routes,
+            *notice_routes.routes,
+            *message_routes.routes,
+            *staff_seekers.routes,
             Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https, htmx_cdn=settings.htmx_cdn),
-            Middleware(ConnectionPerRequest, database=db),
             Middleware(
                 CSRFMiddleware,
                 secret_key=settings.secret_key,
@@ -129,6 +151,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 allowed_origin=allowed_origin(settings.base_url),
                 error_page=csrf_error,
             ),
+            # Signed-out public pages from memory, before a connection or a session lookup.
+            Middleware(
+                PageCacheMiddleware,
+                session_cookie=cookie_name(settings.https, "session"),
+                clock=clock,
+            ),
+            Middleware(ConnectionPerRequest, database=db),
             Middleware(
                 SessionUserMiddleware,
                 db=db,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import Clock
+from webapp.employer import posting_service as employer_postings
 from webapp.jobs import bulk, demo_postings, search
 from webapp.members import service as members
 from webapp.schema import job_postings, job_seekers
@@ -20,6 +21,32 @@ DEMO_SEEKERS = [
     ("鈴木花子", "スズキハナコ", "1985-11-23", "hanako@example.com"),
     ("グエン・ヴァン・アン", "グエンヴァンアン", "1998-07-15", "an@example.com"),
 ]
+# What the counter would have asked them, so staff pages and employers have something to show.
+DEMO_DETAILS = {
+    "taro@example.com": {
+        "phone": "0763-00-1111",
+        "address": "富山県砺波市表町2-3",
+        "desired_occupation": "H",
+        "desired_prefecture": "16",
+        "desired_municipality": "砺波市",
+        "desired_employment_type": "regular",
+    },
+    "hanako@example.com": {
+        "phone": "0763-00-2222",
+        "address": "富山県砺波市中央町5-1",
+        "desired_occupation": "C",
+        "desired_prefecture": "16",
+        "desired_municipality": "砺波市",
+        "desired_employment_type": "part",
+    },
+    "an@example.com": {
+        "phone": "090-0000-3333",
+        "address": "富山県砺波市出町中央7-8",
+        "desired_occupation": "H",
+        "desired_prefecture": "16",
+        "desired_employment_type": "regular",
+    },
+}
 
 
 # Demo sign-ins for staff and employers (a demo database only; never in production).
@@ -57,7 +84,10 @@ async def _load_members(conn: Connection, now) -> list[str]:
         )
         new = members.NewMember(name=user_name, email=email, password=DEMO_MEMBER_PASSWORD)
         await members.add_employer(conn, employer, new, office_code="16040", now=now)
-    lines.append(f"  求人者 {email} / {DEMO_MEMBER_PASSWORD}")
+    await employer_postings.load_demo_postings(
+        conn, employer_email=email, staff_email=DEMO_STAFF[0][1], now=now
+    )
+    lines.append(f"  求人者 {email} / {DEMO_MEMBER_PASSWORD}（募集中の求人票 2件）")
     return lines
 
 
@@ -78,7 +108,12 @@ async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
         if exists:
             continue
         new = seekers.validate_new_seeker(
-            name=name, kana=kana, birthdate=birthdate, email=email, today=now.date()
+            name=name,
+            kana=kana,
+            birthdate=birthdate,
+            email=email,
+            today=now.date(),
+            **DEMO_DETAILS[email],
         )
         added.append(await seekers.register(conn, new, office_code=None, now=now))
     lines = [f"demo job-seekers added: {len(added)}"]
@@ -91,7 +126,11 @@ async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
 
 
 async def _load_postings(conn: Connection, count: int, *, seed: int, now) -> str:
-    existing = await conn.fetch_val(sa.select(sa.func.count()).select_from(job_postings))
+    existing = await conn.fetch_val(  # the demo employer's own postings do not count
+        sa.select(sa.func.count())
+        .select_from(job_postings)
+        .where(job_postings.c.employer_id.is_(None))
+    )
     if existing:
         return f"demo postings: {existing:,} already present, none added (use a fresh database)"
     started = time.monotonic()

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from webapp import htmx
+from webapp import htmx, page_cache
 from webapp.clock import to_jst
 from webapp.config import HTMX_CDN_URL, HTMX_SRI, PROJECT_ROOT
 
@@ -18,8 +18,8 @@ TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 
 def _common(request: Request) -> dict:
     settings = request.app.state.settings
+    # csrf_token is not here but in render(): a public page must be able to leave it out.
     return {
-        "csrf_token": getattr(request.state, "csrf_token", ""),
         "user": getattr(request.state, "user", None),
         "member": getattr(request.state, "member", None),
         "htmx_cdn_url": HTMX_CDN_URL if settings.htmx_cdn else None,
@@ -37,6 +37,11 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_c
 templates.env.filters["jst"] = _jst
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+# No stat() of every template and include on each render; the server does not reload code
+# either, so a changed template shows after a restart, like a changed module.
+templates.env.auto_reload = False
+# The headers that decide between the full page and a fragment (htmx.wants_fragment).
+VARY = "HX-Request, HX-Boosted, HX-History-Restore-Request"
 
 
 def _with_restored_input(request: Request, context: dict) -> dict:
@@ -52,6 +57,12 @@ def _with_restored_input(request: Request, context: dict) -> dict:
     return {**context, "restored_input": True}
 
 
+def _anonymous(request: Request) -> bool:
+    """No session cookie (valid or not) and nobody signed in: what the page cache serves."""
+    state = request.state
+    return not any(getattr(state, name, None) for name in ("session_token", "user", "member"))
+
+
 def render(
     request: Request,
     page: str,
@@ -60,18 +71,27 @@ def render(
     fragment: str | None = None,
     status_code: int = 200,
     headers: dict | None = None,
+    public: bool = False,
 ) -> HTMLResponse:
-    """Render `page`, or `fragment` (a file the page includes) for an htmx swap."""
+    """Render `page`, or `fragment` (a file the page includes) for an htmx swap.
+
+    `public`: for a signed-out visitor the page is the same for everyone who asks for the
+    URL (no CSRF token, nothing restored), so the page cache may keep it."""
+    public = public and _anonymous(request)
     as_fragment = bool(fragment) and htmx.wants_fragment(request)
-    context = _with_restored_input(request, context or {})
+    context = (context or {}) if public else _with_restored_input(request, context or {})
+    csrf_token = "" if public else getattr(request.state, "csrf_token", "")
     response = templates.TemplateResponse(
         request,
         fragment if as_fragment else page,
-        {**context, "as_fragment": as_fragment},
+        {**context, "as_fragment": as_fragment, "csrf_token": csrf_token},
         status_code=status_code,
         headers=headers,
     )
-    response.headers["Vary"] = "HX-Request"
+    if public:  # kept by caches: Vary names every header that picks page or fragment
+        response.headers.setdefault("Vary", VARY)
+        return page_cache.mark_public(response)
+    response.headers.setdefault("Vary", "HX-Request")
     # Pages carry personal data or a CSRF token: never kept by the browser or a proxy.
     response.headers.setdefault("Cache-Control", "no-store")
     return response

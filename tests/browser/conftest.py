@@ -185,3 +185,32 @@ def axe(browser, live_app, javascript):
     twin.set_default_timeout(10_000)
     yield Axe(javascript, twin)
     twin.close()
+
+
+TABLET = {**PHONE, "viewport": {"width": 820, "height": 1180}}
+
+
+def _tablet_context(browser: Browser, base_url: str, javascript: bool) -> BrowserContext:
+    return browser.new_context(
+        **TABLET,
+        base_url=base_url,
+        java_script_enabled=javascript,
+        service_workers="block",  # as for the phone: requests must reach context.route
+    )
+
+
+@pytest.fixture
+def tablet(browser, live_app, javascript):
+    """The counter's tablet (820×1180) on the live app, JavaScript as the test's parameter,
+    the htmx CDN refused as for `phone`."""
+    context = _tablet_context(browser, live_app.url, javascript)
+    context.set_default_timeout(10_000)
+    tablet = Phone(context, [], [], [])
+
+    def refuse_cdn(route) -> None:
+        tablet.cdn_requests.append(route.request.url)
+        route.abort()
+
+    context.route(CDN, refuse_cdn)
+    yield tablet
+    context.close()

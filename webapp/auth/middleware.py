@@ -3,6 +3,7 @@ request.state.member (Hello Work staff or an employer user), else None for both.
 
 from __future__ import annotations
 
+import re
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import Headers
@@ -12,6 +13,9 @@ from webapp.auth import service
 from webapp.db import AppDatabase
 
 SKIP_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/favicon")
+# Requests the page makes by itself (a message thread's 10-second poll) are not the user's
+# activity: they must not keep an idle session alive on a shared computer.
+BACKGROUND = re.compile(r"/messages/since/\d+$")
 
 
 class SessionUserMiddleware:
@@ -33,6 +37,10 @@ class SessionUserMiddleware:
         state = scope.setdefault("state", {})
         state["session_token"] = token
         state["user"], state["member"], state["expired_seeker_id"] = await service.load_session(
-            self.db.connection(), self.secret_key, token, self.clock.now()
+            self.db.connection(),
+            self.secret_key,
+            token,
+            self.clock.now(),
+            touch=not BACKGROUND.search(scope["path"]),
         )
         await self.app(scope, receive, send)

@@ -93,7 +93,9 @@ async def start_session(
     return token
 
 
-async def load_session(conn: Connection, secret_key: str, token: str | None, now: dt.datetime):
+async def load_session(
+    conn: Connection, secret_key: str, token: str | None, now: dt.datetime, *, touch: bool = True
+):
     """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
     the job-seeker id of a session that has just expired or None): the last lets typed
     input be kept for its owner only."""
@@ -114,7 +116,7 @@ async def load_session(conn: Connection, secret_key: str, token: str | None, now
     else:
         row = await load_member(conn, session["member_id"])
         member = {**row._mapping, "session_id": session["id"]} if row else None
-    if now - session["last_seen_at"] >= TOUCH_INTERVAL:
+    if touch and now - session["last_seen_at"] >= TOUCH_INTERVAL:
         await conn.execute(
             sessions.update().where(sessions.c.id == session["id"]).values(last_seen_at=now)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from starlette.datastructures import QueryParams
@@ -11,17 +12,22 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx
+from webapp.applications import service as applications
 from webapp.auth.guard import login_required, safe_next
 from webapp.db import current
 from webapp.jobs import catalog, favourites, forms, saved_searches, search, service, text
-from webapp.templating import render, templates
+from webapp.referrals import service as referrals
+from webapp.templating import VARY, render, templates
 
 MORE_TARGET = "result-list"  # もっと見る appends to this list
+SEARCH_VARY = f"{VARY}, HX-Target"  # もっと見る is told apart by its target
 
 templates.env.filters["wage"] = service.wage_text
 templates.env.filters["ymd"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
-templates.env.filters["highlight"] = text.highlight
-templates.env.filters["snippet"] = text.snippet
+# A page of results is rendered again and again (result cache, signed-in visitors): the
+# highlighted pieces of the same rows for the same keyword are worked out once.
+templates.env.filters["highlight"] = functools.lru_cache(maxsize=4096)(text.highlight)
+templates.env.filters["snippet"] = functools.lru_cache(maxsize=2048)(text.snippet)
 templates.env.globals["catalog"] = catalog
 
 
@@ -74,9 +80,11 @@ async def search_page(request: Request) -> Response:
         today=search.jst_today(_now(request)),
         appending=appending,
     )
+    # Signed out, the page is the same for everyone: the page cache may serve it.
+    public = {"public": True, "headers": {"Vary": SEARCH_VARY}}
     if appending:
-        return render(request, "jobs/_result_page.html", context)
-    return render(request, "jobs/search.html", context, fragment="jobs/_search.html")
+        return render(request, "jobs/_result_page.html", context, **public)
+    return render(request, "jobs/search.html", context, fragment="jobs/_search.html", **public)
 
 
 async def city_field(request: Request) -> Response:
@@ -85,7 +93,7 @@ async def city_field(request: Request) -> Response:
     if prefecture not in catalog.PREFECTURES:
         prefecture = ""
     form = forms.Form(values={"pref": prefecture, "city": ""})
-    return render(request, "jobs/_city_field.html", {"form": form})
+    return render(request, "jobs/_city_field.html", {"form": form}, public=True)
 
 
 async def _posting_or_404(request: Request):
@@ -98,26 +106,31 @@ async def _posting_or_404(request: Request):
 async def detail(request: Request) -> Response:
     """求人詳細: every field of the 求人票, in the order a seeker reads it."""
     posting = await _posting_or_404(request)
-    return await _detail_page(request, posting)
+    return await _detail_page(request, posting, public=True)
 
 
-async def _detail_page(request, posting, *, error: str = "", status_code: int = 200):
+async def _detail_page(request, posting, *, error="", status_code=200, public=False):
     conn = current(request.app)
     favourite = posting["id"] in await favourites.ids_among(
         conn, _seeker_id(request), [posting["id"]]
     )
     today = search.jst_today(_now(request))
+    seeker_id = _seeker_id(request)
     return render(
         request,
         "jobs/detail.html",
         {
             "posting": posting,
             "state": service.state(posting, today),
+            # 応募 and 紹介を希望: where this job-seeker stands with this posting.
+            "referral_state": await referrals.request_state(conn, seeker_id, posting["id"]),
+            "application": await applications.for_seeker_posting(conn, seeker_id, posting["id"]),
             "is_favourite": favourite,
             "favourite_error": error,
             "here": f"/jobs/{posting['job_number']}",
         },
         status_code=status_code,
+        public=public,
     )
 
 

@@ -10,7 +10,6 @@ result is exactly "contains the keyword" (see webapp/jobs/text.py).
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -132,6 +131,20 @@ class SearchConditions:
                 loose = replace(self, page=1, **changes)
                 options.append((label, loose.to_query()))
         return options
+
+
+class Row(dict):
+    """A result row as a plain dict, read by key or as an attribute (as templates do): a
+    cached page is rendered again and again, and the driver's records decode each field
+    on every read."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass
@@ -339,11 +352,12 @@ async def find(
             # Very many match: walking the newest-first index until the window is full
             # beats sorting every candidate (SQLite cannot know how many the index holds).
             window = window.with_hint(job_postings, "INDEXED BY ix_job_postings_received")
-        rows = await conn.fetch_all(
+        records = await conn.fetch_all(
             sa.select(*LIST_COLUMNS)
             .where(job_postings.c.id.in_(window.scalar_subquery()))
             .order_by(*ORDERINGS[conditions.sort])
         )
+        rows = [Row((c.name, record[c.name]) for c in LIST_COLUMNS) for record in records]
     shown = offset + len(rows)
     has_more = shown < total and shown < MAX_PAGE * PAGE_SIZE
     return SearchPage(rows=rows, total=total, capped=capped, offset=offset, has_more=has_more)
@@ -360,11 +374,12 @@ class ResultCache:
     async def find(self, conn, conditions: SearchConditions, *, now, offset: int, limit: int):
         key = (conditions.to_query(page=False), offset, limit, jst_today(now))
         hit = self._items.get(key)
-        if hit and hit[0] > time.monotonic():
+        moment = now.timestamp()  # the app's clock, which tests can move past the TTL
+        if hit and hit[0] - self.ttl <= moment < hit[0]:
             self._items.move_to_end(key)
             return hit[1]
         page = await find(conn, conditions, now=now, offset=offset, limit=limit)
-        self._items[key] = (time.monotonic() + self.ttl, page)
+        self._items[key] = (moment + self.ttl, page)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return page

@@ -22,11 +22,17 @@ def state(posting, today: dt.date) -> str:
 
 
 async def by_number(conn: Connection, job_number: str):
-    """The posting with this 求人番号 (any state), or None."""
+    """The posting with this 求人番号 (any state but an employer's unpublished 下書き or
+    審査待ち), or None."""
     number = text.normalize(job_number).strip()
     if not JOB_NUMBER.fullmatch(number):
         return None
-    return await conn.fetch_one(sa.select(job_postings).where(job_postings.c.job_number == number))
+    return await conn.fetch_one(
+        sa.select(job_postings).where(
+            job_postings.c.job_number == number,
+            job_postings.c.status.not_in(("draft", "pending")),
+        )
+    )
 
 
 SEARCHED_FIELDS = (

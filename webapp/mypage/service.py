@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.direct_requests.service import unread_count as unread_requests
 from webapp.schema import applications, messages, notice_recipients
 
 
 async def menu_counts(conn: Connection, seeker_id: int) -> dict[str, int]:
-    """Unread 情報提供 items and unread messages from employers."""
+    """Unread 情報提供 items, messages from employers and requests from employers."""
     unread_notices = await conn.fetch_val(
         sa.select(sa.func.count())
         .select_from(notice_recipients)
@@ -24,4 +25,8 @@ async def menu_counts(conn: Connection, seeker_id: int) -> dict[str, int]:
             messages.c.read_at.is_(None),
         )
     )
-    return {"notices": unread_notices, "messages": unread_messages}
+    return {
+        "notices": unread_notices,
+        "messages": unread_messages,
+        "requests": await unread_requests(conn, seeker_id),
+    }

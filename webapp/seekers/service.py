@@ -1,21 +1,44 @@
-"""Job-seekers as registered at the Hello Work counter (求職申込み)."""
+"""Job-seekers as registered at the Hello Work counter (求職申込み): the one registration
+service behind the CLI (`python -m webapp seeker add`) and the staff counter form, and the
+queries the staff console reads a job-seeker's record with."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp import validation
 from webapp.clock import to_jst
-from webapp.schema import job_seekers, offices
+from webapp.jobs import catalog
+from webapp.schema import (
+    applications,
+    favourites,
+    job_postings,
+    job_seekers,
+    notice_recipients,
+    notices,
+    offices,
+    referrals,
+)
 from webapp.seekers.validity import end_of_month_after_next
+
+MUNICIPALITY_MAX = 50
 
 
 class RegistrationError(ValueError):
     """Counter registration refused; the message says why, in Japanese."""
+
+
+class AddressTaken(RegistrationError):
+    """The メールアドレス (the job-seeker's My Page ID) already belongs to a job-seeker."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"メールアドレス {email} は既に別の求職者に登録されています。")
+        self.email = email
 
 
 @dataclass(frozen=True)
@@ -24,13 +47,77 @@ class NewSeeker:
     kana: str
     birthdate: dt.date
     email: str
+    phone: str = ""
+    address: str = ""
+    desired_occupation: str = ""  # 職業分類の大分類 (catalog.OCCUPATIONS)
+    desired_prefecture: str = ""  # JIS code (catalog.PREFECTURES)
+    desired_municipality: str = ""
+    desired_employment_type: str = ""  # catalog.EMPLOYMENT_TYPES
 
 
-def validate_new_seeker(
-    *, name: str, kana: str, birthdate: str, email: str, today: dt.date
-) -> NewSeeker:
-    """Check and normalize counter input; raises RegistrationError with every problem."""
-    problems, values = [], {}
+def _choice(value: str, table: dict[str, str], message: str) -> str:
+    """A code of `table`, given as the code or as its label (the CLI takes either)."""
+    text = validation.nfkc(value)
+    if text in table:
+        return text
+    for code, label in table.items():
+        if text == label:
+            return code
+    raise validation.FieldError(message)
+
+
+def _occupation(value: str) -> str:
+    if not validation.nfkc(value):
+        raise validation.FieldError("希望職種を選んでください。")
+    return _choice(value, catalog.OCCUPATIONS, "希望職種を一覧から選んでください。")
+
+
+def _prefecture(value: str) -> str:
+    return _choice(value, catalog.PREFECTURES, "希望勤務地の都道府県を一覧から選んでください。")
+
+
+def _municipality(value: str) -> str:
+    text = " ".join(validation.nfkc(value).split())
+    if len(text) > MUNICIPALITY_MAX or re.search(r"[\x00-\x1f\x7f]", text):
+        raise validation.FieldError(
+            f"希望勤務地の市区町村は{MUNICIPALITY_MAX}文字以内で入力してください。"
+        )
+    return text
+
+
+def _employment_type(value: str) -> str:
+    return _choice(value, catalog.EMPLOYMENT_TYPES, "希望雇用形態を一覧から選んでください。")
+
+
+# The counter registration's optional fields: (field, rule). Empty means "not given"
+# unless the caller requires the field (the staff form requires phone, address, occupation).
+_OPTIONAL_RULES = (
+    ("phone", validation.phone),
+    ("address", validation.address),
+    ("desired_occupation", _occupation),
+    ("desired_prefecture", _prefecture),
+    ("desired_municipality", _municipality),
+    ("desired_employment_type", _employment_type),
+)
+
+
+def check_new_seeker(
+    *,
+    name: str,
+    kana: str,
+    birthdate: str | tuple[str, str, str],
+    email: str,
+    today: dt.date,
+    required: frozenset[str] | set[str] = frozenset(),
+    **optional: str,
+) -> tuple[NewSeeker | None, dict[str, str]]:
+    """Check and normalize counter input field by field.
+
+    `birthdate` is YYYY-MM-DD (the CLI) or (年, 月, 日) (the form's three fields). Returns the
+    new job-seeker, or None and one Japanese message per field, in the form's order.
+    """
+    problems: dict[str, str] = {}
+    values: dict = {}
     for field, rule, raw in (
         ("name", validation.person_name, name),
         ("kana", validation.kana, kana),
@@ -39,14 +126,46 @@ def validate_new_seeker(
         try:
             values[field] = rule(raw)
         except validation.FieldError as error:
-            problems.append(str(error))
+            problems[field] = str(error)
     try:
-        values["birthdate"] = validation.iso_date(birthdate, today=today)
+        values["birthdate"] = (
+            validation.birthdate(*birthdate, today=today)
+            if isinstance(birthdate, tuple)
+            else validation.iso_date(birthdate, today=today)
+        )
     except validation.FieldError as error:
-        problems.append(str(error))
+        problems["birthdate"] = str(error)
+    unknown = set(optional) - {field for field, _ in _OPTIONAL_RULES}
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for field, rule in _OPTIONAL_RULES:
+        raw = optional.get(field) or ""
+        if not validation.nfkc(raw) and field not in required:
+            continue
+        try:
+            values[field] = rule(raw)
+        except validation.FieldError as error:
+            problems[field] = str(error)
+    if values.get("desired_municipality") and not values.get("desired_prefecture"):
+        problems.setdefault(
+            "desired_municipality",
+            "希望勤務地の市区町村を入力するときは、都道府県も選んでください。",
+        )
     if problems:
-        raise RegistrationError("\n".join(problems))
-    return NewSeeker(**values)
+        return None, problems
+    return NewSeeker(**values), {}
+
+
+def validate_new_seeker(
+    *, name: str, kana: str, birthdate: str, email: str, today: dt.date, **optional: str
+) -> NewSeeker:
+    """Check and normalize counter input; raises RegistrationError with every problem."""
+    new, problems = check_new_seeker(
+        name=name, kana=kana, birthdate=birthdate, email=email, today=today, **optional
+    )
+    if new is None:
+        raise RegistrationError("\n".join(problems.values()))
+    return new
 
 
 def format_seeker_number(office_code: str, serial: int) -> str:
@@ -54,10 +173,15 @@ def format_seeker_number(office_code: str, serial: int) -> str:
     return f"{office_code}-{serial:08d}"
 
 
+def _is_unique_violation(error: Exception) -> bool:
+    return "unique" in str(error).lower()
+
+
 async def register(
     conn: Connection, seeker: NewSeeker, *, office_code: str | None, now: dt.datetime
 ) -> str:
-    """Create the job-seeker and return their 求職番号; nothing is written on refusal."""
+    """Create the job-seeker and return their 求職番号; nothing is written on refusal
+    (AddressTaken when the address is already registered, even by a racing request)."""
     async with conn.transaction():
         office_query = sa.select(offices.c.id, offices.c.code)
         office_query = (
@@ -76,9 +200,7 @@ async def register(
             .where(job_seekers.c.email == seeker.email)
         )
         if taken:
-            raise RegistrationError(
-                f"メールアドレス {seeker.email} は既に別の求職者に登録されています。"
-            )
+            raise AddressTaken(seeker.email)
         serial = await conn.fetch_val(
             offices.update()
             .where(offices.c.id == office["id"])
@@ -95,18 +217,172 @@ async def register(
                     kana=seeker.kana,
                     birthdate=seeker.birthdate,
                     email=seeker.email,
+                    phone=seeker.phone,
+                    address=seeker.address,
+                    desired_occupation=seeker.desired_occupation,
+                    desired_prefecture=seeker.desired_prefecture,
+                    desired_municipality=seeker.desired_municipality,
+                    desired_employment_type=seeker.desired_employment_type,
                     created_at=now,
                     valid_until=end_of_month_after_next(to_jst(now).date()),
                 )
             )
         except Exception as error:  # sqlite3 / asyncpg IntegrityError: a racing registration
-            if "unique" not in str(error).lower():
+            if not _is_unique_violation(error):
                 raise
-            raise RegistrationError(
-                f"メールアドレス {seeker.email} は既に別の求職者に登録されています。"
-            ) from error
+            raise AddressTaken(seeker.email) from error
     return number
 
 
 async def get(conn: Connection, seeker_id: int):
     return await conn.fetch_one(sa.select(job_seekers).where(job_seekers.c.id == seeker_id))
+
+
+async def by_number(conn: Connection, number: str):
+    return await conn.fetch_one(sa.select(job_seekers).where(job_seekers.c.seeker_number == number))
+
+
+async def by_email(conn: Connection, email: str):
+    return await conn.fetch_one(sa.select(job_seekers).where(job_seekers.c.email == email))
+
+
+def same_registration(row, new: NewSeeker) -> bool:
+    """Whether an existing job-seeker row holds exactly what `new` would register: the
+    sign of a form sent twice (a double tap, a reload after the answer was lost)."""
+    return all(row[field.name] == getattr(new, field.name) for field in fields(NewSeeker))
+
+
+# ---------------------------------------------------------------------------------------
+# The staff console: finding a job-seeker of one's office, and their record.
+
+PAGE_SIZE = 20
+_NUMBER = re.compile(r"(\d{5})-?(\d{1,8})")
+
+
+@dataclass(frozen=True)
+class SeekerPage:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def _hiragana_to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, its own % and _ taken literally. Built here, not
+    with .contains(): the `databases` SQLite backend %-formats the SQL it is given."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _search_condition(query: str, office_code: str):
+    """求職番号 (whole, or only the serial within this office), else 氏名 or フリガナ."""
+    text = validation.nfkc(query).replace("ー", "-") if query else ""
+    number = _NUMBER.fullmatch(text)
+    if number:
+        return job_seekers.c.seeker_number == format_seeker_number(
+            number.group(1), int(number.group(2))
+        )
+    if text.isascii() and text.isdigit() and len(text) <= 8:
+        return job_seekers.c.seeker_number == format_seeker_number(office_code, int(text))
+    # Names are stored with single spaces (validation.person_name); the one typed may have
+    # none or others: compare both without spaces.
+    compact = "".join(validation.nfkc(query).split())
+    if not compact:
+        return sa.true()
+    kana = _hiragana_to_katakana(compact)
+    return sa.or_(
+        sa.func.replace(job_seekers.c.name, " ", "").like(_containing(compact), escape="/"),
+        sa.func.replace(job_seekers.c.kana, " ", "").like(_containing(kana), escape="/"),
+    )
+
+
+async def search(
+    conn: Connection, *, office_id: int, office_code: str, query: str, page: int
+) -> SeekerPage:
+    """This office's job-seekers matching `query` (all of them when empty), newest first."""
+    where = sa.and_(job_seekers.c.office_id == office_id, _search_condition(query, office_code))
+    total = await conn.fetch_val(sa.select(sa.func.count()).select_from(job_seekers).where(where))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = await conn.fetch_all(
+        sa.select(
+            job_seekers.c.id,
+            job_seekers.c.seeker_number,
+            job_seekers.c.name,
+            job_seekers.c.kana,
+            job_seekers.c.birthdate,
+            job_seekers.c.status,
+            job_seekers.c.valid_until,
+            job_seekers.c.created_at,
+        )
+        .where(where)
+        .order_by(job_seekers.c.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return SeekerPage(rows=rows, total=total, page=page, pages=pages)
+
+
+def is_valid(row, today: dt.date) -> bool:
+    """有効: active and not past its 有効期限 (a JST date)."""
+    return row["status"] == "active" and (row["valid_until"] is None or row["valid_until"] >= today)
+
+
+async def office_of(conn: Connection, office_id: int):
+    return await conn.fetch_one(sa.select(offices).where(offices.c.id == office_id))
+
+
+async def activity(conn: Connection, seeker_id: int) -> dict:
+    """What the job-seeker has on their My Page: favourites' count, referrals (紹介),
+    applications (応募) and 情報提供, newest first."""
+    favourite_count = await conn.fetch_val(
+        sa.select(sa.func.count())
+        .select_from(favourites)
+        .where(favourites.c.seeker_id == seeker_id)
+    )
+    posting = (
+        job_postings.c.job_number,
+        job_postings.c.job_title,
+        job_postings.c.company_name,
+    )
+    referral_rows = await conn.fetch_all(
+        sa.select(referrals.c.referral_number, referrals.c.created_at, *posting)
+        .select_from(referrals.join(job_postings, referrals.c.posting_id == job_postings.c.id))
+        .where(referrals.c.seeker_id == seeker_id)
+        .order_by(referrals.c.created_at.desc(), referrals.c.id.desc())
+    )
+    application_rows = await conn.fetch_all(
+        sa.select(
+            applications.c.kind,
+            applications.c.state,
+            applications.c.created_at,
+            applications.c.updated_at,
+            *posting,
+        )
+        .select_from(
+            applications.join(job_postings, applications.c.posting_id == job_postings.c.id)
+        )
+        .where(applications.c.seeker_id == seeker_id)
+        .order_by(applications.c.created_at.desc(), applications.c.id.desc())
+    )
+    notice_rows = await conn.fetch_all(
+        sa.select(
+            notices.c.kind,
+            notices.c.title,
+            notices.c.created_at,
+            notice_recipients.c.read_at,
+        )
+        .select_from(notice_recipients.join(notices, notice_recipients.c.notice_id == notices.c.id))
+        .where(notice_recipients.c.seeker_id == seeker_id)
+        .order_by(notices.c.created_at.desc(), notices.c.id.desc())
+    )
+    return {
+        "favourites": favourite_count,
+        "referrals": referral_rows,
+        "applications": application_rows,
+        "notices": notice_rows,
+    }

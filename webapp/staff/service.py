@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.schema import job_postings, job_seekers, referral_requests
+from webapp.schema import job_postings, job_seekers, offices, referral_requests
 
 
 async def menu_counts(conn: Connection, office_id: int) -> dict[str, int]:
@@ -19,7 +19,7 @@ async def menu_counts(conn: Connection, office_id: int) -> dict[str, int]:
     )
     to_review = await conn.fetch_val(
         sa.select(sa.func.count())
-        .select_from(job_postings)
-        .where(job_postings.c.status == "pending")
+        .select_from(job_postings.join(offices, offices.c.code == job_postings.c.office_code))
+        .where(job_postings.c.status == "pending", offices.c.id == office_id)
     )
     return {"referral_requests": waiting, "postings_to_review": to_review}

@@ -1,0 +1,576 @@
+"""オンライン自主応募: the three notes acknowledged on the server, 志望動機 and 応募書類
+(type from the bytes, 5 MB each), one application per job-seeker and posting, and the
+documents served to that job-seeker and that 事業所 only."""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from tests import factories
+from tests.helpers import another_browser, errors_of, login, submit
+from webapp.applications import documents, forms, service
+from webapp.clock import to_jst
+from webapp.schema import application_documents, applications, employers, job_seekers
+from webapp.templating import templates
+
+SEEKER_PASSWORD = "Tonami#2024x"
+SEEKER = ("/login", "taro@example.com", SEEKER_PASSWORD)
+OTHER_SEEKER = ("/login", "hanako@example.com", SEEKER_PASSWORD)
+EMPLOYER = ("/employer/login", "hr@example.com", factories.MEMBER_PASSWORD)
+OTHER_EMPLOYER = ("/employer/login", "other@example.com", factories.MEMBER_PASSWORD)
+STAFF = ("/staff/login", "staff@example.com", factories.MEMBER_PASSWORD)
+
+# The seed's オンライン自主応募に関する注意点, word for word.
+NOTES = (
+    "オンライン自主応募は、ハローワークによる職業紹介に該当しないため、"
+    "ハローワークの職業紹介を要件とする雇用保険の再就職手当等の対象外です。",
+    "事業主に支給される助成金のうち、ハローワークの職業紹介を要件とする助成金は支給されません。",
+    "オンライン自主応募に伴って生じるトラブル等は当事者同士で対応することが基本です。",
+)
+
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+NO_FILE = ("", b"", "application/octet-stream")  # what a browser sends for an empty field
+MOTIVATION = "貴社の精密部品づくりに関心があり、\n検査の経験を生かしたいと考えました。"
+
+
+# --- helpers shared with test_application_states ---------------------------------------
+
+
+def employer_id(client, number: str) -> int:
+    async def work(conn):
+        return await conn.fetch_val(
+            sa.select(employers.c.id).where(employers.c.employer_number == number)
+        )
+
+    return factories.run(client, work)
+
+
+def seeker_id(client, email: str) -> int:
+    async def work(conn):
+        return await conn.fetch_val(sa.select(job_seekers.c.id).where(job_seekers.c.email == email))
+
+    return factories.run(client, work)
+
+
+def rows(client, table, *where):
+    async def work(conn):
+        return [dict(r._mapping) for r in await conn.fetch_all(sa.select(table).where(*where))]
+
+    return factories.run(client, work)
+
+
+def signed_in(client, who, *, first: bool = False):
+    """A browser signed in as `who` (the test's own client when `first`)."""
+    door, email, password = who
+    browser = client if first else another_browser(client)
+    response = login(browser, email, password, door=door)
+    assert response.status_code == 200, response.text
+    return browser
+
+
+def make_world(client) -> SimpleNamespace:
+    """Taro and Hanako (job-seekers), 株式会社となみ精工 (with an online-application
+    posting) and another 事業所. (Staff only where a test needs them: each account costs
+    a password hash.)"""
+    factories.seeker(client, password=SEEKER_PASSWORD)
+    factories.seeker(client, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子")
+    company = employer_id(client, factories.employer(client))
+    other = employer_id(
+        client, factories.employer(client, email="other@example.com", name="株式会社ほかの商事")
+    )
+    posting = factories.posting(
+        client, online_application=True, employer_id=company, job_title="精密部品の検査"
+    )
+    return SimpleNamespace(
+        company=company,
+        other=other,
+        posting=posting,
+        taro=seeker_id(client, "taro@example.com"),
+        hanako=seeker_id(client, "hanako@example.com"),
+    )
+
+
+def apply_directly(client, seeker: int, posting: dict, docs=()) -> int:
+    """An application written through the service (no browser), as the apply page would."""
+    now = client.app.state.clock.now()
+
+    async def work(conn):
+        posting_row = await service.public_posting(conn, posting["id"])
+        application_id, _ = await service.apply(
+            conn,
+            seeker_id=seeker,
+            posting=posting_row,
+            motivation=MOTIVATION,
+            documents=list(docs),
+            now=now,
+            base_url="http://testserver",
+        )
+        return application_id
+
+    return factories.run(client, work)
+
+
+def send_application(browser, posting_id: int, *, acknowledged=True, files=None, **data):
+    form = {"motivation": MOTIVATION, **data}
+    if acknowledged:
+        form["acknowledged"] = "yes"
+    files = files if files is not None else {"resume": NO_FILE, "career": NO_FILE}
+    return submit(browser, f"/jobs/{posting_id}/apply", form, files=files, follow_redirects=False)
+
+
+# --- fixtures ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(client):
+    return make_world(client)
+
+
+@pytest.fixture
+def taro(client, world):
+    return signed_in(client, SEEKER, first=True)
+
+
+# --- the apply page ---------------------------------------------------------------------
+
+
+def test_the_apply_page_shows_the_three_notes_in_full(taro, world):
+    response = taro.get(f"/jobs/{world.posting['id']}/apply")
+    assert response.status_code == 200
+    assert "オンライン自主応募に関する注意点" in response.text
+    for note in NOTES:
+        assert note in response.text
+    assert "上記の注意事項を確認しました" in response.text
+    assert "1つ5MBまで" in response.text
+    assert 'enctype="multipart/form-data"' in response.text
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_first(client, world):
+    response = client.get(f"/jobs/{world.posting['id']}/apply", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next=%2Fjobs%2F{world.posting['id']}%2Fapply"
+
+
+def test_a_job_seeker_applies_with_motivation_and_documents(client, taro, world):
+    files = {"resume": ("履歴書.pdf", PDF, "application/pdf"), "career": NO_FILE}
+    response = send_application(taro, world.posting["id"], files=files)
+
+    [application] = rows(client, applications)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/mypage/applications/{application['id']}?done=sent"
+    assert application["kind"] == "direct"
+    assert application["state"] == "applied"
+    assert application["motivation"] == MOTIVATION
+    assert application["acknowledged_at"] == client.app.state.clock.now()
+    [document] = rows(client, application_documents)
+    assert (document["kind"], document["filename"], document["content_type"]) == (
+        "resume",
+        "履歴書.pdf",
+        "application/pdf",
+    )
+    assert document["size"] == len(PDF)
+
+    page = taro.get(response.headers["location"])
+    assert "応募しました。" in page.text
+    assert "貴社の精密部品づくりに関心があり" in page.text
+    assert "履歴書.pdf" in page.text
+    mail = client.smtp.wait_for("hr@example.com", 1)[-1]
+    assert mail["Subject"] == "【ハローワーク】求人「精密部品の検査」に応募がありました"
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert f"http://testserver/employer/applicants/{application['id']}" in body
+    assert "山田太郎" not in body  # the applicant's name stays behind the employer's sign-in
+
+
+def test_an_htmx_application_answers_with_hx_redirect(client, taro, world):
+    response = submit(
+        taro,
+        f"/jobs/{world.posting['id']}/apply",
+        {"motivation": MOTIVATION, "acknowledged": "yes"},
+        files={"resume": NO_FILE},
+        htmx=True,
+    )
+    [application] = rows(client, applications)
+    assert response.headers["HX-Redirect"] == f"/mypage/applications/{application['id']}?done=sent"
+
+
+def test_the_acknowledgement_is_enforced_on_the_server(client, taro, world):
+    response = send_application(taro, world.posting["id"], acknowledged=False)
+
+    assert response.status_code == 422
+    assert errors_of(response) == [f"<p>{forms.NOT_ACKNOWLEDGED}</p>"]
+    assert "検査の経験を生かしたいと考えました。" in response.text  # the typed text is kept
+    assert "もう一度選んでください" in response.text  # files must be chosen again
+    assert rows(client, applications) == []
+
+
+@pytest.mark.parametrize(
+    ("motivation", "message"),
+    [
+        ("", "志望動機を入力してください。"),
+        ("   \n  ", "志望動機を入力してください。"),
+        ("あ" * 2001, "志望動機は2000文字以内で入力してください（現在2001文字）。"),
+    ],
+)
+def test_motivation_is_required_and_bounded(client, taro, world, motivation, message):
+    response = send_application(taro, world.posting["id"], motivation=motivation)
+    assert response.status_code == 422
+    assert message in response.text
+    assert rows(client, applications) == []
+
+
+def test_2000_characters_of_motivation_are_accepted(client, taro, world):
+    response = send_application(taro, world.posting["id"], motivation="あ" * 2000)
+    assert response.status_code == 303
+    assert len(rows(client, applications)[0]["motivation"]) == 2000
+
+
+def test_the_htmx_form_swaps_in_with_the_error(taro, world):
+    response = submit(
+        taro,
+        f"/jobs/{world.posting['id']}/apply",
+        {"motivation": MOTIVATION},
+        files={"resume": NO_FILE},
+        htmx=True,
+    )
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith("{") is False
+    assert '<div id="apply-form">' in response.text
+    assert "<html" not in response.text
+
+
+# --- postings that take no online application --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "message"),
+    [
+        ({"status": "filled"}, 409, "この求人は充足のため、応募できません。"),
+        ({"days_old": 61, "open_days": 60}, 409, "この求人は紹介期限切れのため、応募できません。"),
+        (
+            {"online_application": False},
+            403,
+            "この求人はオンライン自主応募を受け付けていません。応募にはハローワークの紹介が必要です。",
+        ),
+        (
+            {"employer": None},
+            403,
+            "この求人はオンライン自主応募を受け付けていません。応募にはハローワークの紹介が必要です。",
+        ),
+        ({"status": "draft"}, 404, "お探しのページが見つかりません。"),
+        ({"status": "pending"}, 404, "お探しのページが見つかりません。"),
+    ],
+)
+def test_a_closed_or_referral_only_posting_takes_no_application(
+    client, taro, world, overrides, status, message
+):
+    overrides = dict(overrides)
+    company = None if "employer" in overrides else world.company
+    overrides.pop("employer", None)
+    posting = factories.posting(
+        client, **{"online_application": True, "employer_id": company, **overrides}
+    )
+
+    page = taro.get(f"/jobs/{posting['id']}/apply")
+    sent = send_application(taro, posting["id"]) if status != 404 else None
+
+    assert page.status_code == status
+    assert message in page.text
+    if sent is not None:
+        assert sent.status_code == status
+        assert message in sent.text
+    assert rows(client, applications) == []
+
+
+def test_a_posting_that_does_not_exist_is_404(taro):
+    assert taro.get("/jobs/999999/apply").status_code == 404
+    assert taro.get("/jobs/99999999999999999999/apply").status_code == 404
+
+
+# --- one application per job-seeker and posting ------------------------------------------
+
+
+def test_a_double_submit_makes_one_application(client, taro, world):
+    first = send_application(taro, world.posting["id"])
+    second = send_application(taro, world.posting["id"])
+
+    [application] = rows(client, applications)
+    assert first.headers["location"] == f"/mypage/applications/{application['id']}?done=sent"
+    assert second.status_code == 303
+    assert second.headers["location"] == f"/mypage/applications/{application['id']}"
+    assert len(client.smtp.wait_for("hr@example.com", 1)) == 1
+
+
+def test_two_submits_at_the_same_moment_make_one_application(client, world):
+    """Two requests racing on two connections: the lock and the unique constraint let one
+    through; the other lands on it."""
+    now = client.app.state.clock.now()
+    db = client.app.state.db
+
+    async def race():
+        async def one():
+            async with db.connection() as conn:
+                posting = await service.public_posting(conn, world.posting["id"])
+                return await service.apply(
+                    conn,
+                    seeker_id=world.taro,
+                    posting=posting,
+                    motivation=MOTIVATION,
+                    documents=[],
+                    now=now,
+                    base_url="http://testserver",
+                )
+
+        return await asyncio.gather(one(), one())
+
+    results = client.portal.call(race)
+
+    [application] = rows(client, applications)
+    assert sorted(results, key=lambda r: not r[1]) == [
+        (application["id"], True),
+        (application["id"], False),
+    ]
+
+
+def test_the_apply_page_of_an_applied_posting_leads_to_the_application(client, taro, world):
+    application_id = apply_directly(client, world.taro, world.posting)
+    response = taro.get(f"/jobs/{world.posting['id']}/apply", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/mypage/applications/{application_id}"
+
+
+# --- 応募書類 ------------------------------------------------------------------------------
+
+
+def test_the_type_comes_from_the_bytes_not_the_name(client, taro, world):
+    files = {
+        "resume": ("photo.pdf", PNG, "application/pdf"),
+        "career": ("cv.png", JPEG, "image/png"),
+    }
+    response = send_application(taro, world.posting["id"], files=files)
+
+    assert response.status_code == 303
+    stored = {d["kind"]: d for d in rows(client, application_documents)}
+    assert (stored["resume"]["content_type"], stored["resume"]["filename"]) == (
+        "image/png",
+        "photo.png",
+    )
+    assert (stored["career"]["content_type"], stored["career"]["filename"]) == (
+        "image/jpeg",
+        "cv.jpg",
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"resume": ("resume.pdf", EXE, "application/pdf")},
+            "履歴書はPDF、JPEG、PNGのいずれかのファイルを選んでください。",
+        ),
+        (
+            {"career": ("career.pdf", b"<html><script>alert(1)</script>", "application/pdf")},
+            "職務経歴書はPDF、JPEG、PNGのいずれかのファイルを選んでください。",
+        ),
+        (
+            {"resume": ("resume.pdf", PDF + b"0" * (5 * 1024 * 1024), "application/pdf")},
+            "履歴書のファイルが5MBを超えています。5MB以内のファイルを選んでください。",
+        ),
+        (
+            {"resume": ("empty.pdf", b"", "application/pdf")},
+            "履歴書のファイルが空です。ファイルを選び直してください。",
+        ),
+        (
+            {"resume": [("a.pdf", PDF, "application/pdf"), ("b.pdf", PDF, "application/pdf")]},
+            "履歴書は1つだけ選んでください。",
+        ),
+    ],
+)
+def test_bad_documents_are_refused_with_the_reason(client, taro, world, files, message):
+    flat = [
+        (kind, part)
+        for kind, value in files.items()
+        for part in (value if isinstance(value, list) else [value])
+    ]
+    response = send_application(taro, world.posting["id"], files=flat)
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert "もう一度選んでください" in response.text
+    assert rows(client, applications) == []
+    assert rows(client, application_documents) == []
+
+
+def test_exactly_5mb_is_accepted(client, taro, world):
+    content = PDF + b"0" * (documents.MAX_BYTES - len(PDF))
+    files = {"resume": ("big.pdf", content, "application/pdf")}
+    assert send_application(taro, world.posting["id"], files=files).status_code == 303
+    assert rows(client, application_documents)[0]["size"] == 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "kept"),
+    [
+        ("履歴書.pdf", "application/pdf", "履歴書.pdf"),
+        ("C:\\Users\\taro\\職務経歴書.PDF", "application/pdf", "職務経歴書.pdf"),
+        ("../../etc/passwd", "application/pdf", "passwd.pdf"),
+        ('a"b;c\r\nSet-Cookie: x.pdf', "application/pdf", "abcSet-Cookie x.pdf"),
+        ("invoice\u202egnp.exe", "image/png", "invoicegnp.png"),
+        ("...", "image/jpeg", "履歴書.jpg"),
+        ("あ" * 300 + ".pdf", "application/pdf", "あ" * 96 + ".pdf"),
+    ],
+)
+def test_filenames_are_sanitized(name, content_type, kept):
+    assert documents.safe_filename(name, content_type, "resume") == kept
+
+
+def _document_urls(client, world):
+    files = [("resume", ("履歴書.pdf", PDF, "application/pdf"))]
+    form = {"motivation": MOTIVATION, "acknowledged": "yes"}
+    submit(client, f"/jobs/{world.posting['id']}/apply", form, files=files)
+    [application] = rows(client, applications)
+    [document] = rows(client, application_documents)
+    return (
+        f"/mypage/applications/{application['id']}/documents/{document['id']}",
+        f"/employer/applicants/{application['id']}/documents/{document['id']}",
+    )
+
+
+def test_the_document_is_a_download_that_is_never_sniffed_or_kept(client, taro, world):
+    mine, _ = _document_urls(taro, world)
+    response = taro.get(mine)
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"resume.pdf\"; filename*=UTF-8''%E5%B1%A5%E6%AD%B4%E6%9B%B8.pdf"
+    )
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("who", "side", "status"),
+    [
+        (SEEKER, "seeker", 200),
+        (EMPLOYER, "employer", 200),
+        (OTHER_SEEKER, "seeker", 404),
+        (OTHER_EMPLOYER, "employer", 404),
+        (STAFF, "employer", 403),
+        (SEEKER, "employer", 403),
+        (EMPLOYER, "seeker", 303),  # not a job-seeker session: to the job-seekers' door
+        (None, "seeker", 303),
+        (None, "employer", 303),
+    ],
+)
+def test_documents_are_served_only_to_that_seeker_and_that_employer(
+    client, taro, world, who, side, status
+):
+    seeker_url, employer_url = _document_urls(taro, world)
+    if who == STAFF:
+        factories.staff(client)
+    browser = signed_in(client, who) if who else another_browser(client)
+
+    response = browser.get(seeker_url if side == "seeker" else employer_url, follow_redirects=False)
+
+    assert response.status_code == status
+    if status == 200:
+        assert response.content == PDF
+    else:
+        assert response.content != PDF
+    if status == 303:
+        assert "login" in response.headers["location"]
+
+
+def test_another_applications_document_id_is_404(client, taro, world):
+    mine, _ = _document_urls(taro, world)
+    other_posting = factories.posting(client, online_application=True, employer_id=world.company)
+    own_other = apply_directly(client, world.taro, other_posting)
+    document_id = mine.rsplit("/", 1)[1]
+    assert taro.get(f"/mypage/applications/{own_other}/documents/{document_id}").status_code == 404
+
+
+# --- the 応募 button of the posting page -------------------------------------------------
+
+
+def _button(**context) -> str:
+    posting = {
+        "id": 7,
+        "status": "open",
+        "online_application": True,
+        "employer_id": 3,
+        "job_number": "13010-00000007",
+    }
+    posting.update(context.pop("posting", {}))
+    values = {"posting": posting, "user": None, "application": None, **context}
+    return templates.env.get_template("applications/_apply_button.html").render(values)
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ({}, 'href="/login?next=/jobs/7/apply">ログインしてオンラインで応募する</a>'),
+        ({"user": {"id": 1}}, 'href="/jobs/7/apply">この求人にオンラインで応募する</a>'),
+        (
+            {"user": {"id": 1}, "application": {"id": 5, "kind": "direct"}},
+            'href="/mypage/applications/5">応募の状況を見る</a>',
+        ),
+        (
+            {"user": {"id": 1}, "posting": {"online_application": False}},
+            "この求人は、ハローワークの紹介による応募のみ受け付けています。",
+        ),
+        ({"posting": {"employer_id": None}}, "ハローワークの紹介による応募のみ受け付けています。"),
+        (
+            {"user": {"id": 1}, "state": "expired"},
+            "この求人は募集を終了しているため、オンラインで応募することはできません。",
+        ),
+        (
+            {"user": {"id": 1}, "posting": {"status": "filled"}},
+            "募集を終了しているため",
+        ),
+    ],
+)
+def test_the_apply_button_says_what_the_job_seeker_can_do(context, expected):
+    assert expected in _button(**context)
+
+
+def test_for_seeker_posting_finds_the_job_seekers_application(client, world):
+    application_id = apply_directly(client, world.taro, world.posting)
+
+    async def work(conn):
+        return (
+            await service.for_seeker_posting(conn, world.taro, world.posting["id"]),
+            await service.for_seeker_posting(conn, world.hanako, world.posting["id"]),
+            await service.for_seeker_posting(conn, None, world.posting["id"]),
+        )
+
+    mine, hers, nobody = factories.run(client, work)
+    assert mine["id"] == application_id
+    assert hers is None and nobody is None
+
+
+def test_an_application_in_the_last_month_extends_the_registration(client, world):
+    today = to_jst(client.app.state.clock.now()).date()
+    month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+
+    async def last_month(conn):
+        await conn.execute(
+            job_seekers.update().where(job_seekers.c.id == world.taro).values(valid_until=month_end)
+        )
+
+    factories.run(client, last_month)
+
+    apply_directly(client, world.taro, world.posting)
+
+    [seeker] = rows(client, job_seekers, job_seekers.c.id == world.taro)
+    next_month = month_end + dt.timedelta(days=1)
+    days = calendar.monthrange(next_month.year, next_month.month)[1]
+    assert seeker["valid_until"] == next_month.replace(day=days)

@@ -1,0 +1,669 @@
+"""求人票 by employers: 下書き → 審査待ち → 募集中 (after staff approve) or back to 下書き
+with a note; 充足 and a later 紹介期限日; each 事業所 touches only its own postings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from starlette.datastructures import FormData
+
+from tests import factories
+from tests.helpers import another_browser, errors_of, login, submit
+from webapp.employer import posting_forms, posting_service
+from webapp.jobs import search
+from webapp.schema import job_postings, members
+from webapp.seekers.validity import end_of_month_after_next
+
+SEEKER_PASSWORD = "Tonami#2024x"
+EMPLOYER = "hr@example.com"
+OTHER_EMPLOYER = "other@example.com"
+STAFF = "staff@example.com"
+
+VALID = {
+    "job_title": "NC旋盤オペレーター",
+    "occupation": "H",
+    "description": "精密部品の切削加工と寸法検査をお願いします。",
+    "employment_type": "regular",
+    "job_category": "full",
+    "prefecture_code": "16",
+    "municipality": "砺波市",
+    "work_address": "",
+    "age_limit": "0",
+    "age_limit_detail": "",
+    "education": "",
+    "experience": "",
+    "licenses": "",
+    "trial_period": "",
+    "wage_type": "monthly",
+    "wage_min": "220000",
+    "wage_max": "280000",
+    "working_hours": "08:00〜17:00（休憩60分）",
+    "holidays": "土 日 祝日",
+    "weekends_off": "1",
+    "annual_holidays": "120",
+    "insurance": ["雇用", "労災", "健康", "厚生"],
+    "openings": "2",
+    "selection_method": "面接（予定1回）",
+    "online_application": "1",
+}
+
+
+@pytest.fixture
+def people(client):
+    """Two 事業所 of ハローワーク砺波, its staff, another office's staff, a job-seeker."""
+    factories.employer(client, email=EMPLOYER)
+    factories.employer(client, email=OTHER_EMPLOYER, name="株式会社よその会社")
+    factories.staff(client, email=STAFF)
+    factories.office(client, code="13010")
+    factories.staff(client, email="staff2@example.com", office="13010", name="飯田橋花子")
+    factories.seeker(client, password=SEEKER_PASSWORD)
+    return client
+
+
+def as_employer(client, email: str = EMPLOYER):
+    login(client, email, factories.MEMBER_PASSWORD, door="/employer/login")
+    return client
+
+
+def as_staff(client, email: str = STAFF):
+    browser = another_browser(client)
+    login(browser, email, factories.MEMBER_PASSWORD, door="/staff/login")
+    return browser
+
+
+def _form_data(values: dict) -> FormData:
+    items = []
+    for name, value in values.items():
+        items += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+    return FormData(items)
+
+
+def draft(client, email: str = EMPLOYER, **overrides) -> dict:
+    """A 下書き of `email`'s 事業所, made through the form's rules and the service."""
+    form, values = posting_forms.parse_posting(_form_data({**VALID, **overrides}))
+    assert values is not None, form.errors
+    now = client.app.state.clock.now()
+
+    async def work(conn):
+        employer_id = await conn.fetch_val(
+            sa.select(members.c.employer_id).where(members.c.email == email)
+        )
+        posting_id = await posting_service.create_draft(conn, employer_id, values, now=now)
+        return await conn.fetch_one(sa.select(job_postings).where(job_postings.c.id == posting_id))
+
+    return dict(factories.run(client, work)._mapping)
+
+
+def stored(client, posting_id: int) -> dict:
+    row = factories.run(
+        client,
+        lambda conn: conn.fetch_one(sa.select(job_postings).where(job_postings.c.id == posting_id)),
+    )
+    return dict(row._mapping)
+
+
+def set_status(client, posting_id: int, status: str, **values) -> None:
+    factories.run(
+        client,
+        lambda conn: conn.execute(
+            job_postings.update()
+            .where(job_postings.c.id == posting_id)
+            .values(status=status, **values)
+        ),
+    )
+
+
+def approved(client, staff_browser, **overrides) -> dict:
+    """A posting drafted, submitted and approved: 募集中."""
+    posting = draft(client, **overrides)
+    set_status(client, posting["id"], "pending", submitted_at=client.app.state.clock.now())
+    url = f"/staff/postings/review/{posting['id']}"
+    response = submit(staff_browser, f"{url}/approve", page=url)
+    assert response.url.path == "/staff/postings/review"
+    return stored(client, posting["id"])
+
+
+def found(client, keyword: str, posting: dict) -> bool:
+    """Whether /jobs/search?q=keyword lists the posting."""
+    # Past the search result cache's 30 seconds, so each search reads the database.
+    client.app.state.clock.advance(minutes=1)
+    page = client.get("/jobs/search", params={"q": keyword})
+    assert page.status_code == 200
+    return f'href="/jobs/{posting["job_number"]}"' in page.text
+
+
+def today(client) -> dt.date:
+    return search.jst_today(client.app.state.clock.now())
+
+
+# --- drafting ----------------------------------------------------------------------------
+
+
+def test_an_employer_saves_a_draft_with_their_details_and_a_job_number(people):
+    as_employer(people)
+    response = submit(people, "/employer/postings/new", VALID)
+    assert response.status_code == 200
+    assert response.url.path.startswith("/employer/postings/")
+    assert (
+        "下書きを保存しました。内容を確かめて「審査に提出する」を押してください。" in response.text
+    )
+    assert "16040-00000001" in response.text
+    assert "株式会社となみ精工" in response.text
+    row = stored(people, int(response.url.path.rsplit("/", 1)[1]))
+    assert row["status"] == "draft"
+    assert row["company_name"] == "株式会社となみ精工"
+    assert row["office_code"] == "16040"
+    assert (row["wage_min"], row["wage_max"], row["openings"]) == (220_000, 280_000, 2)
+    assert row["insurance"] == "雇用 労災 健康 厚生"
+    assert (row["education"], row["experience"], row["trial_period"]) == ("不問", "不問", "なし")
+    assert row["online_application"] is True
+    listing = people.get("/employer/postings")
+    assert "NC旋盤オペレーター" in listing.text
+    assert "下書き" in listing.text
+    assert "承認後に決まります" in listing.text
+
+
+def test_full_width_digits_commas_and_yen_are_accepted(people):
+    as_employer(people)
+    response = submit(
+        people,
+        "/employer/postings/new",
+        {
+            **VALID,
+            "wage_type": "hourly",
+            "wage_min": "１，１００円",
+            "wage_max": "",
+            "openings": "３",
+        },
+    )
+    assert response.status_code == 200
+    row = stored(people, int(response.url.path.rsplit("/", 1)[1]))
+    assert (row["wage_min"], row["wage_max"], row["wage_monthly"]) == (1100, 1100, 1100 * 173)
+    assert row["openings"] == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"job_title": ""}, "職種を入力してください。"),
+        (
+            {"job_title": "あ" * 31},
+            "職種は30文字以内で入力してください（入力された文字数: 31文字）。",
+        ),
+        ({"occupation": "Z"}, "職業分類を一覧から選んでください。"),
+        ({"description": "  "}, "仕事内容を入力してください。"),
+        (
+            {"description": "あ" * 601},
+            "仕事内容は600文字以内で入力してください（入力された文字数: 601文字）。",
+        ),
+        ({"employment_type": ""}, "雇用形態を一覧から選んでください。"),
+        ({"job_category": "night"}, "求人区分を一覧から選んでください。"),
+        ({"prefecture_code": "48"}, "就業場所の都道府県を一覧から選んでください。"),
+        ({"municipality": ""}, "就業場所の市区町村を入力してください。"),
+        ({"wage_type": "daily"}, "賃金の種類を一覧から選んでください。"),
+        ({"wage_min": ""}, "賃金の下限額を入力してください。"),
+        ({"wage_min": "22万"}, "賃金の下限額は半角数字で入力してください（例: 月給なら200000）。"),
+        ({"wage_min": "22000"}, "月給の下限額は100,000円以上2,000,000円以下で入力してください。"),
+        (
+            {"wage_max": "3000000"},
+            "月給の上限額は100,000円以上2,000,000円以下で入力してください。",
+        ),
+        (
+            {"wage_type": "hourly", "wage_min": "850", "wage_max": ""},
+            "時給の下限額は900円以上10,000円以下で入力してください。",
+        ),
+        (
+            {"wage_type": "hourly", "wage_min": "1200", "wage_max": "120000"},
+            "時給の上限額は900円以上10,000円以下で入力してください。",
+        ),
+        ({"wage_max": "200000"}, "賃金の上限額は下限額以上の金額を入力してください。"),
+        ({"working_hours": ""}, "就業時間を入力してください。"),
+        ({"holidays": ""}, "休日等を入力してください。"),
+        ({"annual_holidays": "400"}, "年間休日数は0〜366の半角数字で入力してください。"),
+        ({"annual_holidays": "多め"}, "年間休日数は0〜366の半角数字で入力してください。"),
+        (
+            {"age_limit": "1", "age_limit_detail": ""},
+            "年齢制限がある場合は、その範囲と理由を入力してください"
+            "（例: 59歳以下（定年が60歳のため））。",
+        ),
+        ({"insurance": []}, "加入保険等を1つ以上選んでください。"),
+        ({"openings": ""}, "採用人数を入力してください。"),
+        ({"openings": "0"}, "採用人数は1〜99の半角数字で入力してください。"),
+        ({"openings": "100"}, "採用人数は1〜99の半角数字で入力してください。"),
+        ({"selection_method": ""}, "選考方法を入力してください。"),
+        (
+            {"trial_period": "あ" * 101},
+            "試用期間は100文字以内で入力してください（入力された文字数: 101文字）。",
+        ),
+    ],
+)
+def test_a_draft_with_a_problem_is_refused_with_the_message_next_to_its_field(
+    people, changes, message
+):
+    as_employer(people)
+    response = submit(people, "/employer/postings/new", {**VALID, **changes})
+    assert response.status_code == 422
+    assert errors_of(response) == [f"<p>{message}</p>"]
+    assert "入力内容を確認してください" in response.text
+    assert "NC旋盤オペレーター" in response.text or "job_title" in changes  # typed values kept
+    assert (
+        factories.run(
+            people,
+            lambda conn: conn.fetch_val(sa.select(sa.func.count()).select_from(job_postings)),
+        )
+        == 0
+    )
+
+
+def test_an_htmx_draft_with_problems_gets_the_form_fragment_back(people):
+    as_employer(people)
+    response = submit(
+        people,
+        "/employer/postings/new",
+        {**VALID, "wage_min": "300000", "description": "旋盤の仕事"},
+        page="/employer/postings/new",
+        htmx=True,
+    )
+    assert response.status_code == 422
+    assert 'id="posting-form"' in response.text
+    assert "<html" not in response.text
+    assert "賃金の上限額は下限額以上の金額を入力してください。" in response.text
+    assert "旋盤の仕事" in response.text
+    assert 'value="300000"' in response.text
+
+
+def test_a_draft_number_skips_one_already_taken(people):
+    factories.posting(people, job_number="16040-00000001", office_code="16040")
+    assert draft(people)["job_number"] == "16040-00000002"
+    assert draft(people)["job_number"] == "16040-00000003"
+
+
+def test_a_draft_is_neither_searchable_nor_public(people):
+    posting = draft(people, job_title="ワサビ農園スタッフ")
+    assert not found(people, "ワサビ", posting)
+    assert people.get(f"/jobs/{posting['job_number']}").status_code == 404
+
+
+def test_the_employer_edits_a_draft(people):
+    posting = draft(people)
+    as_employer(people)
+    page = people.get(f"/employer/postings/{posting['id']}/edit")
+    assert 'value="NC旋盤オペレーター"' in page.text
+    assert 'value="280000"' in page.text
+    url = f"/employer/postings/{posting['id']}/edit"
+    response = submit(people, url, {**VALID, "job_title": "マシニングセンタ担当"})
+    assert "下書きを保存しました。" in response.text
+    assert stored(people, posting["id"])["job_title"] == "マシニングセンタ担当"
+    assert stored(people, posting["id"])["job_number"] == posting["job_number"]
+
+
+# --- review and publication --------------------------------------------------------------
+
+
+def test_submitted_then_approved_a_posting_is_open_and_found_by_the_search(people):
+    posting = draft(people, job_title="ワサビ農園スタッフ")
+    as_employer(people)
+    response = submit(
+        people,
+        f"/employer/postings/{posting['id']}/submit",
+        page=f"/employer/postings/{posting['id']}",
+    )
+    assert "審査に提出しました。" in response.text
+    assert "審査待ち" in response.text
+    assert stored(people, posting["id"])["status"] == "pending"
+    assert not found(people, "ワサビ", posting)
+
+    staff = as_staff(people)
+    queue = staff.get("/staff/postings/review")
+    assert "ワサビ農園スタッフ" in queue.text
+    review = staff.get(f"/staff/postings/review/{posting['id']}")
+    assert "承認して公開する" in review.text
+    response = submit(
+        staff,
+        f"/staff/postings/review/{posting['id']}/approve",
+        page=f"/staff/postings/review/{posting['id']}",
+    )
+    assert "承認しました。求人検索に公開されました。" in response.text
+    assert "ワサビ農園スタッフ" not in response.text  # the queue is empty again
+
+    row = stored(people, posting["id"])
+    staff_id = factories.run(
+        people, lambda conn: conn.fetch_val(sa.select(members.c.id).where(members.c.email == STAFF))
+    )
+    assert row["status"] == "open"
+    assert row["received_on"] == today(people)
+    assert row["referral_deadline"] == end_of_month_after_next(today(people))
+    assert row["approved_by"] == staff_id
+    assert row["approved_at"] is not None
+    assert found(people, "ワサビ", posting)
+    assert people.get(f"/jobs/{posting['job_number']}").status_code == 200
+    assert "募集中" in people.get(f"/employer/postings/{posting['id']}").text
+
+
+def test_rejected_with_a_note_the_posting_is_a_draft_again_and_the_note_is_shown(people):
+    posting = draft(people)
+    set_status(people, posting["id"], "pending")
+    staff = as_staff(people)
+    url = f"/staff/postings/review/{posting['id']}"
+    response = submit(staff, f"{url}/reject", {"note": "  "}, page=url)
+    assert response.status_code == 422
+    assert errors_of(response) == [
+        "<p>差し戻しの理由を入力してください。事業所に表示されます。</p>"
+    ]
+    assert stored(people, posting["id"])["status"] == "pending"
+
+    response = submit(
+        staff, f"{url}/reject", {"note": "就業時間に休憩時間を書いてください。"}, page=url
+    )
+    assert "差し戻しました。" in response.text
+    row = stored(people, posting["id"])
+    assert (row["status"], row["review_note"]) == ("draft", "就業時間に休憩時間を書いてください。")
+
+    as_employer(people)
+    assert "差し戻し" in people.get("/employer/postings").text
+    page = people.get(f"/employer/postings/{posting['id']}")
+    assert "ハローワークから差し戻されました。" in page.text
+    assert "就業時間に休憩時間を書いてください。" in page.text
+    edit = people.get(f"/employer/postings/{posting['id']}/edit")
+    assert "就業時間に休憩時間を書いてください。" in edit.text
+    response = submit(
+        people,
+        f"/employer/postings/{posting['id']}/submit",
+        page=f"/employer/postings/{posting['id']}",
+    )
+    assert "審査に提出しました。" in response.text
+
+
+def test_approval_clears_the_old_note(people):
+    staff = as_staff(people)
+    posting = draft(people)
+    set_status(people, posting["id"], "pending", review_note="前回の指摘")
+    assert "前回の差し戻しの理由" in staff.get(f"/staff/postings/review/{posting['id']}").text
+    url = f"/staff/postings/review/{posting['id']}"
+    submit(staff, f"{url}/approve", page=url)
+    assert stored(people, posting["id"])["review_note"] == ""
+
+
+def test_staff_see_only_their_offices_queue(people):
+    posting = draft(people, job_title="ワサビ農園スタッフ")
+    set_status(people, posting["id"], "pending")
+    other_office = as_staff(people, "staff2@example.com")
+    assert "ワサビ農園スタッフ" not in other_office.get("/staff/postings/review").text
+    assert other_office.get(f"/staff/postings/review/{posting['id']}").status_code == 404
+    url = f"/staff/postings/review/{posting['id']}"
+    response = submit(other_office, f"{url}/approve", page="/staff/postings/review")
+    assert response.status_code == 404
+    response = submit(other_office, f"{url}/reject", {"note": "x"}, page="/staff/postings/review")
+    assert response.status_code == 404
+    assert stored(people, posting["id"])["status"] == "pending"
+    assert "審査待ち 1件" in as_staff(people).get("/staff").text
+    assert "審査待ち" not in other_office.get("/staff").text
+
+
+# --- open postings: 充足 and 紹介期限日 -------------------------------------------------
+
+
+def test_closing_asks_for_confirmation_then_the_posting_is_filled_and_leaves_the_search(people):
+    posting = approved(people, as_staff(people), job_title="ワサビ農園スタッフ")
+    as_employer(people)
+    url = f"/employer/postings/{posting['id']}"
+    assert found(people, "ワサビ", posting)
+
+    confirm = people.get(f"{url}/close")
+    assert "この求人を充足にしますか" in confirm.text
+    response = submit(people, f"{url}/close", page=url)  # no confirm field: asks again
+    assert "この求人を充足にしますか" in response.text
+    assert stored(people, posting["id"])["status"] == "open"
+
+    response = submit(people, f"{url}/close", {"confirm": "yes"}, page=f"{url}/close")
+    assert "充足にしました。この求人は求人検索に表示されなくなりました。" in response.text
+    assert stored(people, posting["id"])["status"] == "filled"
+    assert not found(people, "ワサビ", posting)
+    assert "充足" in people.get("/employer/postings").text
+
+    again = submit(people, f"{url}/close", {"confirm": "yes"}, page=url)
+    assert "この求人票は既に募集を終了しています。" in again.text
+
+
+def test_the_deadline_is_extended_by_a_month_up_to_three_months_ahead(people):
+    posting = approved(people, as_staff(people))
+    as_employer(people)
+    url = f"/employer/postings/{posting['id']}"
+    first = posting["referral_deadline"]
+    assert first == posting_service.month_end(today(people), 2)
+    page = people.get(url)
+    later = posting_service.month_end(today(people), 3)
+    assert f"紹介期限日を{later.year}年{later.month}月{later.day}日まで延長する" in page.text
+
+    response = submit(people, f"{url}/extend", {"deadline": first.isoformat()}, page=url)
+    assert "紹介期限日を延長しました。" in response.text
+    assert stored(people, posting["id"])["referral_deadline"] == later
+    assert "延長する</button>" not in response.text  # at the limit: no button
+
+    # The same form sent again (a double click, a second tab) does not extend twice.
+    again = submit(people, f"{url}/extend", {"deadline": first.isoformat()}, page=url)
+    assert "紹介期限日は既に変更されています。新しい紹介期限日を確かめてください。" in again.text
+    assert stored(people, posting["id"])["referral_deadline"] == later
+
+    at_limit = submit(people, f"{url}/extend", {"deadline": later.isoformat()}, page=url)
+    assert "今日から3か月後の月末より先には延長できません。" in at_limit.text
+    assert stored(people, posting["id"])["referral_deadline"] == later
+
+
+def test_an_expired_posting_is_extended_from_today(people):
+    posting = approved(people, as_staff(people))
+    past = today(people) - dt.timedelta(days=3)
+    set_status(people, posting["id"], "open", referral_deadline=past)
+    as_employer(people)
+    url = f"/employer/postings/{posting['id']}"
+    assert "紹介期限切れ" in people.get(url).text
+    submit(people, f"{url}/extend", {"deadline": past.isoformat()}, page=url)
+    assert stored(people, posting["id"])["referral_deadline"] == posting_service.month_end(
+        today(people), 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("deadline", "today_", "expected"),
+    [
+        (dt.date(2026, 3, 31), dt.date(2026, 1, 15), dt.date(2026, 4, 30)),
+        (dt.date(2026, 4, 30), dt.date(2026, 1, 15), None),  # already 3 months ahead
+        (dt.date(2026, 1, 10), dt.date(2026, 1, 15), dt.date(2026, 2, 28)),  # expired
+        (dt.date(2026, 12, 31), dt.date(2026, 11, 1), dt.date(2027, 1, 31)),
+        (dt.date(2026, 1, 31), dt.date(2025, 12, 31), dt.date(2026, 2, 28)),
+    ],
+)
+def test_extended_deadline(deadline, today_, expected):
+    if expected is None:
+        with pytest.raises(posting_service.CannotExtend):
+            posting_service.extended_deadline(deadline, today_)
+    else:
+        assert posting_service.extended_deadline(deadline, today_) == expected
+
+
+# --- double submissions ------------------------------------------------------------------
+
+
+def test_a_second_submit_changes_nothing_and_says_so(people):
+    posting = draft(people)
+    as_employer(people)
+    url = f"/employer/postings/{posting['id']}"
+    token_page = people.get(url).text
+    assert "審査に提出する" in token_page
+    first = submit(people, f"{url}/submit", page=url)
+    submitted_at = stored(people, posting["id"])["submitted_at"]
+    people.app.state.clock.advance(minutes=1)
+    second = submit(people, f"{url}/submit", page=f"{url}/edit")
+    assert first.status_code == second.status_code == 200
+    assert "この求人票は既に審査に提出されています。" in second.text
+    assert stored(people, posting["id"])["submitted_at"] == submitted_at
+
+
+def test_a_second_approval_changes_nothing_and_says_so(people):
+    staff = as_staff(people)
+    posting = approved(people, staff)
+    url = f"/staff/postings/review/{posting['id']}"
+    response = submit(staff, f"{url}/approve", page=url)
+    assert response.status_code == 200
+    assert "この求人票は既に審査済みです。" in response.text
+    response = submit(staff, f"{url}/reject", {"note": "遅れて差し戻し"}, page=url)
+    assert "この求人票は既に審査済みです。" in response.text
+    assert stored(people, posting["id"])["status"] == "open"
+
+
+def test_a_submitted_posting_can_no_longer_be_edited(people):
+    posting = draft(people)
+    set_status(people, posting["id"], "pending")
+    as_employer(people)
+    url = f"/employer/postings/{posting['id']}/edit"
+    page = people.get(url)
+    assert page.url.path == f"/employer/postings/{posting['id']}"
+    assert "審査待ちまたは公開後の求人票は変更できません。" in page.text
+    response = submit(people, url, {**VALID, "job_title": "書き換え"}, page="/employer/postings")
+    assert "審査待ちまたは公開後の求人票は変更できません。" in response.text
+    assert stored(people, posting["id"])["job_title"] == "NC旋盤オペレーター"
+
+
+# --- who may do what ---------------------------------------------------------------------
+
+# Each action on a posting of the other 事業所 in the state where it would otherwise work.
+OTHER_EMPLOYERS_POSTING = [
+    ("draft", "GET", "{url}", None),
+    ("open", "GET", "{url}", None),
+    ("draft", "GET", "{url}/edit", None),
+    ("draft", "POST", "{url}/edit", VALID),
+    ("draft", "POST", "{url}/submit", {}),
+    ("open", "GET", "{url}/close", None),
+    ("open", "POST", "{url}/close", {"confirm": "yes"}),
+    ("open", "POST", "{url}/extend", {"deadline": "2030-01-31"}),
+]
+
+
+@pytest.mark.parametrize(("status", "method", "path", "data"), OTHER_EMPLOYERS_POSTING)
+def test_another_employers_posting_answers_404(people, status, method, path, data):
+    posting = draft(people, email=OTHER_EMPLOYER)
+    set_status(people, posting["id"], status)
+    as_employer(people)
+    url = path.format(url=f"/employer/postings/{posting['id']}")
+    if method == "GET":
+        response = people.get(url)
+    else:
+        response = submit(people, url, data, page="/employer/postings")
+    assert response.status_code == 404
+    assert "よその会社" not in response.text
+    row = stored(people, posting["id"])
+    assert (row["status"], row["job_title"]) == (status, "NC旋盤オペレーター")
+
+
+EMPLOYER_URLS = [
+    ("GET", "/employer/postings"),
+    ("GET", "/employer/postings/new"),
+    ("POST", "/employer/postings/new"),
+    ("GET", "/employer/postings/{id}"),
+    ("GET", "/employer/postings/{id}/edit"),
+    ("POST", "/employer/postings/{id}/submit"),
+    ("POST", "/employer/postings/{id}/close"),
+    ("POST", "/employer/postings/{id}/extend"),
+]
+STAFF_URLS = [
+    ("GET", "/staff/postings/review"),
+    ("GET", "/staff/postings/review/{id}"),
+    ("POST", "/staff/postings/review/{id}/approve"),
+    ("POST", "/staff/postings/review/{id}/reject"),
+]
+
+
+def _sign_in(client, who: str):
+    if who == "seeker":
+        login(client, "taro@example.com", SEEKER_PASSWORD)
+    elif who == "staff":
+        login(client, STAFF, factories.MEMBER_PASSWORD, door="/staff/login")
+    elif who == "employer":
+        login(client, EMPLOYER, factories.MEMBER_PASSWORD, door="/employer/login")
+
+
+def _request(client, method: str, url: str, who: str):
+    if method == "GET":
+        return client.get(url, follow_redirects=False)
+    page = "/login" if who == "anonymous" else "/"  # a page with a form, so a CSRF token
+    return submit(client, url, {"note": "x", "confirm": "yes"}, page=page, follow_redirects=False)
+
+
+@pytest.mark.parametrize(("method", "path"), EMPLOYER_URLS)
+@pytest.mark.parametrize("who", ["anonymous", "seeker", "staff"])
+def test_employer_pages_refuse_everyone_else(people, who, method, path):
+    posting = draft(people)
+    set_status(people, posting["id"], "open")
+    _sign_in(people, who)
+    response = _request(people, method, path.format(id=posting["id"]), who)
+    if who == "anonymous":
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/employer/login")
+    else:
+        assert response.status_code == 403
+    assert stored(people, posting["id"])["status"] == "open"
+
+
+@pytest.mark.parametrize(("method", "path"), STAFF_URLS)
+@pytest.mark.parametrize("who", ["anonymous", "seeker", "employer"])
+def test_review_pages_refuse_everyone_but_staff(people, who, method, path):
+    posting = draft(people)
+    set_status(people, posting["id"], "pending")
+    _sign_in(people, who)
+    response = _request(people, method, path.format(id=posting["id"]), who)
+    if who == "anonymous":
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/staff/login")
+    else:
+        assert response.status_code == 403
+    assert stored(people, posting["id"])["status"] == "pending"
+
+
+def test_the_list_shows_only_the_employers_own_postings_with_applicants(people):
+    mine = draft(people, job_title="自社の求人")
+    draft(people, email=OTHER_EMPLOYER, job_title="よその求人")
+    as_employer(people)
+    page = people.get("/employer/postings")
+    assert "自社の求人" in page.text
+    assert "よその求人" not in page.text
+    assert "0人" in page.text
+    assert f'href="/employer/postings/{mine["id"]}"' in page.text
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+def test_the_demo_postings_pass_the_form_rules():
+    for values in posting_service.DEMO_POSTINGS:
+        data = {
+            **{k: ("" if v is None else str(v)) for k, v in values.items()},
+            "insurance": values["insurance"].split(),
+            "age_limit": "1" if values["age_limit"] else "0",
+            "weekends_off": "1" if values["weekends_off"] else "",
+            "online_application": "1" if values["online_application"] else "",
+        }
+        form, parsed = posting_forms.parse_posting(_form_data(data))
+        assert parsed is not None, form.errors
+
+
+def test_the_demo_employer_gets_two_open_postings_once(client):
+    from webapp.demo import load_demo
+
+    factories.run(client, lambda conn: load_demo(conn))
+    factories.run(client, lambda conn: load_demo(conn))
+    rows = factories.run(
+        client,
+        lambda conn: conn.fetch_all(
+            sa.select(job_postings)
+            .where(job_postings.c.employer_id.is_not(None))
+            .order_by(job_postings.c.id)
+        ),
+    )
+    assert [(r["status"], r["online_application"]) for r in rows] == [
+        ("open", False),
+        ("open", True),
+    ]
+    assert found(client, "旋盤", rows[0])
+    assert found(client, "外観検査", rows[1])

@@ -1,0 +1,421 @@
+"""Handlers of オンライン自主応募, 応募履歴 and the employer's 応募者 pages."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.applications import documents, forms, service, states
+from webapp.auth.guard import login_required, member_required
+from webapp.auth.roles import EMPLOYER
+from webapp.db import current
+from webapp.employer.access import application_for_employer
+from webapp.forms import Form
+from webapp.jobs.search import jst_today
+from webapp.templating import render
+
+DONE_MESSAGES = {
+    "sent": "応募しました。事業所からの連絡は、この画面とメールでお知らせします。",
+    "withdrawn": "この応募を辞退しました。",
+    "state": "応募の状況を変更しました。応募者にお知らせしました。",
+    "interview": "面接日時を設定しました。応募者にお知らせしました。",
+}
+
+
+MAX_ID = 2**31 - 1  # an INTEGER column: a longer number in the URL names nothing
+
+
+def _path_id(request: Request, name: str) -> int:
+    value = request.path_params[name]
+    if value > MAX_ID:
+        raise HTTPException(404)
+    return value
+
+
+def _now(request: Request):
+    return request.app.state.clock.now()
+
+
+def _base_url(request: Request) -> str:
+    return request.app.state.settings.base_url.rstrip("/")
+
+
+def _common() -> dict:
+    return {
+        "states": states,
+        "kind_labels": service.KIND_LABELS,
+        "size_text": documents.size_text,
+        "type_labels": documents.TYPE_LABELS,
+        "kind_names": documents.KINDS,
+    }
+
+
+# --- Job-seeker: applying ---------------------------------------------------------------
+
+
+async def _posting_to_apply(request: Request):
+    """(the posting, the response to send instead of the form or None)."""
+    conn = current(request.app)
+    posting = await service.public_posting(conn, _path_id(request, "posting_id"))
+    if posting is None:
+        raise HTTPException(404)
+    existing = await service.for_seeker_posting(conn, request.state.user["id"], posting["id"])
+    if existing is not None:  # already applied (or referred): the application is the answer
+        return posting, htmx.redirect(request, f"/mypage/applications/{existing['id']}")
+    refusal = service.apply_refusal(posting, jst_today(_now(request)))
+    if refusal is not None:
+        page = render(
+            request,
+            "applications/refused.html",
+            {"posting": posting, "message": refusal.message},
+            status_code=refusal.status,
+        )
+        return posting, page
+    return posting, None
+
+
+def _apply_page(request: Request, posting, form: Form, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "posting": posting,
+            "form": form,
+            "max_mb": documents.MAX_MB,
+            "motivation_max": forms.MOTIVATION_MAX,
+            **_common(),
+        },
+        fragment="applications/_apply_form.html",
+        status_code=status_code,
+    )
+
+
+@login_required
+async def apply_form(request: Request) -> Response:
+    """オンライン自主応募: the three notes, 志望動機 and 応募書類."""
+    posting, instead = await _posting_to_apply(request)
+    if instead is not None:
+        return instead
+    return _apply_page(request, posting, Form())
+
+
+@login_required
+async def apply(request: Request) -> Response:
+    """Send the application; the acknowledgement of the notes is checked here, not only
+    by the browser."""
+    data = await request.form()
+    try:
+        posting, instead = await _posting_to_apply(request)
+        if instead is not None:
+            return instead
+        form, chosen = await forms.application(data)
+    finally:
+        await data.close()
+    if not form.valid:
+        return _apply_page(request, posting, form, 422)
+    application_id, created = await service.apply(
+        current(request.app),
+        seeker_id=request.state.user["id"],
+        posting=posting,
+        motivation=form.values["motivation"],
+        documents=chosen,
+        now=_now(request),
+        base_url=_base_url(request),
+    )
+    if created:
+        request.app.state.wake_outbox()
+    suffix = "?done=sent" if created else ""
+    return htmx.redirect(request, f"/mypage/applications/{application_id}{suffix}")
+
+
+# --- Job-seeker: 応募履歴 and one application --------------------------------------------
+
+
+@login_required
+async def my_applications(request: Request) -> Response:
+    """応募履歴: every application and referral, with its state and unread messages."""
+    rows = await service.seeker_applications(current(request.app), request.state.user["id"])
+    return render(request, "applications/list.html", {"applications": rows, **_common()})
+
+
+async def _own_application(request: Request):
+    row = await service.application_for_seeker(
+        current(request.app), request.state.user["id"], _path_id(request, "application_id")
+    )
+    if row is None:
+        raise HTTPException(404)
+    return row
+
+
+async def _seeker_page(
+    request: Request,
+    application,
+    *,
+    form: Form | None = None,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    conn = current(request.app)
+    entries = await service.timeline(conn, application)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "documents": await service.documents_of(conn, application["id"]),
+            "entries": entries,
+            "interview": service.latest_interview(entries)
+            if application["state"] == states.INTERVIEW
+            else None,
+            "can_withdraw": states.may(states.SEEKER, application["state"], states.WITHDRAWN),
+            "form": form or Form(),
+            "error": error,
+            "done": DONE_MESSAGES.get(request.query_params.get("done", ""))
+            if status_code == 200
+            else None,
+            "side": states.SEEKER,
+            "base": f"/mypage/applications/{application['id']}",
+            **_common(),
+        },
+        status_code=status_code,
+    )
+
+
+@login_required
+async def my_application(request: Request) -> Response:
+    """One application: its posting, documents, and the one timeline."""
+    return await _seeker_page(request, await _own_application(request))
+
+
+def _expected(data, application) -> str:
+    """The state the person saw when they sent the form (the page's hidden field)."""
+    expected = str(data.get("expected", ""))
+    return expected if expected in states.STATES else application["state"]
+
+
+@login_required
+async def withdraw(request: Request) -> Response:
+    """辞退: after the job-seeker ticked the confirmation."""
+    application = await _own_application(request)
+    data = await request.form()
+    form = forms.withdrawal(data)
+    if not form.valid:
+        return await _seeker_page(request, application, form=form, status_code=422)
+    try:
+        await service.change_state(
+            current(request.app),
+            application["id"],
+            actor=service.Actor(states.SEEKER),
+            expected=_expected(data, application),
+            target=states.WITHDRAWN,
+            now=_now(request),
+            base_url=_base_url(request),
+        )
+    except service.Refused as refused:
+        fresh = await _own_application(request)
+        return await _seeker_page(request, fresh, error=refused.message, status_code=refused.status)
+    return RedirectResponse(f"/mypage/applications/{application['id']}?done=withdrawn", 303)
+
+
+@login_required
+async def my_document(request: Request) -> Response:
+    """A document of the job-seeker's own application, as a download."""
+    application = await _own_application(request)
+    row = await service.document(
+        current(request.app), application["id"], _path_id(request, "document_id")
+    )
+    if row is None:
+        raise HTTPException(404)
+    return documents.download(row)
+
+
+# --- Employer: 応募者 ------------------------------------------------------------------
+
+
+def _filters(request: Request) -> tuple[int | None, str | None]:
+    """The list's filters from the query; anything unknown means 「すべて」."""
+    posting = request.query_params.get("posting", "")
+    state = request.query_params.get("state", "")
+    return (
+        int(posting) if posting.isascii() and posting.isdigit() and len(posting) < 10 else None,
+        state if state in states.STATES else None,
+    )
+
+
+@member_required(EMPLOYER)
+async def applicants(request: Request) -> Response:
+    """応募者一覧: applications to this 事業所's postings, filtered by posting and state."""
+    conn = current(request.app)
+    employer_id = request.state.member["employer_id"]
+    posting_id, state = _filters(request)
+    rows, total = await service.employer_applicants(
+        conn, employer_id, posting_id=posting_id, state=state
+    )
+    return render(
+        request,
+        "employer/applicants.html",
+        {
+            "applications": rows,
+            "total": total,
+            "limit": service.LIST_LIMIT,
+            "postings": await service.employer_postings(conn, employer_id),
+            "filter_posting": posting_id,
+            "filter_state": state,
+            **_common(),
+        },
+        fragment="employer/_applicant_list.html",
+    )
+
+
+async def _employer_application(request: Request):
+    """The application if it was made to this 事業所's posting (404 otherwise), with its
+    posting's columns."""
+    conn = current(request.app)
+    row = await application_for_employer(
+        conn, request.state.member, _path_id(request, "application_id")
+    )
+    return await service.with_posting(conn, row["id"])
+
+
+async def _employer_page(
+    request: Request,
+    application,
+    *,
+    interview_form: Form | None = None,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    conn = current(request.app)
+    entries = await service.timeline(conn, application)
+    today = jst_today(_now(request))
+    return render(
+        request,
+        "employer/applicant.html",
+        {
+            "application": application,
+            "applicant": await service.applicant_for_employer(
+                conn, application["seeker_id"], today
+            ),
+            "documents": await service.documents_of(conn, application["id"]),
+            "entries": entries,
+            "interview": service.latest_interview(entries)
+            if application["state"] == states.INTERVIEW
+            else None,
+            "actions": states.allowed(states.EMPLOYER, application["state"]),
+            "may_set_interview": states.may_set_interview(states.EMPLOYER, application["state"]),
+            "interview_form": interview_form or Form(),
+            "error": error,
+            "done": DONE_MESSAGES.get(request.query_params.get("done", ""))
+            if status_code == 200
+            else None,
+            "side": states.EMPLOYER,
+            "base": f"/employer/applicants/{application['id']}",
+            **_common(),
+        },
+        status_code=status_code,
+    )
+
+
+@member_required(EMPLOYER)
+async def applicant(request: Request) -> Response:
+    """One applicant: who, the documents, the state with its buttons, the timeline."""
+    return await _employer_page(request, await _employer_application(request))
+
+
+@member_required(EMPLOYER)
+async def applicant_state(request: Request) -> Response:
+    """Move the application on; only the changes states.TRANSITIONS allows the employer."""
+    application = await _employer_application(request)
+    data = await request.form()
+    target = str(data.get("state", ""))
+    if target not in states.STATES:
+        raise HTTPException(400)
+    try:
+        await service.change_state(
+            current(request.app),
+            application["id"],
+            actor=service.Actor(states.EMPLOYER, request.state.member["id"]),
+            expected=_expected(data, application),
+            target=target,
+            now=_now(request),
+            base_url=_base_url(request),
+        )
+    except service.Refused as refused:
+        fresh = await _employer_application(request)
+        return await _employer_page(
+            request, fresh, error=refused.message, status_code=refused.status
+        )
+    request.app.state.wake_outbox()
+    return RedirectResponse(f"/employer/applicants/{application['id']}?done=state", 303)
+
+
+@member_required(EMPLOYER)
+async def applicant_interview(request: Request) -> Response:
+    """面接日時 (JST, in the future), while the application is 面接調整中."""
+    application = await _employer_application(request)
+    form, interview_at = forms.interview(await request.form(), now=_now(request))
+    if not form.valid:
+        return await _employer_page(request, application, interview_form=form, status_code=422)
+    try:
+        await service.set_interview(
+            current(request.app),
+            application["id"],
+            member_id=request.state.member["id"],
+            interview_at=interview_at,
+            note=form.values["note"],
+            now=_now(request),
+            base_url=_base_url(request),
+        )
+    except service.Refused as refused:
+        fresh = await _employer_application(request)
+        return await _employer_page(
+            request, fresh, error=refused.message, status_code=refused.status
+        )
+    request.app.state.wake_outbox()
+    return RedirectResponse(f"/employer/applicants/{application['id']}?done=interview", 303)
+
+
+@member_required(EMPLOYER)
+async def applicant_document(request: Request) -> Response:
+    """A document of an application to this 事業所's posting, as a download."""
+    application = await _employer_application(request)
+    row = await service.document(
+        current(request.app), application["id"], _path_id(request, "document_id")
+    )
+    if row is None:
+        raise HTTPException(404)
+    return documents.download(row)
+
+
+@member_required(EMPLOYER)
+async def applicant_letter(request: Request) -> Response:
+    """紹介状 of a referral application, printable (a direct application has none: 404)."""
+    application = await _employer_application(request)
+    letter = await service.referral_letter(current(request.app), application)
+    if letter is None:
+        raise HTTPException(404)
+    return render(
+        request, "employer/applicant_letter.html", {"application": application, "letter": letter}
+    )
+
+
+APPLICATION = "/mypage/applications/{application_id:int}"
+APPLICANT = "/employer/applicants/{application_id:int}"
+
+routes = [
+    Route("/jobs/{posting_id:int}/apply", apply_form, methods=["GET"]),
+    Route("/jobs/{posting_id:int}/apply", apply, methods=["POST"]),
+    Route("/mypage/applications", my_applications, methods=["GET"]),
+    Route(APPLICATION, my_application, methods=["GET"]),
+    Route(APPLICATION + "/withdraw", withdraw, methods=["POST"]),
+    Route(APPLICATION + "/documents/{document_id:int}", my_document, methods=["GET"]),
+    Route("/employer/applicants", applicants, methods=["GET"]),
+    Route(APPLICANT, applicant, methods=["GET"]),
+    Route(APPLICANT + "/state", applicant_state, methods=["POST"]),
+    Route(APPLICANT + "/interview", applicant_interview, methods=["POST"]),
+    Route(APPLICANT + "/documents/{document_id:int}", applicant_document, methods=["GET"]),
+    Route(APPLICANT + "/letter", applicant_letter, methods=["GET"]),
+]

@@ -1,0 +1,214 @@
+"""The employer's 求人票 form: every field of a posting, checked, with Japanese messages.
+
+Text is kept as the employer typed it (not NFKC: ① or （ ） in a 仕事内容 are theirs);
+only control characters go and line ends become "\\n". Numbers, codes and choices are
+NFKC-normalized first, so full-width digits are corrected, not refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from webapp import validation
+from webapp.forms import Form
+from webapp.jobs import catalog
+from webapp.jobs.forms import WAGE_LIMITS
+
+# Free-text fields: (label, most characters, what an empty value means). None: required.
+TEXT_FIELDS: dict[str, tuple[str, int, str | None]] = {
+    "job_title": ("職種", 30, None),
+    "description": ("仕事内容", 600, None),
+    "municipality": ("就業場所の市区町村", 30, None),
+    "work_address": ("就業場所の住所", 100, ""),
+    "education": ("学歴", 50, "不問"),
+    "experience": ("必要な経験等", 200, "不問"),
+    "licenses": ("必要な免許・資格", 200, "不問"),
+    "trial_period": ("試用期間", 100, "なし"),
+    "working_hours": ("就業時間", 200, None),
+    "holidays": ("休日等", 200, None),
+    "age_limit_detail": ("年齢制限の範囲と理由", 100, ""),
+    "selection_method": ("選考方法", 100, None),
+}
+
+CHOICES: dict[str, tuple[str, dict[str, str]]] = {
+    "occupation": ("職業分類", catalog.OCCUPATIONS),
+    "employment_type": ("雇用形態", catalog.EMPLOYMENT_TYPES),
+    "job_category": ("求人区分", catalog.JOB_CATEGORIES),
+    "prefecture_code": ("就業場所の都道府県", catalog.PREFECTURES),
+    "wage_type": ("賃金の種類", catalog.WAGE_TYPES),
+}
+
+# 加入保険等 as the printed 求人票 lists them, in its order.
+INSURANCES = ("雇用", "労災", "公災", "健康", "厚生", "財形")
+
+# Lowest wages accepted. Not the legal 最低賃金 (set per 都道府県 and revised every
+# October; every prefecture's has been above 900 yen an hour since 2024): a floor that
+# catches a dropped digit without needing a yearly update. The reviewing staff check the
+# current 最低賃金 of the 就業場所. A month below 100,000 yen is a typo far more often
+# than a real full-time wage. The ceilings are the search form's (webapp/jobs/forms.py).
+WAGE_FLOORS = {"monthly": 100_000, "hourly": 900}
+OPENINGS_MAX = 99
+TEXT_CAP = 20_000  # read no further into a field (the length message still shows)
+ANNUAL_HOLIDAYS_MAX = 366
+
+# What a new draft starts with.
+DEFAULTS = {
+    "wage_type": "monthly",
+    "job_category": "full",
+    "employment_type": "regular",
+    "openings": "1",
+    "age_limit": "0",
+    "education": "不問",
+    "experience": "不問",
+    "licenses": "不問",
+    "trial_period": "なし",
+    "insurance": ["雇用", "労災", "健康", "厚生"],
+}
+
+# Where the error summary's link for a field lands (radio and checkbox groups).
+ANCHORS = {"age_limit": "age_limit-0", "insurance": "insurance-0"}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Line ends as "\\n", no control characters, no blank lines around the text."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def _number(raw: str) -> str:
+    """Digits as typed, with full-width digits, commas and 円 forgiven."""
+    return re.sub(r"[,円\s]", "", validation.nfkc(raw))
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def _wage(form: Form, name: str, raw: str, wage_type: str | None, what: str) -> int | None:
+    digits = _number(raw)
+    if not _is_digits(digits):
+        form.add(name, f"賃金の{what}は半角数字で入力してください（例: 月給なら200000）。")
+        return None
+    amount = int(digits)
+    form.values[name] = digits
+    if wage_type in WAGE_FLOORS:
+        low, high = WAGE_FLOORS[wage_type], WAGE_LIMITS[wage_type]
+        if not low <= amount <= high:
+            label = catalog.WAGE_TYPES[wage_type]
+            form.add(name, f"{label}の{what}は{low:,}円以上{high:,}円以下で入力してください。")
+            return None
+    return amount
+
+
+def parse_posting(data) -> tuple[Form, dict | None]:
+    """The form as typed (to show back) and, when valid, the job_postings values."""
+    form = Form()
+    values: dict = {}
+
+    for name, (label, limit, empty) in TEXT_FIELDS.items():
+        text = clean_text(str(data.get(name, "") or "")[:TEXT_CAP])
+        form.values[name] = text
+        if len(text) > limit:
+            form.add(
+                name,
+                f"{label}は{limit}文字以内で入力してください"
+                f"（入力された文字数: {len(text):,}文字）。",
+            )
+        elif not text and empty is None:
+            form.add(name, f"{label}を入力してください。")
+        values[name] = text or (empty or "")
+
+    for name, (label, options) in CHOICES.items():
+        code = validation.nfkc(str(data.get(name, "") or "")[:30])
+        form.values[name] = code
+        if code not in options:
+            form.add(name, f"{label}を一覧から選んでください。")
+        values[name] = code
+
+    wage_type = values["wage_type"] if values["wage_type"] in catalog.WAGE_TYPES else None
+    raw_min = str(data.get("wage_min", "") or "")[:30]
+    raw_max = str(data.get("wage_max", "") or "")[:30]
+    form.values.update(wage_min=validation.nfkc(raw_min), wage_max=validation.nfkc(raw_max))
+    wage_min = wage_max = None
+    if not form.values["wage_min"]:
+        form.add("wage_min", "賃金の下限額を入力してください。")
+    else:
+        wage_min = _wage(form, "wage_min", raw_min, wage_type, "下限額")
+    if form.values["wage_max"]:
+        wage_max = _wage(form, "wage_max", raw_max, wage_type, "上限額")
+    elif wage_min is not None:
+        wage_max = wage_min  # no upper figure: a single amount
+    if wage_min is not None and wage_max is not None and wage_max < wage_min:
+        form.add("wage_max", "賃金の上限額は下限額以上の金額を入力してください。")
+    values.update(wage_min=wage_min, wage_max=wage_max)
+
+    holidays_raw = _number(str(data.get("annual_holidays", "") or "")[:30])
+    form.values["annual_holidays"] = holidays_raw
+    values["annual_holidays"] = None
+    if holidays_raw:
+        if _is_digits(holidays_raw) and int(holidays_raw) <= ANNUAL_HOLIDAYS_MAX:
+            values["annual_holidays"] = int(holidays_raw)
+        else:
+            form.add("annual_holidays", "年間休日数は0〜366の半角数字で入力してください。")
+
+    openings_raw = _number(str(data.get("openings", "") or "")[:30])
+    form.values["openings"] = openings_raw
+    values["openings"] = None
+    if not openings_raw:
+        form.add("openings", "採用人数を入力してください。")
+    elif _is_digits(openings_raw) and 1 <= int(openings_raw) <= OPENINGS_MAX:
+        values["openings"] = int(openings_raw)
+    else:
+        form.add("openings", f"採用人数は1〜{OPENINGS_MAX}の半角数字で入力してください。")
+
+    # 年齢: limits are allowed only for the exceptions the law names, so a reason is required.
+    age_limit = str(data.get("age_limit", "0")) == "1"
+    form.values["age_limit"] = "1" if age_limit else "0"
+    values["age_limit"] = age_limit
+    if age_limit and not values["age_limit_detail"] and "age_limit_detail" not in form.errors:
+        form.add(
+            "age_limit_detail",
+            "年齢制限がある場合は、その範囲と理由を入力してください"
+            "（例: 59歳以下（定年が60歳のため））。",
+        )
+    if not age_limit:
+        values["age_limit_detail"] = ""
+
+    chosen = [str(v) for v in data.getlist("insurance")[:10]] if hasattr(data, "getlist") else []
+    insurance = [name for name in INSURANCES if name in chosen]
+    form.values["insurance"] = insurance
+    if not insurance:
+        form.add("insurance", "加入保険等を1つ以上選んでください。")
+    values["insurance"] = " ".join(insurance)
+
+    for name in ("weekends_off", "online_application"):
+        on = str(data.get(name, "")) == "1"
+        form.values[name] = on
+        values[name] = on
+
+    return form, (values if form.valid else None)
+
+
+def form_from_posting(posting) -> Form:
+    """A stored posting as form values (the edit page)."""
+    values = {name: posting[name] or "" for name in TEXT_FIELDS}
+    values.update({name: posting[name] for name in CHOICES})
+    values.update(
+        wage_min=str(posting["wage_min"]),
+        wage_max="" if posting["wage_max"] == posting["wage_min"] else str(posting["wage_max"]),
+        annual_holidays=""
+        if posting["annual_holidays"] is None
+        else str(posting["annual_holidays"]),
+        openings=str(posting["openings"]),
+        age_limit="1" if posting["age_limit"] else "0",
+        insurance=[name for name in INSURANCES if name in (posting["insurance"] or "").split()],
+        weekends_off=bool(posting["weekends_off"]),
+        online_application=bool(posting["online_application"]),
+    )
+    return Form(values=values)
+
+
+def new_form() -> Form:
+    return Form(values={**DEFAULTS, "insurance": list(DEFAULTS["insurance"])})

@@ -1,0 +1,393 @@
+"""求人票 an employer drafts: 下書き → 審査待ち → 募集中 (or back to 下書き with the
+reviewer's note), then 充足 or a later 紹介期限日.
+
+Every state change is one UPDATE whose WHERE names the state it expects, and answers
+whether it changed anything: a second click (or a second tab) changes nothing and is
+told so, never an error.
+
+The keyword index (webapp/jobs/search.py) is written once, when staff approve: drafts and
+postings under review are never in it, and only a draft's text can change, so no indexed
+posting's text ever changes and the index needs no refresh. (The SQLite index is a
+contentless FTS5 table: removing a row from it needs the exact tokens it was given.)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import sqlalchemy as sa
+from databases.core import Connection
+
+from webapp.jobs import catalog, search
+from webapp.jobs import service as jobs
+from webapp.schema import applications, employers, job_postings, members, offices
+
+DRAFT, PENDING = "draft", "pending"
+STATUS_LABELS = {DRAFT: "下書き", PENDING: "審査待ち", **catalog.STATUS_LABELS}
+
+# 紹介期限日: set at approval to the end of the month after next (as a job-seeker's
+# registration, see seekers/validity.py); each extension adds one month, up to the end of
+# the third month from today. A posting left open for long drifts from the real job;
+# beyond that the employer renews it with the office, which checks it again.
+EXTEND_LIMIT_MONTHS = 3
+
+SERIAL_ATTEMPTS = 5  # 求人番号 collisions (a racing draft, a loaded posting) are retried
+REVIEW_NOTE_MAX = 500
+
+
+class CannotExtend(Exception):
+    """The 紹介期限日 is already as late as it may be."""
+
+    def __init__(self, limit: dt.date) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def month_end(day: dt.date, months: int) -> dt.date:
+    """The last day of the month `months` months after `day`'s month."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def first_deadline(today: dt.date) -> dt.date:
+    """The 紹介期限日 a posting gets when it is approved: the end of the month after next."""
+    return month_end(today, 2)
+
+
+def extension_limit(today: dt.date) -> dt.date:
+    return month_end(today, EXTEND_LIMIT_MONTHS)
+
+
+def extended_deadline(deadline: dt.date, today: dt.date) -> dt.date:
+    """One month more (to a month's end), counted from today if the date has passed."""
+    limit = extension_limit(today)
+    new = min(month_end(max(deadline, today), 1), limit)
+    if new <= deadline:
+        raise CannotExtend(limit)
+    return new
+
+
+def status_label(posting, today: dt.date) -> str:
+    """下書き, 差し戻し, 審査待ち, 募集中, 充足 or 紹介期限切れ."""
+    if posting["status"] == DRAFT and posting["review_note"]:
+        return "差し戻し"
+    return STATUS_LABELS[jobs.state(posting, today)]
+
+
+# --- the employer's side -----------------------------------------------------------------
+
+
+async def employer_profile(conn: Connection, employer_id: int):
+    """The 事業所 as a posting copies it, with its office's 安定所番号."""
+    return await conn.fetch_one(
+        sa.select(
+            employers.c.id,
+            employers.c.name,
+            employers.c.address,
+            employers.c.business,
+            offices.c.code.label("office_code"),
+        )
+        .select_from(employers.join(offices, employers.c.office_id == offices.c.id))
+        .where(employers.c.id == employer_id)
+    )
+
+
+async def list_postings(conn: Connection, employer_id: int) -> list:
+    """The 事業所's postings, newest first, each with its number of applicants."""
+    applicants = (
+        sa.select(applications.c.posting_id, sa.func.count().label("applicants"))
+        .where(applications.c.state != "withdrawn")
+        .group_by(applications.c.posting_id)
+        .subquery()
+    )
+    return await conn.fetch_all(
+        sa.select(job_postings, sa.func.coalesce(applicants.c.applicants, 0).label("applicants"))
+        .select_from(
+            job_postings.outerjoin(applicants, applicants.c.posting_id == job_postings.c.id)
+        )
+        .where(job_postings.c.employer_id == employer_id)
+        .order_by(job_postings.c.id.desc())
+    )
+
+
+async def _next_serial(conn: Connection, office_code: str) -> int:
+    """One past the highest serial this office gave an employer's posting."""
+    highest = await conn.fetch_val(
+        sa.select(sa.func.max(job_postings.c.job_number)).where(
+            job_postings.c.job_number.like(f"{office_code}-%"),
+            job_postings.c.employer_id.is_not(None),
+        )
+    )
+    return int(highest.split("-")[1]) + 1 if highest else 1
+
+
+def _duplicate_number(error: Exception) -> bool:
+    # sqlite3.IntegrityError and asyncpg's UniqueViolationError both name the column or
+    # its constraint (uq_job_postings_job_number).
+    message = str(error).lower()
+    return "unique" in message and "job_number" in message
+
+
+async def create_draft(conn: Connection, employer_id: int, values: dict, *, now) -> int:
+    """A new 下書き with a 求人番号 of the employer's office; returns its id."""
+    today = search.jst_today(now)
+    for attempt in range(SERIAL_ATTEMPTS):
+        try:
+            async with conn.transaction():
+                employer = await employer_profile(conn, employer_id)
+                serial = await _next_serial(conn, employer["office_code"]) + attempt
+                posting = jobs.complete(
+                    {
+                        **values,
+                        "job_number": f"{employer['office_code']}-{serial:08d}",
+                        "office_code": employer["office_code"],
+                        "employer_id": employer_id,
+                        "status": DRAFT,
+                        # Placeholders until approval sets the real dates.
+                        "received_on": today,
+                        "referral_deadline": first_deadline(today),
+                        "company_name": employer["name"],
+                        "company_address": employer["address"],
+                        "company_business": employer["business"],
+                        "registered_at": now,
+                        "updated_at": now,
+                        "review_note": "",
+                    }
+                )
+                return await conn.fetch_val(
+                    job_postings.insert().values(**posting).returning(job_postings.c.id)
+                )
+        except Exception as error:
+            if not _duplicate_number(error) or attempt == SERIAL_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _transition(posting_id: int, employer_id: int | None, expected: str):
+    """An UPDATE of one posting that only applies in the `expected` state."""
+    query = job_postings.update().where(
+        job_postings.c.id == posting_id, job_postings.c.status == expected
+    )
+    if employer_id is not None:
+        query = query.where(job_postings.c.employer_id == employer_id)
+    return query
+
+
+async def update_draft(
+    conn: Connection, posting_id: int, employer_id: int, values: dict, *, now
+) -> bool:
+    """Save the draft's fields; False if it is no longer a draft."""
+    posting = jobs.complete({**values, "updated_at": now})
+    changed = await conn.fetch_val(
+        _transition(posting_id, employer_id, DRAFT).values(**posting).returning(job_postings.c.id)
+    )
+    return changed is not None
+
+
+async def submit(conn: Connection, posting_id: int, employer_id: int, *, now) -> bool:
+    """下書き → 審査待ち; False if it was not a draft (already submitted, say)."""
+    changed = await conn.fetch_val(
+        _transition(posting_id, employer_id, DRAFT)
+        .values(status=PENDING, submitted_at=now, updated_at=now)
+        .returning(job_postings.c.id)
+    )
+    return changed is not None
+
+
+async def close(conn: Connection, posting_id: int, employer_id: int, *, now) -> bool:
+    """募集中 → 充足 (also after the 紹介期限日 passed); False if it was not open."""
+    changed = await conn.fetch_val(
+        _transition(posting_id, employer_id, catalog.STATUS_OPEN)
+        .values(status=catalog.STATUS_FILLED, updated_at=now)
+        .returning(job_postings.c.id)
+    )
+    return changed is not None
+
+
+async def extend(
+    conn: Connection, posting_id: int, employer_id: int, *, seen: dt.date, now
+) -> dt.date | None:
+    """A later 紹介期限日 for an open posting whose date is still `seen` (the one on the
+    page the employer sent), so a second click extends once only. The new date, or None
+    if the posting changed meanwhile. Raises CannotExtend at the limit."""
+    new = extended_deadline(seen, search.jst_today(now))
+    changed = await conn.fetch_val(
+        _transition(posting_id, employer_id, catalog.STATUS_OPEN)
+        .where(job_postings.c.referral_deadline == seen)
+        .values(referral_deadline=new, updated_at=now)
+        .returning(job_postings.c.id)
+    )
+    return new if changed is not None else None
+
+
+# --- the staff's side --------------------------------------------------------------------
+
+
+def _office_postings(office_code: str):
+    # An employer's postings are 受理 by the office the 事業所 belongs to; staff of other
+    # offices neither see nor decide them.
+    return sa.and_(
+        job_postings.c.office_code == office_code, job_postings.c.employer_id.is_not(None)
+    )
+
+
+async def posting_for_staff(conn: Connection, member, posting_id: int):
+    """An employer's posting received by this staff member's office, or None."""
+    return await conn.fetch_one(
+        sa.select(job_postings).where(
+            job_postings.c.id == posting_id, _office_postings(member["office_code"])
+        )
+    )
+
+
+async def pending_for_office(conn: Connection, office_code: str) -> list:
+    """Postings waiting for review at this office, the longest-waiting first."""
+    return await conn.fetch_all(
+        sa.select(
+            job_postings.c.id,
+            job_postings.c.job_number,
+            job_postings.c.company_name,
+            job_postings.c.job_title,
+            job_postings.c.submitted_at,
+            job_postings.c.review_note,
+        )
+        .where(_office_postings(office_code), job_postings.c.status == PENDING)
+        .order_by(job_postings.c.submitted_at, job_postings.c.id)
+    )
+
+
+async def approve(conn: Connection, posting_id: int, member, *, now) -> bool:
+    """審査待ち → 募集中: 受付年月日 today, 紹介期限日 set, and into the keyword index.
+    False if it was not waiting for review."""
+    today = search.jst_today(now)
+    async with conn.transaction():
+        row = await conn.fetch_one(
+            _transition(posting_id, None, PENDING)
+            .where(_office_postings(member["office_code"]))
+            .values(
+                status=catalog.STATUS_OPEN,
+                received_on=today,
+                referral_deadline=first_deadline(today),
+                approved_at=now,
+                approved_by=member["id"],
+                review_note="",
+                # Published now: the saved-search mails and 新着 count it from today.
+                registered_at=now,
+                updated_at=now,
+            )
+            .returning(
+                job_postings.c.id, job_postings.c.search_text, job_postings.c.prefecture_code
+            )
+        )
+        if row is None:
+            return False
+        await search.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
+    return True
+
+
+async def reject(conn: Connection, posting_id: int, member, note: str, *, now) -> bool:
+    """審査待ち → 下書き with the reviewer's note for the employer; False if it was not
+    waiting for review."""
+    changed = await conn.fetch_val(
+        _transition(posting_id, None, PENDING)
+        .where(_office_postings(member["office_code"]))
+        .values(status=DRAFT, review_note=note, updated_at=now)
+        .returning(job_postings.c.id)
+    )
+    return changed is not None
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+async def publish_demo(conn: Connection, employer_id: int, member, drafts: list[dict], *, now):
+    """Draft, submit and approve each posting as the employer and `member` (staff) would."""
+    for values in drafts:
+        posting_id = await create_draft(conn, employer_id, values, now=now)
+        await submit(conn, posting_id, employer_id, now=now)
+        await approve(conn, posting_id, member, now=now)
+
+
+DEMO_POSTINGS = [
+    {
+        "job_title": "NC旋盤オペレーター",
+        "occupation": "H",
+        "description": "精密機械部品の切削加工をNC旋盤で行います。\n"
+        "図面の確認、プログラムの呼び出し、段取り、寸法検査までをお願いします。\n"
+        "未経験の方も先輩が丁寧に指導します。",
+        "employment_type": "regular",
+        "job_category": "full",
+        "prefecture_code": "16",
+        "municipality": "砺波市",
+        "work_address": "富山県砺波市表町1-1",
+        "wage_type": "monthly",
+        "wage_min": 220_000,
+        "wage_max": 280_000,
+        "working_hours": "(1) 08:00〜17:00（休憩60分）\n時間外労働あり（月平均10時間）",
+        "holidays": "土 日 祝日\n週休二日制: 毎週\n年末年始、夏季休暇",
+        "weekends_off": True,
+        "annual_holidays": 120,
+        "age_limit": True,
+        "age_limit_detail": "59歳以下（定年が60歳のため）",
+        "education": "高卒以上",
+        "experience": "不問",
+        "licenses": "普通自動車運転免許（AT限定可）",
+        "insurance": "雇用 労災 健康 厚生",
+        "trial_period": "あり（3か月、労働条件は同じ）",
+        "selection_method": "書類選考、面接（予定1回）",
+        "openings": 2,
+        "online_application": False,
+    },
+    {
+        "job_title": "製品検査スタッフ（パート）",
+        "occupation": "H",
+        "description": "完成した部品の外観検査と寸法測定、梱包をお願いします。\n"
+        "座ってできる作業が中心です。扶養の範囲内での勤務も相談できます。",
+        "employment_type": "part",
+        "job_category": "part",
+        "prefecture_code": "16",
+        "municipality": "砺波市",
+        "work_address": "富山県砺波市表町1-1",
+        "wage_type": "hourly",
+        "wage_min": 1_100,
+        "wage_max": 1_250,
+        "working_hours": "(1) 09:00〜15:00（休憩45分）\n週3日以上、曜日は相談に応じます",
+        "holidays": "土 日 祝日\n年末年始、夏季休暇",
+        "weekends_off": True,
+        "annual_holidays": None,
+        "age_limit": False,
+        "age_limit_detail": "",
+        "education": "不問",
+        "experience": "不問",
+        "licenses": "不問",
+        "insurance": "雇用 労災",
+        "trial_period": "なし",
+        "selection_method": "面接（予定1回）",
+        "openings": 1,
+        "online_application": True,
+    },
+]
+
+
+async def load_demo_postings(conn: Connection, *, employer_email: str, staff_email: str, now):
+    """The demo employer's two open postings (one takes オンライン自主応募), drafted,
+    submitted and approved by the demo staff of its office; once only."""
+    employer_id = await conn.fetch_val(
+        sa.select(members.c.employer_id).where(members.c.email == employer_email)
+    )
+    reviewer = await conn.fetch_one(
+        sa.select(members.c.id, offices.c.code.label("office_code"))
+        .select_from(members.join(offices, members.c.office_id == offices.c.id))
+        .where(members.c.email == staff_email)
+    )
+    if employer_id is None or reviewer is None:
+        return
+    has_postings = await conn.fetch_val(
+        sa.select(sa.func.count())
+        .select_from(job_postings)
+        .where(job_postings.c.employer_id == employer_id)
+    )
+    if not has_postings:
+        await publish_demo(conn, employer_id, reviewer, DEMO_POSTINGS, now=now)

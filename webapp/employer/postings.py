@@ -1,0 +1,258 @@
+"""求人票の作成・一覧: an employer's postings, from 下書き to 充足 (see posting_service)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.auth.guard import member_required
+from webapp.auth.roles import EMPLOYER
+from webapp.db import current
+from webapp.employer import posting_forms, posting_service
+from webapp.employer.access import posting_for_employer
+from webapp.forms import Form
+from webapp.jobs import catalog, search
+from webapp.jobs import service as jobs
+from webapp.templating import render
+
+# After an action the page says what happened; the URL carries a code, never the text.
+DONE_MESSAGES = {
+    "created": (
+        "success",
+        "下書きを保存しました。内容を確かめて「審査に提出する」を押してください。",
+    ),
+    "saved": ("success", "下書きを保存しました。"),
+    "submitted": (
+        "success",
+        "審査に提出しました。ハローワークが内容を確認し、承認されると求人検索に公開されます。",
+    ),
+    "closed": ("success", "充足にしました。この求人は求人検索に表示されなくなりました。"),
+    "extended": ("success", "紹介期限日を延長しました。"),
+    "already_submitted": ("info", "この求人票は既に審査に提出されています。"),
+    "not_editable": ("info", "審査待ちまたは公開後の求人票は変更できません。"),
+    "already_closed": ("info", "この求人票は既に募集を終了しています。"),
+    "not_open": ("info", "募集中の求人票だけが延長できます。"),
+    "already_extended": (
+        "info",
+        "紹介期限日は既に変更されています。新しい紹介期限日を確かめてください。",
+    ),
+    "at_limit": (
+        "info",
+        f"紹介期限日は、今日から{posting_service.EXTEND_LIMIT_MONTHS}か月後の月末より先には"
+        "延長できません。",
+    ),
+}
+
+
+# Suggestions for 市区町村, in the order of 都道府県: the names the search form offers.
+MUNICIPALITY_OPTIONS = list(dict.fromkeys(m for ms in catalog.MUNICIPALITIES.values() for m in ms))
+
+
+def _now(request: Request):
+    return request.app.state.clock.now()
+
+
+def _member(request: Request):
+    return request.state.member
+
+
+def _done(request: Request) -> tuple[str, str] | None:
+    return DONE_MESSAGES.get(request.query_params.get("done", ""))
+
+
+async def _own(request: Request):
+    """The posting in the URL if it is this 事業所's; 404 otherwise."""
+    return await posting_for_employer(
+        current(request.app), _member(request), request.path_params["posting_id"]
+    )
+
+
+def _back_to(request: Request, posting_id: int, done: str) -> Response:
+    return htmx.redirect(request, f"/employer/postings/{posting_id}?done={done}")
+
+
+@member_required(EMPLOYER)
+async def index(request: Request) -> Response:
+    """The 事業所's postings with their state, 紹介期限日 and number of applicants."""
+    rows = await posting_service.list_postings(
+        current(request.app), _member(request)["employer_id"]
+    )
+    today = search.jst_today(_now(request))
+    items = [
+        {
+            "row": row,
+            "state": jobs.state(row, today),
+            "label": posting_service.status_label(row, today),
+        }
+        for row in rows
+    ]
+    return render(request, "employer/postings.html", {"items": items})
+
+
+async def _form_page(
+    request: Request, form: Form, *, posting=None, status_code: int = 200
+) -> Response:
+    profile = await posting_service.employer_profile(
+        current(request.app), _member(request)["employer_id"]
+    )
+    action = f"/employer/postings/{posting['id']}/edit" if posting else "/employer/postings/new"
+    return render(
+        request,
+        "employer/posting_form.html",
+        {
+            "form": form,
+            "posting": posting,
+            "profile": profile,
+            "action": action,
+            "insurances": posting_forms.INSURANCES,
+            "anchors": posting_forms.ANCHORS,
+            "limits": {name: spec[1] for name, spec in posting_forms.TEXT_FIELDS.items()},
+            "wage_floors": posting_forms.WAGE_FLOORS,
+            "municipalities": MUNICIPALITY_OPTIONS,
+        },
+        fragment="employer/_posting_form.html",
+        status_code=status_code,
+    )
+
+
+@member_required(EMPLOYER)
+async def new_form(request: Request) -> Response:
+    return await _form_page(request, posting_forms.new_form())
+
+
+@member_required(EMPLOYER)
+async def create(request: Request) -> Response:
+    """Save a new 下書き (nothing is public until staff approve it)."""
+    form, values = posting_forms.parse_posting(await request.form())
+    if values is None:
+        return await _form_page(request, form, status_code=422)
+    posting_id = await posting_service.create_draft(
+        current(request.app), _member(request)["employer_id"], values, now=_now(request)
+    )
+    return _back_to(request, posting_id, "created")
+
+
+@member_required(EMPLOYER)
+async def show(request: Request) -> Response:
+    """The posting as a job-seeker will see it, with what may be done with it now."""
+    posting = await _own(request)
+    today = search.jst_today(_now(request))
+    state = jobs.state(posting, today)
+    extend_to = None
+    if posting["status"] == catalog.STATUS_OPEN:
+        with contextlib.suppress(posting_service.CannotExtend):  # at the limit: no button
+            extend_to = posting_service.extended_deadline(posting["referral_deadline"], today)
+    return render(
+        request,
+        "employer/posting.html",
+        {
+            "posting": posting,
+            "state": state,
+            "label": posting_service.status_label(posting, today),
+            "done": _done(request),
+            "extend_to": extend_to,
+            "extend_limit": posting_service.extension_limit(today),
+        },
+    )
+
+
+@member_required(EMPLOYER)
+async def edit_form(request: Request) -> Response:
+    posting = await _own(request)
+    if posting["status"] != posting_service.DRAFT:
+        return _back_to(request, posting["id"], "not_editable")
+    return await _form_page(request, posting_forms.form_from_posting(posting), posting=posting)
+
+
+@member_required(EMPLOYER)
+async def update(request: Request) -> Response:
+    """Save the draft; once submitted it can no longer change (the WHERE says draft)."""
+    posting = await _own(request)
+    if posting["status"] != posting_service.DRAFT:
+        return _back_to(request, posting["id"], "not_editable")
+    form, values = posting_forms.parse_posting(await request.form())
+    if values is None:
+        return await _form_page(request, form, posting=posting, status_code=422)
+    saved = await posting_service.update_draft(
+        current(request.app), posting["id"], posting["employer_id"], values, now=_now(request)
+    )
+    return _back_to(request, posting["id"], "saved" if saved else "not_editable")
+
+
+@member_required(EMPLOYER)
+async def submit(request: Request) -> Response:
+    """下書き → 審査待ち; a second submit says it is already done."""
+    posting = await _own(request)
+    done = await posting_service.submit(
+        current(request.app), posting["id"], posting["employer_id"], now=_now(request)
+    )
+    return _back_to(request, posting["id"], "submitted" if done else "already_submitted")
+
+
+def _close_page(request: Request, posting) -> Response:
+    if posting["status"] != catalog.STATUS_OPEN:
+        return _back_to(request, posting["id"], "already_closed")
+    return render(request, "employer/posting_close.html", {"posting": posting})
+
+
+@member_required(EMPLOYER)
+async def close_confirm(request: Request) -> Response:
+    """充足にする: the confirmation page (a plain form, no script needed)."""
+    return _close_page(request, await _own(request))
+
+
+@member_required(EMPLOYER)
+async def close(request: Request) -> Response:
+    """募集中 → 充足, once confirmed; without the confirmation, the confirmation page."""
+    posting = await _own(request)
+    data = await request.form()
+    if data.get("confirm") != "yes":
+        return _close_page(request, posting)
+    done = await posting_service.close(
+        current(request.app), posting["id"], posting["employer_id"], now=_now(request)
+    )
+    return _back_to(request, posting["id"], "closed" if done else "already_closed")
+
+
+@member_required(EMPLOYER)
+async def extend(request: Request) -> Response:
+    """紹介期限日 one month later, from the date on the page the employer sent."""
+    posting = await _own(request)
+    if posting["status"] != catalog.STATUS_OPEN:
+        return _back_to(request, posting["id"], "not_open")
+    try:
+        seen = dt.date.fromisoformat(str((await request.form()).get("deadline", "")))
+    except ValueError:
+        seen = None
+    if seen != posting["referral_deadline"]:
+        return _back_to(request, posting["id"], "already_extended")
+    try:
+        new = await posting_service.extend(
+            current(request.app),
+            posting["id"],
+            posting["employer_id"],
+            seen=seen,
+            now=_now(request),
+        )
+    except posting_service.CannotExtend:
+        return _back_to(request, posting["id"], "at_limit")
+    return _back_to(request, posting["id"], "extended" if new else "already_extended")
+
+
+routes = [
+    Route("/employer/postings", index, methods=["GET"]),
+    Route("/employer/postings/new", new_form, methods=["GET"]),
+    Route("/employer/postings/new", create, methods=["POST"]),
+    Route("/employer/postings/{posting_id:int}", show, methods=["GET"]),
+    Route("/employer/postings/{posting_id:int}/edit", edit_form, methods=["GET"]),
+    Route("/employer/postings/{posting_id:int}/edit", update, methods=["POST"]),
+    Route("/employer/postings/{posting_id:int}/submit", submit, methods=["POST"]),
+    Route("/employer/postings/{posting_id:int}/close", close_confirm, methods=["GET"]),
+    Route("/employer/postings/{posting_id:int}/close", close, methods=["POST"]),
+    Route("/employer/postings/{posting_id:int}/extend", extend, methods=["POST"]),
+]

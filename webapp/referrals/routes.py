@@ -1,0 +1,420 @@
+"""Handlers of 職業紹介: staff refer and answer online requests; job-seekers ask for a
+referral, follow their requests and read their 紹介状."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.auth.guard import login_required, member_required
+from webapp.auth.roles import STAFF
+from webapp.db import current
+from webapp.forms import Form
+from webapp.jobs import service as jobs
+from webapp.referrals import forms, service
+from webapp.staff.access import seeker_for_staff
+from webapp.templating import render
+
+QUEUE_TARGET = "#referral-queue"
+REQUESTS_TARGET = "#referral-requests"
+QUERY_MAX = 200
+
+LETTER_NOTICES = {
+    "created": "紹介状を発行しました。印刷して求職者にお渡しください。",
+    "already": "この求職者には、この求人を既に紹介しています。発行済みの紹介状を表示しています。",
+}
+REQUEST_NOTICES = {
+    "requested": "紹介の希望を受け付けました。ハローワークからの連絡をお待ちください。",
+    "withdrawn": "紹介の希望を取り下げました。",
+}
+
+
+def _now(request: Request):
+    return request.app.state.clock.now()
+
+
+def _base_url(request: Request) -> str:
+    return request.app.state.settings.base_url
+
+
+# ---------------------------------------------------------------------------------------
+# Staff: refer a job-seeker of their office to a posting
+
+
+async def _refer_page(
+    request: Request,
+    seeker,
+    *,
+    form: Form,
+    query: str,
+    chosen,
+    blocked: bool,
+    already=None,
+    status_code: int = 200,
+) -> Response:
+    conn = current(request.app)
+    search_form, results = None, []
+    if query and not htmx.wants_fragment(request):
+        search_form, rows = await service.find_postings(conn, query, now=_now(request))
+        today = service.jst_today(_now(request))
+        results = [{**row, "state": jobs.state(row, today)} for row in rows]
+    today = service.jst_today(_now(request))
+    return render(
+        request,
+        "referrals/refer.html",
+        {
+            "seeker": seeker,
+            "seeker_problem": service.staff_seeker_problem(seeker, today),
+            "query": query,
+            "search_form": search_form,
+            "results": results,
+            "today": today,
+            "form": form,
+            "chosen": chosen,
+            "chosen_state": jobs.state(chosen, today) if chosen else None,
+            "blocked": blocked,
+            "already": already,
+        },
+        fragment="referrals/_refer_form.html",
+        status_code=status_code,
+    )
+
+
+@member_required(STAFF)
+async def refer_page(request: Request) -> Response:
+    """職業紹介: find a posting by 求人番号 or keyword, choose it, see if it can be referred."""
+    conn = current(request.app)
+    seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
+    query = str(request.query_params.get("q", ""))[:QUERY_MAX].strip()
+    form, chosen, blocked, already = Form(), None, False, None
+    posting_id = forms.posting_id(request.query_params.get("posting"))
+    if posting_id is not None:
+        chosen = await service.published_posting(conn, posting_id)
+        if chosen is None:
+            form.add("posting", "この求人は見つかりません。求人番号を確かめてください。")
+        else:
+            try:
+                await service.check_referral(conn, seeker, chosen, service.jst_today(_now(request)))
+            except service.AlreadyReferred as refused:
+                already = refused
+                blocked = True
+            except service.ReferralRefused as refused:
+                form.add(refused.field, refused.message)
+                blocked = True
+    return await _refer_page(
+        request, seeker, form=form, query=query, chosen=chosen, blocked=blocked, already=already
+    )
+
+
+@member_required(STAFF)
+async def refer(request: Request) -> Response:
+    """紹介する: create the referral (and its application); on to the 紹介状."""
+    conn = current(request.app)
+    member = request.state.member
+    seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
+    data = await request.form()
+    query = str(data.get("q", ""))[:QUERY_MAX].strip()
+    form = Form()
+    note = forms.text_field(form, data, "note")
+    posting_id = forms.posting_id(data.get("posting_id"))
+    chosen = await service.published_posting(conn, posting_id) if posting_id else None
+    if chosen is None:
+        form.add("posting", "紹介する求人を選んでください。")
+    if not form.valid:
+        return await _refer_page(
+            request, seeker, form=form, query=query, chosen=chosen, blocked=False, status_code=422
+        )
+    try:
+        referral_id = await service.refer(
+            conn,
+            seeker_id=seeker["id"],
+            posting_id=chosen["id"],
+            staff=member,
+            note=note,
+            now=_now(request),
+            base_url=_base_url(request),
+        )
+    except service.AlreadyReferred as refused:
+        # Also the second of a double submission: it lands on the referral the first made.
+        return htmx.redirect(request, f"/staff/referrals/{refused.referral_id}/letter?done=already")
+    except service.ReferralRefused as refused:
+        form.add(refused.field, refused.message)
+        return await _refer_page(
+            request, seeker, form=form, query=query, chosen=chosen, blocked=True, status_code=422
+        )
+    request.app.state.wake_outbox()
+    return htmx.redirect(request, f"/staff/referrals/{referral_id}/letter?done=created")
+
+
+def _letter_page(request: Request, letter, *, back_url: str, back_label: str) -> Response:
+    return render(
+        request,
+        "referrals/letter.html",
+        {
+            "letter": letter,
+            "back_url": back_url,
+            "back_label": back_label,
+            "done": LETTER_NOTICES.get(request.query_params.get("done", "")),
+        },
+    )
+
+
+@member_required(STAFF)
+async def staff_letter(request: Request) -> Response:
+    """紹介状 as the issuing office prints it."""
+    letter = await service.letter_for_staff(
+        current(request.app), request.state.member, request.path_params["referral_id"]
+    )
+    if letter is None:
+        raise HTTPException(404)
+    return _letter_page(
+        request,
+        letter,
+        back_url=f"/staff/seekers/{letter['seeker_id']}",
+        back_label="求職者の情報へ戻る",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Staff: the queue of online requests
+
+
+async def _queue_page(
+    request: Request, *, failed: dict[int, Form] | None = None, status_code: int = 200
+) -> Response:
+    conn = current(request.app)
+    member = request.state.member
+    today = service.jst_today(_now(request))
+    items = [
+        {
+            **row._mapping,
+            "closed": service.closed_label(row, today),
+            "seeker_active": service.seeker_active(
+                {"status": row["seeker_status"], "valid_until": row["valid_until"]}, today
+            ),
+        }
+        for row in await service.office_queue(conn, member["office_id"])
+    ]
+    # A request no longer waiting (withdrawn, answered by someone else) is not in the list:
+    # its error goes to the top of the queue instead.
+    shown = {item["id"] for item in items}
+    other_errors = [
+        message
+        for request_id, form in (failed or {}).items()
+        if request_id not in shown
+        for messages in form.errors.values()
+        for message in messages
+    ]
+    done, approved = request.query_params.get("done", ""), None
+    if done == "approved":
+        referral_id = forms.posting_id(request.query_params.get("referral"))
+        if referral_id is not None:
+            approved = await service.letter_for_staff(conn, member, referral_id)
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "items": items,
+            "failed": failed or {},
+            "other_errors": other_errors,
+            "empty_form": Form(),
+            "done": done,
+            "approved": approved,
+        },
+        fragment="referrals/_queue.html",
+        status_code=status_code,
+    )
+
+
+@member_required(STAFF)
+async def queue(request: Request) -> Response:
+    """オンラインでの紹介の希望: waiting requests from this office's job-seekers, oldest first."""
+    return await _queue_page(request)
+
+
+async def _request_or_404(request: Request):
+    row = await service.request_for_staff(
+        current(request.app), request.state.member, request.path_params["request_id"]
+    )
+    if row is None:
+        raise HTTPException(404)
+    return row
+
+
+@member_required(STAFF)
+async def approve(request: Request) -> Response:
+    """紹介する: approve the request, which makes the referral and tells the job-seeker."""
+    row = await _request_or_404(request)
+    data = await request.form()
+    form = Form()
+    forms.text_field(form, data, "note", key=f"note-{row['id']}")
+    if form.valid:
+        try:
+            referral_id = await service.approve_request(
+                current(request.app),
+                row["id"],
+                staff=request.state.member,
+                note=form.values[f"note-{row['id']}"],
+                now=_now(request),
+                base_url=_base_url(request),
+            )
+        except service.ReferralRefused as refused:
+            form.add(f"request-{row['id']}", refused.message)
+    if not form.valid:
+        return await _queue_page(request, failed={row["id"]: form}, status_code=422)
+    request.app.state.wake_outbox()
+    return htmx.redirect(
+        request,
+        f"/staff/referral-requests?done=approved&referral={referral_id}",
+        target=QUEUE_TARGET,
+    )
+
+
+@member_required(STAFF)
+async def decline(request: Request) -> Response:
+    """見送り: decline with a reason the job-seeker reads on My Page and in the mail."""
+    row = await _request_or_404(request)
+    data = await request.form()
+    form = Form()
+    key = f"reason-{row['id']}"
+    reason = forms.text_field(form, data, "reason", required=True, key=key)
+    if form.valid:
+        try:
+            await service.decline_request(
+                current(request.app),
+                row["id"],
+                staff=request.state.member,
+                reason=reason,
+                now=_now(request),
+                base_url=_base_url(request),
+            )
+        except service.ReferralRefused as refused:
+            form.add(f"request-{row['id']}", refused.message)
+    if not form.valid:
+        return await _queue_page(request, failed={row["id"]: form}, status_code=422)
+    request.app.state.wake_outbox()
+    return htmx.redirect(request, "/staff/referral-requests?done=declined", target=QUEUE_TARGET)
+
+
+# ---------------------------------------------------------------------------------------
+# Job-seeker: 紹介を希望 from a posting's page
+
+
+@login_required
+async def ask(request: Request) -> Response:
+    """紹介を希望する: the request waits in the office's queue; htmx redraws the button."""
+    conn = current(request.app)
+    user = request.state.user
+    posting = await service.published_posting(conn, request.path_params["posting_id"])
+    if posting is None:
+        raise HTTPException(404)
+    data = await request.form()
+    form = Form()
+    message = forms.text_field(form, data, "message")
+    if form.valid:
+        try:
+            await service.request_referral(
+                conn, user["id"], posting, message=message, now=_now(request)
+            )
+        except service.ReferralRefused as refused:
+            form.add("form", refused.message)
+    if form.valid and not htmx.wants_fragment(request):
+        return htmx.redirect(request, "/mypage/referral-requests?done=requested")
+    today = service.jst_today(_now(request))
+    return render(
+        request,
+        "referrals/request.html",
+        {
+            "posting": posting,
+            "state": jobs.state(posting, today),
+            "referral_state": await service.request_state(conn, user["id"], posting["id"]),
+            "referral_form": form,
+            "referral_done": form.valid,
+        },
+        fragment="referrals/_request_button.html",
+        status_code=200 if form.valid else 422,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Job-seeker: My Page
+
+
+async def _requests_page(request: Request, *, error: str = "", status_code: int = 200):
+    rows = await service.seeker_requests(current(request.app), request.state.user["id"])
+    return render(
+        request,
+        "referrals/requests.html",
+        {
+            "requests": rows,
+            "labels": service.REQUEST_LABELS,
+            "done": REQUEST_NOTICES.get(request.query_params.get("done", "")),
+            "error": error,
+        },
+        fragment="referrals/_requests.html",
+        status_code=status_code,
+    )
+
+
+@login_required
+async def my_requests(request: Request) -> Response:
+    """職業紹介の希望（申込み状況）: each request's state, the reason of a 見送り."""
+    return await _requests_page(request)
+
+
+@login_required
+async def withdraw(request: Request) -> Response:
+    """取り下げ a request still waiting (the job-seeker's own only)."""
+    try:
+        found = await service.withdraw_request(
+            current(request.app),
+            request.state.user["id"],
+            request.path_params["request_id"],
+            now=_now(request),
+        )
+    except service.ReferralRefused as refused:
+        return await _requests_page(request, error=refused.message, status_code=422)
+    if not found:
+        raise HTTPException(404)
+    return htmx.redirect(
+        request, "/mypage/referral-requests?done=withdrawn", target=REQUESTS_TARGET
+    )
+
+
+@login_required
+async def my_referrals(request: Request) -> Response:
+    """ハローワークで紹介した求人: each referral with its posting and 紹介状."""
+    rows = await service.seeker_referrals(current(request.app), request.state.user["id"])
+    today = service.jst_today(_now(request))
+    return render(request, "referrals/mine.html", {"referrals": rows, "today": today})
+
+
+@login_required
+async def my_letter(request: Request) -> Response:
+    """The job-seeker's own 紹介状, to print and take to the employer."""
+    letter = await service.letter_for_seeker(
+        current(request.app), request.state.user["id"], request.path_params["referral_id"]
+    )
+    if letter is None:
+        raise HTTPException(404)
+    return _letter_page(
+        request, letter, back_url="/mypage/referrals", back_label="紹介した求人の一覧へ戻る"
+    )
+
+
+routes = [
+    Route("/staff/seekers/{seeker_id:int}/refer", refer_page, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:int}/refer", refer, methods=["POST"]),
+    Route("/staff/referrals/{referral_id:int}/letter", staff_letter, methods=["GET"]),
+    Route("/staff/referral-requests", queue, methods=["GET"]),
+    Route("/staff/referral-requests/{request_id:int}/approve", approve, methods=["POST"]),
+    Route("/staff/referral-requests/{request_id:int}/decline", decline, methods=["POST"]),
+    Route("/jobs/{posting_id:int}/referral-request", ask, methods=["POST"]),
+    Route("/mypage/referrals", my_referrals, methods=["GET"]),
+    Route("/mypage/referrals/{referral_id:int}/letter", my_letter, methods=["GET"]),
+    Route("/mypage/referral-requests", my_requests, methods=["GET"]),
+    Route("/mypage/referral-requests/{request_id:int}/withdraw", withdraw, methods=["POST"]),
+]

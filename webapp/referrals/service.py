@@ -1,0 +1,745 @@
+"""職業紹介: referrals (紹介状) issued by staff, and the job-seeker's online 紹介を希望.
+
+A referral is also an application (kind 'referral', written in the same transaction), so
+the employer finds the job-seeker among their applicants and the job-seeker finds it in
+応募履歴. Every rule is checked again inside the transaction that writes, and the unique
+constraints catch what two simultaneous requests could still slip past the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from databases.core import Connection
+from starlette.datastructures import QueryParams
+
+from webapp.applications import states as application_states
+from webapp.clock import to_jst
+from webapp.jobs import catalog, search, text
+from webapp.jobs import forms as job_forms
+from webapp.jobs import service as jobs
+from webapp.mail import outbox
+from webapp.schema import (
+    application_events,
+    applications,
+    job_postings,
+    job_seekers,
+    members,
+    offices,
+    referral_requests,
+    referrals,
+)
+from webapp.seekers import validity
+
+PENDING, APPROVED, DECLINED, WITHDRAWN = "pending", "approved", "declined", "withdrawn"
+REQUEST_LABELS = {
+    PENDING: "受付待ち",
+    APPROVED: "紹介済み",
+    DECLINED: "見送り",
+    WITHDRAWN: "取り下げ",
+}
+
+# Postings an employer is still writing (draft) or staff are still reviewing (pending):
+# outside those two, nobody may see them, so here they do not exist.
+UNPUBLISHED = ("draft", "pending")
+EVENT_NOTE = "ハローワークの紹介"
+SEARCH_LIMIT = 20
+ATTEMPTS = 5  # a referral number taken by a simultaneous referral: try the next one
+
+# Staff side (the referral itself).
+STAFF_POSTING_CLOSED = "この求人は{label}のため、紹介できません。"
+STAFF_POSTING_EXPIRED = "この求人は紹介期限切れ（紹介期限日 {deadline}）のため、紹介できません。"
+STAFF_SEEKER_INACTIVE = "この求職者の求職登録は無効のため、紹介できません。"
+STAFF_SEEKER_LAPSED = "この求職者の求職登録は有効期限（{until}）を過ぎているため、紹介できません。"
+STAFF_ALREADY_REFERRED = "この求職者には、この求人を既に紹介しています（紹介番号 {number}）。"
+STAFF_ALREADY_APPLIED = (
+    "この求職者は、この求人にオンライン自主応募で既に応募しているため、紹介できません。"
+)
+REQUEST_WAS_WITHDRAWN = "この紹介の希望は、求職者が取り下げました。"
+REQUEST_WAS_DECLINED = "この紹介の希望は、既に見送りにしています。"
+REQUEST_WAS_APPROVED = "この紹介の希望は、既に紹介済みです。"
+
+# Job-seeker side (紹介を希望).
+SEEKER_POSTING_CLOSED = "この求人は{label}のため、紹介を希望できません。"
+SEEKER_NOT_ACTIVE = (
+    "求職登録が有効ではないため、紹介を希望できません。ハローワークの窓口にご相談ください。"
+)
+SEEKER_ALREADY_PENDING = (
+    "この求人には既に紹介を希望しています（受付待ち）。ハローワークからの連絡をお待ちください。"
+)
+SEEKER_ALREADY_REFERRED = (
+    "この求人はハローワークから既に紹介を受けています。紹介状はマイページで確認できます。"
+)
+SEEKER_ALREADY_APPLIED = "この求人には既に応募しています。応募履歴で状況を確認できます。"
+CANNOT_WITHDRAW = "ハローワークが既に対応したため、この希望は取り下げられません。"
+
+
+class ReferralRefused(Exception):
+    """A rule stops a referral or a request; `message` is shown to whoever asked."""
+
+    def __init__(self, message: str, *, field: str = "form") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AlreadyReferred(ReferralRefused):
+    """The job-seeker already holds a referral to this posting (or a double submission
+    just created it): the caller shows that referral instead of an error page."""
+
+    def __init__(self, number: str, referral_id: int) -> None:
+        super().__init__(STAFF_ALREADY_REFERRED.format(number=number), field="posting")
+        self.referral_id = referral_id
+
+
+def jst_today(now: dt.datetime) -> dt.date:
+    return to_jst(now).date()
+
+
+def ymd(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _unique_violation(error: Exception) -> bool:
+    # sqlite3.IntegrityError says "UNIQUE constraint failed", asyncpg's
+    # UniqueViolationError "duplicate key value violates unique constraint".
+    return "unique" in str(error).lower()
+
+
+# ---------------------------------------------------------------------------------------
+# Rules
+
+
+def closed_label(posting, today: dt.date) -> str | None:
+    """充足 or 紹介期限切れ when the posting takes no referral today; None while open."""
+    state = jobs.state(posting, today)
+    if state == catalog.STATUS_OPEN:
+        return None
+    return catalog.STATUS_LABELS.get(state, "募集終了")
+
+
+def staff_posting_problem(posting, today: dt.date) -> str | None:
+    label = closed_label(posting, today)
+    if label is None:
+        return None
+    if jobs.state(posting, today) == catalog.STATUS_EXPIRED:
+        return STAFF_POSTING_EXPIRED.format(deadline=ymd(posting["referral_deadline"]))
+    return STAFF_POSTING_CLOSED.format(label=label)
+
+
+def seeker_active(seeker, today: dt.date) -> bool:
+    """有効: registered as active and the 有効期限 not passed."""
+    until = seeker["valid_until"]
+    return seeker["status"] == "active" and (until is None or until >= today)
+
+
+def staff_seeker_problem(seeker, today: dt.date) -> str | None:
+    if seeker["status"] != "active":
+        return STAFF_SEEKER_INACTIVE
+    if not seeker_active(seeker, today):
+        return STAFF_SEEKER_LAPSED.format(until=ymd(seeker["valid_until"]))
+    return None
+
+
+async def existing_referral(conn: Connection, seeker_id: int, posting_id: int):
+    return await conn.fetch_one(
+        sa.select(referrals).where(
+            referrals.c.seeker_id == seeker_id, referrals.c.posting_id == posting_id
+        )
+    )
+
+
+async def _application(conn: Connection, seeker_id: int, posting_id: int):
+    return await conn.fetch_one(
+        sa.select(applications.c.id, applications.c.kind).where(
+            applications.c.seeker_id == seeker_id, applications.c.posting_id == posting_id
+        )
+    )
+
+
+async def check_referral(conn: Connection, seeker, posting, today: dt.date) -> None:
+    """Raise ReferralRefused (or AlreadyReferred) unless staff may refer now."""
+    problem = staff_seeker_problem(seeker, today)
+    if problem:
+        raise ReferralRefused(problem, field="seeker")
+    referral = await existing_referral(conn, seeker["id"], posting["id"])
+    if referral is not None:
+        raise AlreadyReferred(referral["referral_number"], referral["id"])
+    problem = staff_posting_problem(posting, today)
+    if problem:
+        raise ReferralRefused(problem, field="posting")
+    if await _application(conn, seeker["id"], posting["id"]) is not None:
+        raise ReferralRefused(STAFF_ALREADY_APPLIED, field="posting")
+
+
+# ---------------------------------------------------------------------------------------
+# Postings staff may pick
+
+
+async def published_posting(conn: Connection, posting_id: int):
+    """A posting job-seekers can see (open or closed), or None."""
+    return await conn.fetch_one(
+        sa.select(job_postings).where(
+            job_postings.c.id == posting_id, job_postings.c.status.not_in(UNPUBLISHED)
+        )
+    )
+
+
+async def find_postings(conn: Connection, query: str, *, now: dt.datetime):
+    """(form, rows as dicts): a 求人番号 finds that posting in any state, so staff learn why
+    a closed one cannot be referred; a keyword finds open postings, as the job search does."""
+    number = text.normalize(query).strip()
+    if jobs.JOB_NUMBER.fullmatch(number):
+        row = await jobs.by_number(conn, number)
+        form = job_forms.ConditionsForm(values={"q": query})
+        found = row is not None and row["status"] not in UNPUBLISHED
+        return form, [dict(row._mapping)] if found else []
+    form = job_forms.parse_conditions(QueryParams({"q": query}))
+    if not form.valid or not form.conditions.terms:
+        return form, []
+    page = await search.find(conn, form.conditions, now=now, offset=0, limit=SEARCH_LIMIT)
+    return form, page.rows
+
+
+# ---------------------------------------------------------------------------------------
+# Creating a referral
+
+
+def format_referral_number(office_code: str, day: dt.date, serial: int) -> str:
+    """紹介番号: 安定所番号, the JST date, that office's serial of the day."""
+    return f"{office_code}-{day:%Y%m%d}-{serial:04d}"
+
+
+async def _next_number(conn: Connection, office_code: str, now: dt.datetime) -> str:
+    prefix = format_referral_number(office_code, jst_today(now), 0)[:-4]
+    last = await conn.fetch_val(
+        sa.select(sa.func.max(referrals.c.referral_number)).where(
+            referrals.c.referral_number.like(f"{prefix}%")
+        )
+    )
+    serial = int(last[len(prefix) :]) + 1 if last else 1
+    return format_referral_number(office_code, jst_today(now), serial)
+
+
+def _mail_context(seeker, posting, office, base_url: str, **extra) -> dict:
+    return {
+        "name": seeker["name"],
+        "office_name": office["name"],
+        "office_phone": office["phone"],
+        "job_number": posting["job_number"],
+        "job_title": posting["job_title"],
+        "company_name": posting["company_name"],
+        "requests_url": f"{base_url}/mypage/referral-requests",
+        **extra,
+    }
+
+
+async def _answer_pending(
+    conn: Connection,
+    seeker,
+    posting,
+    office,
+    referral_id: int,
+    number: str,
+    *,
+    staff,
+    now: dt.datetime,
+    base_url: str,
+) -> None:
+    """Mark the job-seeker's waiting request for this posting 紹介済み, and tell them."""
+    answered = await conn.fetch_all(
+        referral_requests.update()
+        .where(
+            referral_requests.c.seeker_id == seeker["id"],
+            referral_requests.c.posting_id == posting["id"],
+            referral_requests.c.state == PENDING,
+        )
+        .values(state=APPROVED, decided_at=now, decided_by=staff["id"], referral_id=referral_id)
+        .returning(referral_requests.c.id)
+    )
+    if answered and seeker["mail_notices"]:
+        await outbox.enqueue(
+            conn,
+            to=seeker["email"],
+            template="referral_approved",
+            now=now,
+            context=_mail_context(
+                seeker,
+                posting,
+                office,
+                base_url,
+                referral_number=number,
+                referrals_url=f"{base_url}/mypage/referrals",
+            ),
+        )
+
+
+async def _refer_in_transaction(
+    conn: Connection,
+    *,
+    seeker_id: int,
+    posting_id: int,
+    staff,
+    note: str,
+    now: dt.datetime,
+    base_url: str,
+) -> int:
+    seeker = await conn.fetch_one(sa.select(job_seekers).where(job_seekers.c.id == seeker_id))
+    posting = await published_posting(conn, posting_id)
+    if seeker is None or posting is None:
+        raise ReferralRefused("この求人は見つかりません。", field="posting")
+    await check_referral(conn, seeker, posting, jst_today(now))
+    office = await conn.fetch_one(sa.select(offices).where(offices.c.id == staff["office_id"]))
+    number = await _next_number(conn, office["code"], now)
+    referral_id = await conn.fetch_val(
+        referrals.insert()
+        .values(
+            referral_number=number,
+            seeker_id=seeker_id,
+            posting_id=posting_id,
+            office_id=office["id"],
+            staff_id=staff["id"],
+            note=note,
+            created_at=now,
+        )
+        .returning(referrals.c.id)
+    )
+    application_id = await conn.fetch_val(
+        applications.insert()
+        .values(
+            seeker_id=seeker_id,
+            posting_id=posting_id,
+            kind="referral",
+            referral_id=referral_id,
+            state=application_states.APPLIED,
+            motivation="",
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(applications.c.id)
+    )
+    await conn.execute(
+        application_events.insert().values(
+            application_id=application_id,
+            created_at=now,
+            actor="staff",
+            member_id=staff["id"],
+            kind="state",
+            state=application_states.APPLIED,
+            note=EVENT_NOTE,
+        )
+    )
+    # A referral in the registration's last month extends it by a month (有効期限).
+    await validity.extend_for_activity(conn, seeker_id, now)
+    # A waiting online request for the same posting is answered by this referral, whether
+    # staff approved it from the queue or referred at the counter.
+    await _answer_pending(
+        conn, seeker, posting, office, referral_id, number, staff=staff, now=now, base_url=base_url
+    )
+    return referral_id
+
+
+async def _parties(conn: Connection, referral):
+    """The job-seeker, posting and office rows of a referral."""
+    seeker = await conn.fetch_one(
+        sa.select(job_seekers).where(job_seekers.c.id == referral["seeker_id"])
+    )
+    posting = await conn.fetch_one(
+        sa.select(job_postings).where(job_postings.c.id == referral["posting_id"])
+    )
+    office = await conn.fetch_one(sa.select(offices).where(offices.c.id == referral["office_id"]))
+    return seeker, posting, office
+
+
+async def _with_retries(work):
+    """Run `work()` (one transaction); a unique constraint hit by a simultaneous writer means
+    the next attempt's checks see that writer's row (the same referral, or a taken number)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return await work()
+        except ReferralRefused:
+            raise
+        except Exception as error:
+            if not _unique_violation(error) or attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def refer(
+    conn: Connection,
+    *,
+    seeker_id: int,
+    posting_id: int,
+    staff,
+    note: str,
+    now: dt.datetime,
+    base_url: str,
+) -> int:
+    """Refer the job-seeker to the posting: the referral, its application and its first
+    event; answers a waiting online request. Returns the referral's id."""
+
+    async def work() -> int:
+        async with conn.transaction():
+            return await _refer_in_transaction(
+                conn,
+                seeker_id=seeker_id,
+                posting_id=posting_id,
+                staff=staff,
+                note=note,
+                now=now,
+                base_url=base_url,
+            )
+
+    return await _with_retries(work)
+
+
+# ---------------------------------------------------------------------------------------
+# Online requests (紹介を希望), as staff handle them
+
+
+async def request_for_staff(conn: Connection, member, request_id: int):
+    """The request if it came from a job-seeker of this staff member's office; else None."""
+    return await conn.fetch_one(
+        sa.select(referral_requests)
+        .select_from(
+            referral_requests.join(job_seekers, referral_requests.c.seeker_id == job_seekers.c.id)
+        )
+        .where(
+            referral_requests.c.id == request_id,
+            job_seekers.c.office_id == member["office_id"],
+        )
+    )
+
+
+async def office_queue(conn: Connection, office_id: int) -> list:
+    """Waiting requests from this office's job-seekers, oldest first."""
+    return await conn.fetch_all(
+        sa.select(
+            referral_requests.c.id,
+            referral_requests.c.message,
+            referral_requests.c.created_at,
+            job_seekers.c.id.label("seeker_id"),
+            job_seekers.c.name.label("seeker_name"),
+            job_seekers.c.kana.label("seeker_kana"),
+            job_seekers.c.seeker_number,
+            job_seekers.c.status.label("seeker_status"),
+            job_seekers.c.valid_until,
+            job_postings.c.id.label("posting_id"),
+            job_postings.c.job_number,
+            job_postings.c.job_title,
+            job_postings.c.company_name,
+            job_postings.c.status,
+            job_postings.c.referral_deadline,
+        )
+        .select_from(
+            referral_requests.join(
+                job_seekers, referral_requests.c.seeker_id == job_seekers.c.id
+            ).join(job_postings, referral_requests.c.posting_id == job_postings.c.id)
+        )
+        .where(referral_requests.c.state == PENDING, job_seekers.c.office_id == office_id)
+        .order_by(referral_requests.c.created_at, referral_requests.c.id)
+    )
+
+
+async def approve_request(
+    conn: Connection,
+    request_id: int,
+    *,
+    staff,
+    note: str,
+    now: dt.datetime,
+    base_url: str,
+) -> int:
+    """Approve a waiting request: the referral as staff would make it at the counter.
+    Approving twice (a double submission) answers the same referral."""
+
+    async def work() -> int:
+        async with conn.transaction():
+            row = await conn.fetch_one(
+                sa.select(referral_requests).where(referral_requests.c.id == request_id)
+            )
+            if row["state"] == APPROVED:
+                return row["referral_id"]
+            if row["state"] == WITHDRAWN:
+                raise ReferralRefused(REQUEST_WAS_WITHDRAWN)
+            if row["state"] == DECLINED:
+                raise ReferralRefused(REQUEST_WAS_DECLINED)
+            referral = await existing_referral(conn, row["seeker_id"], row["posting_id"])
+            if referral is not None:
+                # Referred some other way meanwhile: that referral answers the request.
+                seeker, posting, office = await _parties(conn, referral)
+                await _answer_pending(
+                    conn,
+                    seeker,
+                    posting,
+                    office,
+                    referral["id"],
+                    referral["referral_number"],
+                    staff=staff,
+                    now=now,
+                    base_url=base_url,
+                )
+                return referral["id"]
+            return await _refer_in_transaction(
+                conn,
+                seeker_id=row["seeker_id"],
+                posting_id=row["posting_id"],
+                staff=staff,
+                note=note,
+                now=now,
+                base_url=base_url,
+            )
+
+    return await _with_retries(work)
+
+
+async def decline_request(
+    conn: Connection,
+    request_id: int,
+    *,
+    staff,
+    reason: str,
+    now: dt.datetime,
+    base_url: str,
+) -> None:
+    """見送り with the reason the job-seeker will read; declining twice changes nothing."""
+    async with conn.transaction():
+        declined = await conn.fetch_one(
+            referral_requests.update()
+            .where(referral_requests.c.id == request_id, referral_requests.c.state == PENDING)
+            .values(state=DECLINED, decline_reason=reason, decided_at=now, decided_by=staff["id"])
+            .returning(referral_requests.c.seeker_id, referral_requests.c.posting_id)
+        )
+        if declined is None:
+            state = await conn.fetch_val(
+                sa.select(referral_requests.c.state).where(referral_requests.c.id == request_id)
+            )
+            if state == APPROVED:
+                raise ReferralRefused(REQUEST_WAS_APPROVED)
+            if state == WITHDRAWN:
+                raise ReferralRefused(REQUEST_WAS_WITHDRAWN)
+            return
+        seeker = await conn.fetch_one(
+            sa.select(job_seekers).where(job_seekers.c.id == declined["seeker_id"])
+        )
+        if seeker["mail_notices"]:
+            posting = await conn.fetch_one(
+                sa.select(job_postings).where(job_postings.c.id == declined["posting_id"])
+            )
+            office = await conn.fetch_one(
+                sa.select(offices).where(offices.c.id == staff["office_id"])
+            )
+            await outbox.enqueue(
+                conn,
+                to=seeker["email"],
+                template="referral_declined",
+                now=now,
+                context=_mail_context(seeker, posting, office, base_url, reason=reason),
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# Online requests, as the job-seeker makes them
+
+
+@dataclass(frozen=True)
+class RequestState:
+    """Where a job-seeker stands with one posting: referred, applied, asking, or free to ask."""
+
+    referral: object | None  # the referrals row
+    application_kind: str | None  # direct | referral
+    request: object | None  # the newest referral_requests row
+
+    @property
+    def status(self) -> str:
+        """referred | applied | pending | declined | withdrawn | none."""
+        if self.referral is not None:
+            return "referred"
+        if self.application_kind is not None:
+            return "applied"
+        if self.request is not None and self.request["state"] in (
+            PENDING,
+            DECLINED,
+            WITHDRAWN,
+        ):
+            return self.request["state"]
+        return "none"
+
+    @property
+    def can_request(self) -> bool:
+        return self.status in ("none", DECLINED, WITHDRAWN)
+
+
+async def request_state(conn: Connection, seeker_id: int | None, posting_id: int):
+    """What the 紹介を希望 button shows for this job-seeker and posting (None: signed out)."""
+    if seeker_id is None:
+        return None
+    application = await _application(conn, seeker_id, posting_id)
+    latest = await conn.fetch_one(
+        sa.select(referral_requests)
+        .where(
+            referral_requests.c.seeker_id == seeker_id,
+            referral_requests.c.posting_id == posting_id,
+        )
+        .order_by(referral_requests.c.created_at.desc(), referral_requests.c.id.desc())
+        .limit(1)
+    )
+    return RequestState(
+        referral=await existing_referral(conn, seeker_id, posting_id),
+        application_kind=application["kind"] if application else None,
+        request=latest,
+    )
+
+
+async def request_referral(
+    conn: Connection, seeker_id: int, posting, *, message: str, now: dt.datetime
+) -> int:
+    """Ask Hello Work for a referral to the posting; it waits in the office's queue."""
+    today = jst_today(now)
+    try:
+        async with conn.transaction():
+            seeker = await conn.fetch_one(
+                sa.select(job_seekers).where(job_seekers.c.id == seeker_id)
+            )
+            if not seeker_active(seeker, today):
+                raise ReferralRefused(SEEKER_NOT_ACTIVE)
+            label = closed_label(posting, today)
+            if label is not None:
+                raise ReferralRefused(SEEKER_POSTING_CLOSED.format(label=label))
+            state = await request_state(conn, seeker_id, posting["id"])
+            if state.status == "referred":
+                raise ReferralRefused(SEEKER_ALREADY_REFERRED)
+            if state.status == "applied":
+                raise ReferralRefused(SEEKER_ALREADY_APPLIED)
+            if state.status == PENDING:
+                raise ReferralRefused(SEEKER_ALREADY_PENDING)
+            return await conn.fetch_val(
+                referral_requests.insert()
+                .values(
+                    seeker_id=seeker_id,
+                    posting_id=posting["id"],
+                    state=PENDING,
+                    message=message,
+                    decline_reason="",
+                    created_at=now,
+                )
+                .returning(referral_requests.c.id)
+            )
+    except ReferralRefused:
+        raise
+    except Exception as error:
+        # Two submissions at once: the partial unique index keeps one waiting request.
+        if _unique_violation(error):
+            raise ReferralRefused(SEEKER_ALREADY_PENDING) from error
+        raise
+
+
+async def seeker_requests(conn: Connection, seeker_id: int) -> list:
+    """The job-seeker's requests with their postings, newest first."""
+    return await conn.fetch_all(
+        sa.select(
+            referral_requests,
+            job_postings.c.job_number,
+            job_postings.c.job_title,
+            job_postings.c.company_name,
+            referrals.c.referral_number,
+        )
+        .select_from(
+            referral_requests.join(
+                job_postings, referral_requests.c.posting_id == job_postings.c.id
+            ).outerjoin(referrals, referral_requests.c.referral_id == referrals.c.id)
+        )
+        .where(referral_requests.c.seeker_id == seeker_id)
+        .order_by(referral_requests.c.created_at.desc(), referral_requests.c.id.desc())
+    )
+
+
+async def withdraw_request(
+    conn: Connection, seeker_id: int, request_id: int, *, now: dt.datetime
+) -> bool:
+    """取り下げ a waiting request. False when it is not the job-seeker's own (404); a
+    request already withdrawn stays so; one staff already answered raises ReferralRefused."""
+    async with conn.transaction():
+        row = await conn.fetch_one(
+            sa.select(referral_requests).where(
+                referral_requests.c.id == request_id, referral_requests.c.seeker_id == seeker_id
+            )
+        )
+        if row is None:
+            return False
+        if row["state"] in (APPROVED, DECLINED):
+            raise ReferralRefused(CANNOT_WITHDRAW)
+        if row["state"] == PENDING:
+            await conn.execute(
+                referral_requests.update()
+                .where(referral_requests.c.id == request_id)
+                .values(state=WITHDRAWN, decided_at=now)
+            )
+    return True
+
+
+# ---------------------------------------------------------------------------------------
+# Referrals and their 紹介状
+
+
+def _letter_query():
+    staff = members.alias("staff")
+    return sa.select(
+        referrals.c.id,
+        referrals.c.referral_number,
+        referrals.c.created_at,
+        referrals.c.note,
+        referrals.c.office_id,
+        referrals.c.seeker_id,
+        offices.c.name.label("office_name"),
+        offices.c.code.label("office_code"),
+        offices.c.phone.label("office_phone"),
+        staff.c.name.label("staff_name"),
+        job_seekers.c.name.label("seeker_name"),
+        job_seekers.c.kana.label("seeker_kana"),
+        job_seekers.c.seeker_number,
+        job_postings.c.id.label("posting_id"),
+        job_postings.c.job_number,
+        job_postings.c.job_title,
+        job_postings.c.occupation,
+        job_postings.c.company_name,
+        job_postings.c.company_address,
+    ).select_from(
+        referrals.join(offices, referrals.c.office_id == offices.c.id)
+        .join(job_seekers, referrals.c.seeker_id == job_seekers.c.id)
+        .join(job_postings, referrals.c.posting_id == job_postings.c.id)
+        .outerjoin(staff, referrals.c.staff_id == staff.c.id)
+    )
+
+
+async def letter(conn: Connection, referral_id: int):
+    """Everything a 紹介状 prints (no access check: callers check who may see it)."""
+    return await conn.fetch_one(_letter_query().where(referrals.c.id == referral_id))
+
+
+async def letter_for_staff(conn: Connection, member, referral_id: int):
+    """The 紹介状 if this staff member's office issued it; else None."""
+    return await conn.fetch_one(
+        _letter_query().where(
+            referrals.c.id == referral_id, referrals.c.office_id == member["office_id"]
+        )
+    )
+
+
+async def letter_for_seeker(conn: Connection, seeker_id: int, referral_id: int):
+    """The 紹介状 if it was issued to this job-seeker; else None."""
+    return await conn.fetch_one(
+        _letter_query().where(referrals.c.id == referral_id, referrals.c.seeker_id == seeker_id)
+    )
+
+
+async def seeker_referrals(conn: Connection, seeker_id: int) -> list:
+    """ハローワークで紹介した求人: the job-seeker's referrals, newest first."""
+    return await conn.fetch_all(
+        _letter_query()
+        .add_columns(job_postings.c.status, job_postings.c.referral_deadline)
+        .where(referrals.c.seeker_id == seeker_id)
+        .order_by(referrals.c.created_at.desc(), referrals.c.id.desc())
+    )

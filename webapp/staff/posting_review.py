@@ -1,0 +1,123 @@
+"""求人票の審査: staff approve an employer's posting (募集中, searchable) or send it back
+to the employer as a draft with a note saying what to change."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from webapp import htmx
+from webapp.auth.guard import member_required
+from webapp.auth.roles import STAFF
+from webapp.db import current
+from webapp.employer import posting_forms, posting_service
+from webapp.forms import Form
+from webapp.jobs import search
+from webapp.jobs import service as jobs
+from webapp.templating import render
+
+DONE_MESSAGES = {
+    "approved": ("success", "承認しました。求人検索に公開されました。"),
+    "rejected": ("success", "差し戻しました。事業所の求人者マイページに理由が表示されます。"),
+    "already_decided": ("info", "この求人票は既に審査済みです。"),
+}
+
+
+def _now(request: Request):
+    return request.app.state.clock.now()
+
+
+async def _reviewable(request: Request):
+    """The posting in the URL if this staff member's office received it; 404 otherwise."""
+    posting = await posting_service.posting_for_staff(
+        current(request.app), request.state.member, request.path_params["posting_id"]
+    )
+    if posting is None:
+        raise HTTPException(404)
+    return posting
+
+
+@member_required(STAFF)
+async def queue(request: Request) -> Response:
+    """Postings waiting for review at this office, the longest-waiting first."""
+    rows = await posting_service.pending_for_office(
+        current(request.app), request.state.member["office_code"]
+    )
+    done = DONE_MESSAGES.get(request.query_params.get("done", ""))
+    return render(request, "staff/review_list.html", {"rows": rows, "done": done})
+
+
+def _review_page(request: Request, posting, form: Form, status_code: int = 200) -> Response:
+    today = search.jst_today(_now(request))
+    return render(
+        request,
+        "staff/review.html",
+        {
+            "posting": posting,
+            "state": jobs.state(posting, today),
+            "label": posting_service.status_label(posting, today),
+            "form": form,
+            "note_max": posting_service.REVIEW_NOTE_MAX,
+            "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        },
+        status_code=status_code,
+    )
+
+
+@member_required(STAFF)
+async def review(request: Request) -> Response:
+    """The whole 求人票, with 承認 and 差し戻し while it waits for review."""
+    return _review_page(request, await _reviewable(request), Form())
+
+
+@member_required(STAFF)
+async def approve(request: Request) -> Response:
+    posting = await _reviewable(request)
+    done = await posting_service.approve(
+        current(request.app), posting["id"], request.state.member, now=_now(request)
+    )
+    if not done:
+        return htmx.redirect(
+            request, f"/staff/postings/review/{posting['id']}?done=already_decided"
+        )
+    return htmx.redirect(request, "/staff/postings/review?done=approved")
+
+
+@member_required(STAFF)
+async def reject(request: Request) -> Response:
+    """Back to the employer as a draft; the note (required) tells them what to change."""
+    posting = await _reviewable(request)
+    if posting["status"] != posting_service.PENDING:
+        return htmx.redirect(
+            request, f"/staff/postings/review/{posting['id']}?done=already_decided"
+        )
+    note = posting_forms.clean_text(str((await request.form()).get("note", ""))[:5000])
+    form = Form(values={"note": note})
+    if not note:
+        form.add("note", "差し戻しの理由を入力してください。事業所に表示されます。")
+    elif len(note) > posting_service.REVIEW_NOTE_MAX:
+        form.add(
+            "note",
+            f"差し戻しの理由は{posting_service.REVIEW_NOTE_MAX}文字以内で入力してください"
+            f"（入力された文字数: {len(note):,}文字）。",
+        )
+    if not form.valid:
+        return _review_page(request, posting, form, 422)
+    done = await posting_service.reject(
+        current(request.app), posting["id"], request.state.member, note, now=_now(request)
+    )
+    if not done:
+        return htmx.redirect(
+            request, f"/staff/postings/review/{posting['id']}?done=already_decided"
+        )
+    return htmx.redirect(request, "/staff/postings/review?done=rejected")
+
+
+routes = [
+    Route("/staff/postings/review", queue, methods=["GET"]),
+    Route("/staff/postings/review/{posting_id:int}", review, methods=["GET"]),
+    Route("/staff/postings/review/{posting_id:int}/approve", approve, methods=["POST"]),
+    Route("/staff/postings/review/{posting_id:int}/reject", reject, methods=["POST"]),
+]
