@@ -199,11 +199,9 @@ def _tablet_context(browser: Browser, base_url: str, javascript: bool) -> Browse
     )
 
 
-@pytest.fixture
-def tablet(browser, live_app, javascript):
-    """The counter's tablet (820×1180) on the live app, JavaScript as the test's parameter,
-    the htmx CDN refused as for `phone`."""
-    context = _tablet_context(browser, live_app.url, javascript)
+def tablet_device(browser: Browser, base_url: str, javascript: bool) -> Phone:
+    """A tablet's browser (820×1180), the htmx CDN refused as for `phone`."""
+    context = _tablet_context(browser, base_url, javascript)
     context.set_default_timeout(10_000)
     tablet = Phone(context, [], [], [])
 
@@ -212,5 +210,21 @@ def tablet(browser, live_app, javascript):
         route.abort()
 
     context.route(CDN, refuse_cdn)
-    yield tablet
-    context.close()
+    return tablet
+
+
+@pytest.fixture
+def tablet(browser, live_app, javascript):
+    """The counter's tablet on the live app, JavaScript as the test's parameter."""
+    device = tablet_device(browser, live_app.url, javascript)
+    yield device
+    device.context.close()
+
+
+@pytest.fixture
+def tablet_axe(browser, live_app, javascript):
+    """axe-core for a tablet's pages; without JavaScript its twin has the tablet's size."""
+    twin = _tablet_context(browser, live_app.url, True)
+    twin.set_default_timeout(10_000)
+    yield Axe(javascript, twin)
+    twin.close()

@@ -12,9 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.axe import Axe
-from tests.browser.conftest import CDN, Phone, _tablet_context
-from tests.browser.test_register_flow import CODE_IN_MAIL, heading, log_in, wait_for_mail
+from tests.browser.conftest import tablet_device
+from tests.browser.test_register_flow import heading, log_in, member_log_in
 from webapp.clock import Clock
 from webapp.db import create_database
 from webapp.members import service as members
@@ -82,48 +81,9 @@ def people(live_app, database_url):
 @pytest.fixture
 def staff_tablet(browser, live_app, javascript):
     """A second tablet, the Hello Work counter's, made as conftest's `tablet`."""
-    context = _tablet_context(browser, live_app.url, javascript)
-    context.set_default_timeout(10_000)
-    device = Phone(context, [], [], [])
-
-    def refuse_cdn(route) -> None:
-        device.cdn_requests.append(route.request.url)
-        route.abort()
-
-    context.route(CDN, refuse_cdn)
+    device = tablet_device(browser, live_app.url, javascript)
     yield device
-    context.close()
-
-
-@pytest.fixture
-def tablet_axe(browser, live_app, javascript):
-    """axe-core for the tablets' pages; without JavaScript its twin has their viewport."""
-    twin = _tablet_context(browser, live_app.url, True)
-    twin.set_default_timeout(10_000)
-    yield Axe(javascript, twin)
-    twin.close()
-
-
-def member_log_in(page: Page, door: str, email: str, axe) -> None:
-    """ログイン at a member's door (/staff or /employer): password, then the 確認コード
-    read from the mail in a new tab of the same browser."""
-    page.goto(f"{door}/login")
-    axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.get_by_label("パスワード").fill(MEMBER_PASSWORD)
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(rf"{door}/login/code"))
-    expect(page.get_by_label("確認コード（6桁の数字）")).to_be_visible()
-    axe(page)
-    mail_app = page.context.new_page()
-    axe.watch(mail_app)
-    body = wait_for_mail(mail_app, email, "ログイン確認コード", axe)
-    mail_app.close()
-    code = CODE_IN_MAIL.search(body)
-    assert code, f"no 確認コード in:\n{body}"
-    page.get_by_label("確認コード（6桁の数字）").fill(code.group(1))
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(rf"{door}$"))
+    device.context.close()
 
 
 def mark_document(page: Page) -> None:
@@ -152,7 +112,9 @@ def test_direct_application_from_posting_to_interview(
     axe.watch(seeker)
 
     # --- The employer drafts a posting that accepts オンライン自主応募 -----------------
-    member_log_in(employer, "/employer", EMPLOYER["email"], tablet_axe)
+    employer.goto("/employer/login")
+    tablet_axe(employer)
+    member_log_in(employer, "/employer/login", EMPLOYER["email"], MEMBER_PASSWORD, tablet_axe)
     expect(heading(employer, "求人者マイページ")).to_be_visible()
     expect(employer.get_by_text(COMPANY)).to_be_visible()
     tablet_axe(employer)
@@ -210,7 +172,9 @@ def test_direct_application_from_posting_to_interview(
     tablet_axe(employer)
 
     # --- Staff approve it -------------------------------------------------------------
-    member_log_in(staff, "/staff", STAFF["email"], tablet_axe)
+    staff.goto("/staff/login")
+    tablet_axe(staff)
+    member_log_in(staff, "/staff/login", STAFF["email"], MEMBER_PASSWORD, tablet_axe)
     expect(heading(staff, "ハローワーク職員用ページ")).to_be_visible()
     review_link = staff.get_by_role("link", name=re.compile("求人票の審査"))
     expect(review_link).to_contain_text("審査待ち 1件")

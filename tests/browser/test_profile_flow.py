@@ -21,7 +21,7 @@ from tests.browser.test_register_flow import (
     heading,
     log_in,
     mark_document,
-    wait_for_mail,
+    member_log_in,
 )
 from webapp.clock import Clock
 from webapp.db import create_database
@@ -126,25 +126,6 @@ def walk_data(live_app, database_url):
     # Before the browser starts (see tests/browser/conftest.py: asyncio.run after it fails).
     asyncio.run(_prepare(database_url))
     return live_app
-
-
-def member_log_in(page: Page, door: str, email: str, password: str, axe) -> None:
-    """ログイン at a staff or employer door: the 確認コード is read from the mail in a new
-    tab (the mail app), as log_in does for the job-seeker."""
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.get_by_label("パスワード", exact=True).fill(password)
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(f"{door}/code"))
-    expect(heading(page, "ログイン確認コードの入力")).to_be_visible()
-    axe(page)
-    mail_app = page.context.new_page()
-    axe.watch(mail_app)
-    body = wait_for_mail(mail_app, email, "ログイン確認コード", axe)
-    mail_app.close()
-    code = CODE_IN_MAIL.search(body)
-    assert code, f"no 確認コード in:\n{body}"
-    page.get_by_label("確認コード（6桁の数字）").fill(code.group(1))
-    page.get_by_role("button", name="ログイン", exact=True).click()
 
 
 def menu_link(page: Page, name: str | re.Pattern):

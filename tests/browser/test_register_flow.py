@@ -99,6 +99,27 @@ def log_in(page: Page, email: str, password: str, axe) -> None:
     expect(page).to_have_url(re.compile(r"/mypage$"))
 
 
+def member_log_in(page: Page, door: str, email: str, password: str, axe) -> None:
+    """ログイン at a staff or employer door (`/staff/login`, `/employer/login`) on the page
+    already open there: the password, then the 確認コード read from the mail in a new tab
+    (the mail app). Members are asked for the code every time."""
+    page.get_by_label("ID（メールアドレス）").fill(email)
+    page.get_by_label("パスワード", exact=True).fill(password)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page).to_have_url(re.compile(f"{door}/code"))
+    expect(heading(page, "ログイン確認コードの入力")).to_be_visible()
+    axe(page)
+    mail_app = page.context.new_page()
+    axe.watch(mail_app)
+    body = wait_for_mail(mail_app, email, "ログイン確認コード", axe)
+    mail_app.close()
+    code = CODE_IN_MAIL.search(body)
+    assert code, f"no 確認コード in:\n{body}"
+    page.get_by_label("確認コード（6桁の数字）").fill(code.group(1))
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page).to_have_url(re.compile(door.removesuffix("/login") + "$"))
+
+
 def test_register_from_top_page_to_my_page(phone, axe, live_app, javascript):
     email = live_app.seeker["email"]
     page = phone.new_tab()

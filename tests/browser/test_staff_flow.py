@@ -15,17 +15,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.axe import Axe
-from tests.browser.conftest import Phone, _tablet_context
+from tests.browser.conftest import Phone
 from tests.browser.test_register_flow import (
-    CODE_IN_MAIL,
     expect_same_document,
     heading,
     log_in,
     mark_document,
+    member_log_in,
     read_key,
     scroll_to_end,
-    wait_for_mail,
 )
 from webapp.clock import Clock
 from webapp.db import create_database
@@ -106,38 +104,6 @@ def counter_data(live_app, database_url):
     return live_app
 
 
-@pytest.fixture
-def tablet_axe(browser, live_app, javascript):
-    """axe-core for the tablet's pages; without JavaScript its twin has the tablet's size."""
-    twin = _tablet_context(browser, live_app.url, True)
-    twin.set_default_timeout(10_000)
-    yield Axe(javascript, twin)
-    twin.close()
-
-
-def member_log_in(device: Phone, page: Page, door: str, axe) -> None:
-    """Staff (or employer) sign-in at `door`: password, then the 6-digit 確認コード read
-    from the mail in a new tab (the mail app)."""
-    page.goto(door)
-    expect(heading(page, re.compile(r"ログイン$"))).to_be_visible()
-    axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(STAFF["email"])
-    page.get_by_label("パスワード", exact=True).fill(STAFF["password"])
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(re.escape(door) + r"/code"))
-    code_field = page.get_by_label("確認コード（6桁の数字）")
-    expect(code_field).to_be_visible()
-    axe(page)
-    mail_app = device.new_tab()
-    axe.watch(mail_app)
-    body = wait_for_mail(mail_app, STAFF["email"], "ログイン確認コード", axe)
-    mail_app.close()
-    code = CODE_IN_MAIL.search(body)
-    assert code, f"no 確認コード in:\n{body}"
-    code_field.fill(code.group(1))
-    page.get_by_role("button", name="ログイン", exact=True).click()
-
-
 def fill_counter_form(page: Page, kana: str) -> None:
     s = NEW_SEEKER
     page.get_by_label("氏名").fill(s["name"])
@@ -161,7 +127,10 @@ def staff_at_the_counter(tablet: Phone, axe, base_url: str, javascript: bool) ->
     axe.watch(page)
 
     # Sign in, then 職員メニュー.
-    member_log_in(tablet, page, "/staff/login", axe)
+    page.goto("/staff/login")
+    expect(heading(page, re.compile(r"ログイン$"))).to_be_visible()
+    axe(page)
+    member_log_in(page, "/staff/login", STAFF["email"], STAFF["password"], axe)
     expect(page).to_have_url(re.compile(r"/staff$"))
     expect(heading(page, "ハローワーク職員用ページ")).to_be_visible()
     expect(page.get_by_text(f"{STAFF['name']} さん")).to_be_visible()
