@@ -382,9 +382,14 @@ def test_no_mail_when_the_job_seeker_turned_message_mail_off(client, case):
     assert state_of(client, case.application) == "screening"
 
 
-def test_a_withdrawal_mails_nobody_the_seeker_made_it(client, case):
+def test_a_withdrawal_tells_the_employer_not_the_seeker_who_made_it(client, case):
     change(client, case.application, "seeker", "applied", "withdrawn")
     assert rows(client, outbox, outbox.c.to_addr == "taro@example.com") == []
+    (mail,) = rows(client, outbox, outbox.c.subject.like("%応募が辞退されました%"))
+    assert mail["to_addr"] == "hr@example.com"
+    assert "山田太郎" not in mail["body"]  # the applicant stays behind the sign-in
+    assert f"/employer/applicants/{case.application}" in mail["body"]
+    assert rows(client, outbox, outbox.c.to_addr == "other@example.com") == []
 
 
 # --- interview dates --------------------------------------------------------------------

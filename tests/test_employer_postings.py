@@ -667,3 +667,25 @@ def test_the_demo_employer_gets_two_open_postings_once(client):
     ]
     assert found(client, "旋盤", rows[0])
     assert found(client, "外観検査", rows[1])
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "subject"),
+    [
+        ("approve", {}, "求人票が承認され、公開されました"),
+        ("reject", {"note": "休憩時間を書いてください。"}, "求人票が差し戻されました"),
+    ],
+)
+def test_the_employers_users_are_mailed_the_outcome_of_the_review(people, action, data, subject):
+    posting = draft(people)
+    set_status(people, posting["id"], "pending")
+    staff = as_staff(people)
+    url = f"/staff/postings/review/{posting['id']}"
+    submit(staff, f"{url}/{action}", data, page=url)
+    (mail,) = people.smtp.wait_for(EMPLOYER, 1)
+    assert subject in mail["Subject"]
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert posting["job_number"] in body
+    assert f"http://testserver/employer/postings/{posting['id']}" in body
+    assert "休憩時間" not in body  # the reason is on the page, not in the mail
+    assert not people.smtp.to(OTHER_EMPLOYER)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.helpers import another_browser, errors_of, login, submit
-from webapp.notices import service
+from webapp.notices import forms, service
 from webapp.schema import job_seekers, members, notice_recipients, notices, offices, outbox
 from webapp.seekers import service as seekers
 
@@ -110,6 +110,8 @@ def send(client, **data):
     form.update(data)
     if form["kind"] == "notice":
         form.setdefault("audience", "office")
+        if form["audience"] == "office":
+            form.setdefault("confirm_all", "yes")
     return submit(client, NEW, form, page=f"{NEW}?kind={form['kind']}")
 
 
@@ -640,3 +642,13 @@ def test_an_office_of_thousands_is_sent_in_one_go(staff):
     )
     assert queued == 3
     staff.smtp.wait_for("seeker2@example.com")
+
+
+def test_an_office_wide_send_must_be_confirmed(staff):
+    factories.seeker(staff, email="taro@example.com", password=SEEKER_PASSWORD)
+    response = send(staff, confirm_all="")
+    assert response.status_code == 422
+    assert forms.CONFIRM_ALL in response.text
+    assert "就職面接会のご案内" in response.text  # what was typed stays
+    assert not staff.smtp.to("taro@example.com")
+    assert send(staff).status_code == 200

@@ -158,9 +158,12 @@ async def apply(
     return application_id, True
 
 
-async def _mail_employer(conn, posting, application_id: int, *, now, base_url: str) -> None:
-    """「応募がありました」 to each active user of the posting's 事業所. The mail names the
-    posting only: the applicant's details stay behind the employer's sign-in."""
+async def _mail_employer(
+    conn, posting, application_id: int, *, now, base_url: str, template: str = "application_new"
+) -> None:
+    """「応募がありました」 (or 「応募が辞退されました」) to each active user of the posting's
+    事業所. The mail names the posting only: the applicant's details stay behind the
+    employer's sign-in."""
     users = await conn.fetch_all(
         sa.select(members.c.name, members.c.email).where(
             members.c.employer_id == posting["employer_id"],
@@ -172,7 +175,7 @@ async def _mail_employer(conn, posting, application_id: int, *, now, base_url: s
         await outbox.enqueue(
             conn,
             to=user["email"],
-            template="application_new",
+            template=template,
             context={
                 "name": user["name"],
                 "company_name": posting["company_name"],
@@ -440,6 +443,17 @@ async def change_state(
                 state=target,
             )
         )
+        if actor.side == states.SEEKER:  # 辞退: the employer stops waiting for them
+            posting = await with_posting(conn, application_id)
+            if posting["employer_id"] is not None:
+                await _mail_employer(
+                    conn,
+                    posting,
+                    application_id,
+                    now=now,
+                    base_url=base_url,
+                    template="application_withdrawn",
+                )
         if actor.side == states.EMPLOYER:
             await _mail_seeker(
                 conn,

@@ -21,6 +21,7 @@ from databases.core import Connection
 
 from webapp.jobs import catalog, search
 from webapp.jobs import service as jobs
+from webapp.mail import outbox
 from webapp.schema import applications, employers, job_postings, members, offices
 
 DRAFT, PENDING = "draft", "pending"
@@ -258,9 +259,40 @@ async def pending_for_office(conn: Connection, office_code: str) -> list:
     )
 
 
-async def approve(conn: Connection, posting_id: int, member, *, now) -> bool:
-    """審査待ち → 募集中: 受付年月日 today, 紹介期限日 set, and into the keyword index.
-    False if it was not waiting for review."""
+async def _tell_employer(
+    conn: Connection, posting_id: int, template: str, *, now, base_url: str, **context
+) -> None:
+    """Mail every active user of the posting's 事業所 the review's outcome (inside the
+    review's transaction, through the outbox)."""
+    posting = await conn.fetch_one(
+        sa.select(
+            job_postings.c.employer_id, job_postings.c.job_title, job_postings.c.job_number
+        ).where(job_postings.c.id == posting_id)
+    )
+    users = await conn.fetch_all(
+        sa.select(members.c.name, members.c.email).where(
+            members.c.employer_id == posting["employer_id"], members.c.active.is_(True)
+        )
+    )
+    for user in users:
+        await outbox.enqueue(
+            conn,
+            to=user["email"],
+            template=template,
+            context={
+                "name": user["name"],
+                "title": posting["job_title"],
+                "job_number": posting["job_number"],
+                "url": f"{base_url}/employer/postings/{posting_id}",
+                **context,
+            },
+            now=now,
+        )
+
+
+async def approve(conn: Connection, posting_id: int, member, *, now, base_url: str = "") -> bool:
+    """審査待ち → 募集中: 受付年月日 today, 紹介期限日 set, and into the keyword index; the
+    employer's users are mailed. False if it was not waiting for review."""
     today = search.jst_today(now)
     async with conn.transaction():
         row = await conn.fetch_one(
@@ -284,19 +316,33 @@ async def approve(conn: Connection, posting_id: int, member, *, now) -> bool:
         if row is None:
             return False
         await search.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
+        await _tell_employer(
+            conn,
+            posting_id,
+            "posting_approved",
+            now=now,
+            base_url=base_url,
+            deadline=first_deadline(today),
+        )
     return True
 
 
-async def reject(conn: Connection, posting_id: int, member, note: str, *, now) -> bool:
-    """審査待ち → 下書き with the reviewer's note for the employer; False if it was not
-    waiting for review."""
-    changed = await conn.fetch_val(
-        _transition(posting_id, None, PENDING)
-        .where(_office_postings(member["office_code"]))
-        .values(status=DRAFT, review_note=note, updated_at=now)
-        .returning(job_postings.c.id)
-    )
-    return changed is not None
+async def reject(
+    conn: Connection, posting_id: int, member, note: str, *, now, base_url: str = ""
+) -> bool:
+    """審査待ち → 下書き with the reviewer's note for the employer (who is mailed); False if
+    it was not waiting for review."""
+    async with conn.transaction():
+        changed = await conn.fetch_val(
+            _transition(posting_id, None, PENDING)
+            .where(_office_postings(member["office_code"]))
+            .values(status=DRAFT, review_note=note, updated_at=now)
+            .returning(job_postings.c.id)
+        )
+        if changed is None:
+            return False
+        await _tell_employer(conn, posting_id, "posting_returned", now=now, base_url=base_url)
+    return True
 
 
 # --- demo data ---------------------------------------------------------------------------

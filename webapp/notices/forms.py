@@ -39,6 +39,12 @@ def _text(data, name: str, limit: int) -> str:
     return str(data.get(name, ""))[: limit * 2].replace("\r\n", "\n").strip()
 
 
+CONFIRM_ALL = (
+    "全員に送信するときは、「有効な求職者全員に送信することを確認しました」に"
+    "チェックを付けてください。"
+)
+
+
 def read_send_form(data) -> tuple[Form, list[str]]:
     """Check what does not need the database; returns the form and the 求職番号 typed."""
     kind = JOB if data.get("kind") == JOB else NOTICE
@@ -48,6 +54,7 @@ def read_send_form(data) -> tuple[Form, list[str]]:
             "title": _text(data, "title", TITLE_MAX),
             "body": _text(data, "body", BODY_MAX),
             "audience": str(data.get("audience", "")),
+            "confirm_all": data.get("confirm_all") == "yes",
             "seeker_numbers": _text(data, "seeker_numbers", 20 * NUMBERS_MAX),
             "job_number": _DASHES.sub("-", validation.nfkc(str(data.get("job_number", ""))[:40])),
         }
@@ -73,6 +80,9 @@ def read_send_form(data) -> tuple[Form, list[str]]:
         _check_body(form, "本文")
         if values["audience"] not in (OFFICE, CHOSEN):
             form.add("audience", "送信先を選んでください。")
+        elif values["audience"] == OFFICE and not values["confirm_all"]:
+            # A mail to every job-seeker of the office cannot be taken back: ask once more.
+            form.add("confirm_all", CONFIRM_ALL)
         elif values["audience"] == CHOSEN:
             numbers = _check_numbers(form)
     return form, numbers

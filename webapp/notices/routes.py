@@ -21,7 +21,7 @@ from webapp.templating import render
 
 # The order fields appear in on each kind's form: the error summary follows it.
 FIELD_ORDER = {
-    NOTICE: ("title", "body", "audience", "seeker_numbers"),
+    NOTICE: ("title", "body", "audience", "confirm_all", "seeker_numbers"),
     JOB: ("job_number", "seeker_numbers", "body"),
 }
 MAIL_SETTINGS_SAVED = "メールの設定を保存しました。"

@@ -76,8 +76,13 @@ async def review(request: Request) -> Response:
 async def approve(request: Request) -> Response:
     posting = await _reviewable(request)
     done = await posting_service.approve(
-        current(request.app), posting["id"], request.state.member, now=_now(request)
+        current(request.app),
+        posting["id"],
+        request.state.member,
+        now=_now(request),
+        base_url=request.app.state.settings.base_url,
     )
+    request.app.state.wake_outbox()
     if not done:
         return htmx.redirect(
             request, f"/staff/postings/review/{posting['id']}?done=already_decided"
@@ -106,8 +111,14 @@ async def reject(request: Request) -> Response:
     if not form.valid:
         return _review_page(request, posting, form, 422)
     done = await posting_service.reject(
-        current(request.app), posting["id"], request.state.member, note, now=_now(request)
+        current(request.app),
+        posting["id"],
+        request.state.member,
+        note,
+        now=_now(request),
+        base_url=request.app.state.settings.base_url,
     )
+    request.app.state.wake_outbox()
     if not done:
         return htmx.redirect(
             request, f"/staff/postings/review/{posting['id']}?done=already_decided"
