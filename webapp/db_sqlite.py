@@ -18,6 +18,7 @@ from databases.backends.sqlite import (
     SQLiteTransaction,
 )
 
+MMAP_BYTES = 2_147_418_112  # SQLite's largest (SQLITE_MAX_MMAP_SIZE)
 BUSY_TIMEOUT_MS = 5000
 POOL_SIZE = 8
 
@@ -38,6 +39,10 @@ class PooledSQLitePool(SQLitePool):
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL
+        # Read the file through a memory map (shared by every connection, held by the OS
+        # page cache): a keyword's matches are checked row by row against the postings, and
+        # at 1,000,000 postings that halves the time a count takes (bench/README.md).
+        await connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:
