@@ -15,6 +15,7 @@ from databases.core import Connection
 
 from webapp.applications import states
 from webapp.applications.documents import Document
+from webapp.employer.service import mail_users
 from webapp.jobs import catalog
 from webapp.jobs import service as jobs
 from webapp.mail import outbox
@@ -25,7 +26,6 @@ from webapp.schema import (
     employers,
     job_postings,
     job_seekers,
-    members,
     messages,
     offices,
     referrals,
@@ -164,28 +164,19 @@ async def _mail_employer(
     """「応募がありました」 (or 「応募が辞退されました」) to each active user of the posting's
     事業所. The mail names the posting only: the applicant's details stay behind the
     employer's sign-in."""
-    users = await conn.fetch_all(
-        sa.select(members.c.name, members.c.email).where(
-            members.c.employer_id == posting["employer_id"],
-            members.c.role == "employer",
-            members.c.active.is_(True),
-        )
+    await mail_users(
+        conn,
+        posting["employer_id"],
+        template=template,
+        context={
+            "company_name": posting["company_name"],
+            "job_title": posting["job_title"],
+            "job_number": posting["job_number"],
+            "kind": KIND_LABELS[DIRECT],
+            "url": f"{base_url}/employer/applicants/{application_id}",
+        },
+        now=now,
     )
-    for user in users:
-        await outbox.enqueue(
-            conn,
-            to=user["email"],
-            template=template,
-            context={
-                "name": user["name"],
-                "company_name": posting["company_name"],
-                "job_title": posting["job_title"],
-                "job_number": posting["job_number"],
-                "kind": KIND_LABELS[DIRECT],
-                "url": f"{base_url}/employer/applicants/{application_id}",
-            },
-            now=now,
-        )
 
 
 # --- Reading --------------------------------------------------------------------------

@@ -19,9 +19,9 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.employer.service import mail_users
 from webapp.jobs import catalog, search
 from webapp.jobs import service as jobs
-from webapp.mail import outbox
 from webapp.schema import applications, employers, job_postings, members, offices
 
 DRAFT, PENDING = "draft", "pending"
@@ -269,25 +269,18 @@ async def _tell_employer(
             job_postings.c.employer_id, job_postings.c.job_title, job_postings.c.job_number
         ).where(job_postings.c.id == posting_id)
     )
-    users = await conn.fetch_all(
-        sa.select(members.c.name, members.c.email).where(
-            members.c.employer_id == posting["employer_id"], members.c.active.is_(True)
-        )
+    await mail_users(
+        conn,
+        posting["employer_id"],
+        template=template,
+        context={
+            "title": posting["job_title"],
+            "job_number": posting["job_number"],
+            "url": f"{base_url}/employer/postings/{posting_id}",
+            **context,
+        },
+        now=now,
     )
-    for user in users:
-        await outbox.enqueue(
-            conn,
-            to=user["email"],
-            template=template,
-            context={
-                "name": user["name"],
-                "title": posting["job_title"],
-                "job_number": posting["job_number"],
-                "url": f"{base_url}/employer/postings/{posting_id}",
-                **context,
-            },
-            now=now,
-        )
 
 
 async def approve(conn: Connection, posting_id: int, member, *, now, base_url: str = "") -> bool:

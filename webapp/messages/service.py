@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.applications.states import WITHDRAWN
+from webapp.employer.service import mail_users
 from webapp.mail import outbox
 from webapp.schema import applications, employers, job_postings, job_seekers, members, messages
 
@@ -231,25 +232,14 @@ async def _notify(
             now=now,
         )
         return
-    users = await conn.fetch_all(
-        sa.select(members.c.name, members.c.email)
-        .where(
-            members.c.employer_id == thread.employer_id,
-            members.c.role == "employer",
-            members.c.active.is_(True),
-        )
-        .order_by(members.c.id)
+    await mail_users(
+        conn,
+        thread.employer_id,
+        template="message_new_employer",
+        context={
+            "job_title": thread.job_title,
+            "job_number": thread.job_number,
+            "url": base_url + employer_path(thread.application_id),
+        },
+        now=now,
     )
-    for user in users:
-        await outbox.enqueue(
-            conn,
-            to=user["email"],
-            template="message_new_employer",
-            context={
-                "name": user["name"],
-                "job_title": thread.job_title,
-                "job_number": thread.job_number,
-                "url": base_url + employer_path(thread.application_id),
-            },
-            now=now,
-        )
