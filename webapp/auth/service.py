@@ -93,71 +93,66 @@ async def start_session(
     return token
 
 
+# What every request knows of who is signed in: (name in request.state, column).
+_SEEKER_COLUMNS = {
+    c: job_seekers.c[c]
+    for c in ("id", "name", "seeker_number", "email", "office_id", "status", "valid_until")
+}
+_MEMBER_COLUMNS = {
+    **{c: members.c[c] for c in ("id", "role", "name", "email", "office_id", "employer_id")},
+    "office_name": offices.c.name,
+    "office_code": offices.c.code,
+    "employer_name": employers.c.name,
+}
+
+
 async def load_session(
     conn: Connection, secret_key: str, token: str | None, now: dt.datetime, *, touch: bool = True
 ):
     """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
     the job-seeker id of a session that has just expired or None): the last lets typed
-    input be kept for its owner only."""
+    input be kept for its owner only. One query on every request, whoever holds it."""
     if not token:
         return None, None, None
-    session = await conn.fetch_one(
-        sa.select(sessions).where(sessions.c.token_hash == _hash(secret_key, token))
-    )
-    if session is None:
-        return None, None, None
-    if session["expires_at"] <= now or session["last_seen_at"] + IDLE_TIMEOUT <= now:
-        await conn.execute(sessions.delete().where(sessions.c.id == session["id"]))
-        return None, None, session["seeker_id"]
-    seeker = member = None
-    if session["seeker_id"] is not None:
-        row = await _seeker(conn, session["seeker_id"])
-        seeker = {**row._mapping, "session_id": session["id"]} if row else None
-    else:
-        row = await load_member(conn, session["member_id"])
-        member = {**row._mapping, "session_id": session["id"]} if row else None
-    if touch and now - session["last_seen_at"] >= TOUCH_INTERVAL:
-        await conn.execute(
-            sessions.update().where(sessions.c.id == session["id"]).values(last_seen_at=now)
-        )
-    return seeker, member, None
-
-
-async def _seeker(conn: Connection, seeker_id: int):
-    return await conn.fetch_one(
+    row = await conn.fetch_one(
         sa.select(
-            job_seekers.c.id,
-            job_seekers.c.name,
-            job_seekers.c.seeker_number,
-            job_seekers.c.email,
-            job_seekers.c.office_id,
-            job_seekers.c.status,
-            job_seekers.c.valid_until,
-        ).where(job_seekers.c.id == seeker_id)
-    )
-
-
-async def load_member(conn: Connection, member_id: int):
-    """A staff or employer user with their office's or employer's name (None if disabled)."""
-    return await conn.fetch_one(
-        sa.select(
-            members.c.id,
-            members.c.role,
-            members.c.name,
-            members.c.email,
-            members.c.office_id,
-            members.c.employer_id,
-            offices.c.name.label("office_name"),
-            offices.c.code.label("office_code"),
-            employers.c.name.label("employer_name"),
+            sessions.c.id,
+            sessions.c.seeker_id,
+            sessions.c.member_id,
+            sessions.c.last_seen_at,
+            sessions.c.expires_at,
+            *(column.label(f"seeker__{name}") for name, column in _SEEKER_COLUMNS.items()),
+            *(column.label(f"member__{name}") for name, column in _MEMBER_COLUMNS.items()),
         )
         .select_from(
-            members.outerjoin(offices, members.c.office_id == offices.c.id).outerjoin(
-                employers, members.c.employer_id == employers.c.id
+            sessions.outerjoin(job_seekers, sessions.c.seeker_id == job_seekers.c.id)
+            # A disabled member's session opens nothing.
+            .outerjoin(
+                members,
+                sa.and_(sessions.c.member_id == members.c.id, members.c.active.is_(True)),
             )
+            .outerjoin(offices, members.c.office_id == offices.c.id)
+            .outerjoin(employers, members.c.employer_id == employers.c.id)
         )
-        .where(members.c.id == member_id, members.c.active.is_(True))
+        .where(sessions.c.token_hash == _hash(secret_key, token))
     )
+    if row is None:
+        return None, None, None
+    if row["expires_at"] <= now or row["last_seen_at"] + IDLE_TIMEOUT <= now:
+        await conn.execute(sessions.delete().where(sessions.c.id == row["id"]))
+        return None, None, row["seeker_id"]
+    seeker = member = None
+    if row["seeker__id"] is not None:
+        seeker = {name: row[f"seeker__{name}"] for name in _SEEKER_COLUMNS}
+        seeker["session_id"] = row["id"]
+    elif row["member__id"] is not None:  # NULL when the member was disabled
+        member = {name: row[f"member__{name}"] for name in _MEMBER_COLUMNS}
+        member["session_id"] = row["id"]
+    if touch and now - row["last_seen_at"] >= TOUCH_INTERVAL:
+        await conn.execute(
+            sessions.update().where(sessions.c.id == row["id"]).values(last_seen_at=now)
+        )
+    return seeker, member, None
 
 
 async def end_session(conn: Connection, secret_key: str, token: str | None) -> None:
