@@ -286,7 +286,12 @@ async def _refer_in_transaction(
     now: dt.datetime,
     base_url: str,
 ) -> int:
-    seeker = await conn.fetch_one(sa.select(job_seekers).where(job_seekers.c.id == seeker_id))
+    # Two referrals (or a referral and a direct application) of one job-seeker at once: the
+    # second waits here for the first and then sees its rows (PostgreSQL row lock; SQLite's
+    # BEGIN IMMEDIATE already serializes writers).
+    seeker = await conn.fetch_one(
+        sa.select(job_seekers).where(job_seekers.c.id == seeker_id).with_for_update()
+    )
     posting = await published_posting(conn, posting_id)
     if seeker is None or posting is None:
         raise ReferralRefused("この求人は見つかりません。", field="posting")
