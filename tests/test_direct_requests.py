@@ -327,6 +327,103 @@ def test_an_application_makes_the_request_applied(company, taro):
     assert rows(company, direct_requests)[0]["state"] == "applied"
 
 
+def sent_list(client) -> str:
+    response = client.get("/employer/requests")
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_employer_sees_each_request_and_its_answer(company, taro):
+    assert "まだリクエストを送信していません。" in sent_list(company)
+    send(company, taro, company.posting["id"])
+    hanako = published_seeker(company, "hanako@example.com", password=PASSWORD)
+    send(company, hanako, company.posting["id"])
+    page = sent_list(company)
+    assert "<strong>2件</strong>のリクエスト" in page
+    assert f'<a href="/employer/profiles/{taro}">公開番号 {taro}</a>' in page
+    assert f'<a href="/employer/profiles/{hanako}">公開番号 {hanako}</a>' in page
+    assert page.count("未回答") == 2
+    assert "経理事務員" in page
+    assert MESSAGE in page
+    assert "taro@example.com" not in page
+
+    seeker = seeker_browser(company)
+    taro_request = rows(
+        company,
+        direct_requests,
+        direct_requests.c.seeker_id == seeker_id(company, "taro@example.com"),
+    )[0]
+    submit(seeker, f"/mypage/requests/{taro_request['id']}/decline", page="/mypage/requests")
+    page = sent_list(company)
+    assert page.count("辞退済み") == 1
+    assert page.count("未回答") == 1
+    assert "辞退日" in page
+
+
+def test_an_application_shows_as_applied_before_the_inbox_is_opened(company, taro):
+    send(company, taro, company.posting["id"])
+    sid = seeker_id(company, "taro@example.com")
+    now = company.app.state.clock.now()
+    factories.run(
+        company,
+        lambda conn: conn.execute(
+            applications.insert().values(
+                seeker_id=sid,
+                posting_id=company.posting["id"],
+                kind="direct",
+                state="applied",
+                created_at=now,
+                updated_at=now,
+            )
+        ),
+    )
+    assert rows(company, direct_requests)[0]["state"] == "sent"
+    assert "応募済み" in sent_list(company)
+
+
+@pytest.mark.parametrize("hide", ["unpublish", "inactive", "block"])
+def test_a_hidden_profile_loses_its_number_on_the_sent_list_alike(company, taro, hide):
+    send(company, taro, company.posting["id"])
+    sid = seeker_id(company, "taro@example.com")
+
+    async def work(conn):
+        if hide == "unpublish":
+            await conn.execute(
+                seeker_profiles.update()
+                .where(seeker_profiles.c.seeker_id == sid)
+                .values(published=False)
+            )
+        elif hide == "inactive":
+            await conn.execute(
+                job_seekers.update().where(job_seekers.c.id == sid).values(status="inactive")
+            )
+        else:
+            await conn.execute(
+                employer_blocks.insert().values(
+                    seeker_id=sid,
+                    employer_id=company.employer_id,
+                    created_at=company.app.state.clock.now(),
+                )
+            )
+
+    factories.run(company, work)
+    page = sent_list(company)
+    assert taro not in page
+    assert "現在は公開されていない求職者" in page
+    assert "未回答" in page  # a block is not told
+
+
+def test_another_employers_requests_are_not_listed(company, taro):
+    send(company, taro, company.posting["id"])
+    other = another_browser(company)
+    factories.employer(company, email="other@example.com", name="他社株式会社")
+    login(other, "other@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+    page = sent_list(other)
+    assert "まだリクエストを送信していません。" in page
+    assert taro not in page
+    assert MESSAGE not in page
+
+
 def test_employer_search_filters(company):
     """職種 (any of the three), 都道府県 and 市区町村, 雇用形態 and 免許・資格 — and only on
     the parts a profile publishes."""
@@ -428,6 +525,7 @@ EMPLOYER_URLS = [
     ("get", "/employer/profiles"),
     ("get", "/employer/profiles/K00000001"),
     ("post", "/employer/profiles/K00000001/request"),
+    ("get", "/employer/requests"),
 ]
 
 

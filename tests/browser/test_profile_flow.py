@@ -328,6 +328,7 @@ def test_publish_receive_a_request_and_apply(walk_data, phone, tablet, axe, live
     expect(office).to_have_url(re.compile(rf"/employer/profiles/{publish_number}\?sent=1$"))
     expect(office.get_by_role("status")).to_have_text(
         "リクエストを送信しました。求職者のマイページに届きます。"
+        "回答は送信したリクエストで確かめられます。"
     )
     expect(office.get_by_role("option", name=re.compile("この求職者に送信済み"))).to_be_disabled()
     axe(office)
@@ -392,6 +393,17 @@ def test_publish_receive_a_request_and_apply(walk_data, phone, tablet, axe, live
     expect(request.get_by_role("link", name=re.compile("この求人に応募する"))).to_have_count(0)
     expect(request.get_by_role("button", name=re.compile("辞退する"))).to_have_count(0)
     axe(page)
+
+    # The employer's sent requests show the answer.
+    office.goto("/employer")
+    office.get_by_role("link", name="送信したリクエストと求職者の回答").click()
+    expect(office).to_have_url(re.compile(r"/employer/requests$"))
+    expect(heading(office, "送信したリクエスト")).to_be_visible()
+    sent = office.locator("li.request")
+    expect(sent).to_have_count(1)
+    expect(sent.get_by_role("link", name=f"公開番号 {publish_number}")).to_be_visible()
+    expect(sent.locator(".badge")).to_have_text("応募済み")
+    axe(office)
 
     # 求職活動実績: the application counts (My Page as audited above).
     page.goto("/mypage")

@@ -151,6 +151,19 @@ async def send_request(request: Request) -> Response:
     return await _profile_page(request, seeker_id, view, form, 422)
 
 
+@member_required(EMPLOYER)
+async def sent(request: Request) -> Response:
+    """送信したリクエスト: what the employer's users sent, and each job-seeker's answer."""
+    items = await service.sent_by_employer(
+        current(request.app), request.state.member["employer_id"], today=_today(request)
+    )
+    return render(
+        request,
+        "direct_requests/sent.html",
+        {"items": items, "limit": service.LIMIT_PER_POSTING, "shown": service.SENT_LIST_LIMIT},
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Job-seeker side
 
@@ -236,6 +249,7 @@ routes = [
     Route("/employer/profiles", profiles, methods=["GET"]),
     Route("/employer/profiles/{publish_number}", profile, methods=["GET"]),
     Route("/employer/profiles/{publish_number}/request", send_request, methods=["POST"]),
+    Route("/employer/requests", sent, methods=["GET"]),
     Route("/mypage/requests", inbox, methods=["GET"]),
     Route("/mypage/requests/{request_id:int}/decline", decline, methods=["POST"]),
     Route("/mypage/requests/{request_id:int}/block", block_confirm, methods=["GET"]),

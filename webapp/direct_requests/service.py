@@ -27,6 +27,7 @@ from webapp.schema import (
     employers,
     job_postings,
     job_seekers,
+    members,
     seeker_profiles,
 )
 
@@ -260,6 +261,60 @@ async def send(
                 now=now,
             )
     return request_id
+
+
+SENT_LIST_LIMIT = 200
+
+
+async def sent_by_employer(conn: Connection, employer_id: int, *, today: dt.date) -> list[dict]:
+    """送信したリクエスト: the employer's requests, newest first, each with its answer.
+
+    The 公開番号 is given only while the profile is visible to this employer: after the
+    job-seeker stops publishing, becomes 無効 or blocks the employer, the row says only
+    that it is not published, the same for each reason (a block is never revealed).
+    """
+    r = direct_requests.c
+    rows = await conn.fetch_all(
+        sa.select(
+            r.id,
+            r.posting_id,
+            r.message,
+            r.state,
+            r.created_at,
+            r.decided_at,
+            job_postings.c.job_number,
+            job_postings.c.job_title,
+            members.c.name.label("sender_name"),
+            sa.case(
+                (publishing.visible_to(employer_id, today), seeker_profiles.c.publish_number),
+                else_=None,
+            ).label("publish_number"),
+            applications.c.id.label("application_id"),
+        )
+        .select_from(
+            direct_requests.join(job_postings, job_postings.c.id == r.posting_id)
+            .join(job_seekers, job_seekers.c.id == r.seeker_id)
+            .outerjoin(seeker_profiles, seeker_profiles.c.seeker_id == r.seeker_id)
+            .outerjoin(members, members.c.id == r.member_id)
+            .outerjoin(
+                applications,
+                sa.and_(
+                    applications.c.seeker_id == r.seeker_id,
+                    applications.c.posting_id == r.posting_id,
+                ),
+            )
+        )
+        .where(r.employer_id == employer_id)
+        .order_by(r.created_at.desc(), r.id.desc())
+        .limit(SENT_LIST_LIMIT)
+    )
+    items = []
+    for row in rows:
+        # An application to the posting answers the request, whether or not the job-seeker
+        # has opened the inbox since (where the stored state catches up).
+        state = APPLIED if row["application_id"] else row["state"]
+        items.append({**row._mapping, "state": state, "state_label": STATE_LABELS[state]})
+    return items
 
 
 # ---------------------------------------------------------------------------------------
