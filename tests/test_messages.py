@@ -186,7 +186,7 @@ def test_polling_returns_only_newer_messages_marks_them_read_then_204(client, th
     page = seeker.get(thread.seeker_url)
     last = AFTER.search(page.text).group(1)
     assert f'hx-get="{thread.seeker_url}/since/{last}"' in page.text
-    assert 'hx-trigger="every 10s"' in page.text
+    assert 'hx-trigger="every 10s, visibilitychange from:document"' in page.text
     assert "新しいメッセージを確認" in page.text  # without JavaScript: a reload
 
     send(employer, thread.employer_url, "二通目です。")

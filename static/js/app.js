@@ -52,6 +52,12 @@
     if (focus) focus.focus();
   });
 
+  // A message thread in a hidden tab does not poll: no traffic from phones in a pocket.
+  // Showing the tab again fires visibilitychange, which the poll also listens to.
+  document.addEventListener("htmx:confirm", function (event) {
+    if (document.hidden && event.detail.elt.id === "message-poll") event.preventDefault();
+  });
+
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () {});

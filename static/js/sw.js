@@ -1,6 +1,6 @@
 // Service worker: static files from the cache, pages from the network, and the
 // offline page when there is none. Personal pages are never cached.
-const CACHE = "mypage-static-v3"; // bump when a cached file changes (v3: staff, employer, applications)
+const CACHE = "mypage-static-v4"; // bump when a cached file changes (v4: no message poll in a hidden tab)
 const STATIC_FILES = [
   "/offline",
   "/static/css/app.css",

@@ -95,6 +95,15 @@ def same_document(page: Page) -> bool:
     return page.evaluate("() => window.__sameDocument === true")
 
 
+def set_hidden(page: Page, hidden: bool) -> None:
+    """Make the page report itself hidden (a tab in the background) or shown."""
+    page.evaluate(
+        "(hidden) => Object.defineProperty(document, 'hidden', "
+        "{configurable: true, get: () => hidden})",
+        hidden,
+    )
+
+
 def state_of(page: Page):
     """いまの状況 on an application's page (the job-seeker's and the employer's)."""
     return page.locator(".profile__list dt", has_text="いまの状況").locator("+ dd")
@@ -272,7 +281,7 @@ def test_direct_application_from_posting_to_interview(
     # The poll that brings the employer's answer to this open page (every 10 s with
     # JavaScript; a link that reloads the page without).
     poll = seeker.locator("#message-poll")
-    expect(poll).to_have_attribute("hx-trigger", "every 10s")
+    expect(poll).to_have_attribute("hx-trigger", "every 10s, visibilitychange from:document")
     expect(poll.get_by_role("link", name="新しいメッセージを確認")).to_be_visible()
     axe(seeker)
 
@@ -328,6 +337,16 @@ def test_direct_application_from_posting_to_interview(
         # Still on the open thread: the poll brings the reply without a reload.
         expect(reply).to_be_visible(timeout=15_000)
         assert same_document(seeker)
+        # In a hidden tab the thread does not poll; shown again, it checks at once.
+        set_hidden(seeker, True)
+        polls = []
+        seeker.on("request", lambda r: polls.append(r.url) if "/since/" in r.url else None)
+        seeker.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+        seeker.wait_for_timeout(500)
+        assert polls == []
+        with seeker.expect_request(re.compile(r"/since/\d+$")):
+            set_hidden(seeker, False)
+            seeker.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
     else:
         poll.get_by_role("link", name="新しいメッセージを確認").click()
         expect(reply).to_be_visible()
