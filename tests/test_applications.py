@@ -290,6 +290,38 @@ def test_a_closed_or_referral_only_posting_takes_no_application(
     assert rows(client, applications) == []
 
 
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"status": "inactive"}, service.SEEKER_INACTIVE),
+        (
+            {"valid_until": dt.date(2020, 1, 31)},
+            "求職登録の有効期限（2020年1月31日）が過ぎているため、応募できません。",
+        ),
+    ],
+)
+def test_a_job_seeker_whose_registration_is_not_valid_cannot_apply(
+    client, taro, world, values, message
+):
+    factories.run(
+        client,
+        lambda conn: conn.execute(
+            job_seekers.update().where(job_seekers.c.id == world.taro).values(**values)
+        ),
+    )
+    detail = taro.get(f"/jobs/{world.posting['job_number']}")
+    assert message in detail.text
+    assert f'href="/jobs/{world.posting["id"]}/apply"' not in detail.text
+    page = taro.get(f"/jobs/{world.posting['id']}/apply")
+    sent = send_application(taro, world.posting["id"])
+    for response in (page, sent):
+        assert response.status_code == 403
+        assert message in response.text
+        # 無効 is undone on My Page; a lapsed registration only at the counter.
+        assert ('href="/mypage/status"' in response.text) is ("status" in values)
+    assert rows(client, applications) == []
+
+
 def test_a_posting_that_does_not_exist_is_404(taro):
     assert taro.get("/jobs/999999/apply").status_code == 404
     assert taro.get("/jobs/99999999999999999999/apply").status_code == 404

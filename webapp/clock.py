@@ -28,3 +28,8 @@ JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 def to_jst(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(JST)
+
+
+def ymd(day: dt.date) -> str:
+    """A date as Japanese readers write it: 2026年4月1日 (no zero padding)."""
+    return f"{day.year}年{day.month}月{day.day}日"

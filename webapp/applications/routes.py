@@ -65,12 +65,16 @@ async def _posting_to_apply(request: Request):
     existing = await service.for_seeker_posting(conn, request.state.user["id"], posting["id"])
     if existing is not None:  # already applied (or referred): the application is the answer
         return posting, htmx.redirect(request, f"/mypage/applications/{existing['id']}")
-    refusal = service.apply_refusal(posting, jst_today(_now(request)))
+    refusal = service.apply_refusal(posting, jst_today(_now(request)), request.state.user)
     if refusal is not None:
         page = render(
             request,
             "applications/refused.html",
-            {"posting": posting, "message": refusal.message},
+            {
+                "posting": posting,
+                "message": refusal.message,
+                "inactive": refusal.message == service.SEEKER_INACTIVE,
+            },
             status_code=refusal.status,
         )
         return posting, page

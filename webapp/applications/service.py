@@ -15,6 +15,7 @@ from databases.core import Connection
 
 from webapp.applications import states
 from webapp.applications.documents import Document
+from webapp.clock import ymd
 from webapp.employer.service import mail_users
 from webapp.jobs import catalog
 from webapp.jobs import service as jobs
@@ -66,8 +67,28 @@ def accepts_online(posting) -> bool:
     return bool(posting["online_application"]) and posting["employer_id"] is not None
 
 
-def apply_refusal(posting, today: dt.date) -> Refused | None:
-    """Why this posting takes no online application now, or None when it does."""
+SEEKER_INACTIVE = (
+    "求職登録が「無効」になっているため、応募できません。"
+    "マイページの「有効／無効」の切り替えで「有効」に戻すと応募できます。"
+)
+SEEKER_LAPSED = (
+    "求職登録の有効期限（{until}）が過ぎているため、応募できません。"
+    "仕事を探し続ける場合は、お近くのハローワークの窓口で求職申込みの手続きをしてください。"
+)
+
+
+def seeker_refusal(seeker, today: dt.date) -> Refused | None:
+    """Why this job-seeker may not apply online (無効, or the 有効期限 passed), or None."""
+    if seeker["status"] != "active":
+        return Refused(SEEKER_INACTIVE, 403)
+    if not validity.is_active(seeker, today):
+        return Refused(SEEKER_LAPSED.format(until=ymd(seeker["valid_until"])), 403)
+    return None
+
+
+def apply_refusal(posting, today: dt.date, seeker=None) -> Refused | None:
+    """Why this posting takes no online application now (or, given `seeker`, why that
+    job-seeker may not apply), or None when it does."""
     if not accepts_online(posting):
         return Refused(
             "この求人はオンライン自主応募を受け付けていません。"
@@ -77,7 +98,7 @@ def apply_refusal(posting, today: dt.date) -> Refused | None:
     state = jobs.state(posting, today)
     if state != catalog.STATUS_OPEN:
         return Refused(f"この求人は{catalog.STATUS_LABELS[state]}のため、応募できません。", 409)
-    return None
+    return seeker_refusal(seeker, today) if seeker is not None else None
 
 
 async def for_seeker_posting(conn: Connection, seeker_id: int | None, posting_id: int):

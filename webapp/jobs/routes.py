@@ -14,6 +14,7 @@ from starlette.routing import Route
 from webapp import htmx
 from webapp.applications import service as applications
 from webapp.auth.guard import login_required, safe_next
+from webapp.clock import ymd
 from webapp.db import current
 from webapp.jobs import catalog, favourites, forms, saved_searches, search, service, text
 from webapp.referrals import service as referrals
@@ -23,7 +24,7 @@ MORE_TARGET = "result-list"  # もっと見る appends to this list
 SEARCH_VARY = f"{VARY}, HX-Target"  # もっと見る is told apart by its target
 
 templates.env.filters["wage"] = service.wage_text
-templates.env.filters["ymd"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
+templates.env.filters["ymd"] = lambda d: ymd(d) if d else ""
 # A page of results is rendered again and again (result cache, signed-in visitors): the
 # highlighted pieces of the same rows for the same keyword are worked out once.
 templates.env.filters["highlight"] = functools.lru_cache(maxsize=4096)(text.highlight)
@@ -125,6 +126,9 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
             # 応募 and 紹介を希望: where this job-seeker stands with this posting.
             "referral_state": await referrals.request_state(conn, seeker_id, posting["id"]),
             "application": await applications.for_seeker_posting(conn, seeker_id, posting["id"]),
+            "seeker_refusal": (
+                applications.seeker_refusal(request.state.user, today) if seeker_id else None
+            ),
             "is_favourite": favourite,
             "favourite_error": error,
             "here": f"/jobs/{posting['job_number']}",

@@ -16,7 +16,7 @@ from databases.core import Connection
 from starlette.datastructures import QueryParams
 
 from webapp.applications import states as application_states
-from webapp.clock import to_jst
+from webapp.clock import to_jst, ymd
 from webapp.jobs import catalog, search, text
 from webapp.jobs import forms as job_forms
 from webapp.jobs import service as jobs
@@ -98,10 +98,6 @@ def jst_today(now: dt.datetime) -> dt.date:
     return to_jst(now).date()
 
 
-def ymd(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _unique_violation(error: Exception) -> bool:
     # sqlite3.IntegrityError says "UNIQUE constraint failed", asyncpg's
     # UniqueViolationError "duplicate key value violates unique constraint".
@@ -129,10 +125,7 @@ def staff_posting_problem(posting, today: dt.date) -> str | None:
     return STAFF_POSTING_CLOSED.format(label=label)
 
 
-def seeker_active(seeker, today: dt.date) -> bool:
-    """有効: registered as active and the 有効期限 not passed."""
-    until = seeker["valid_until"]
-    return seeker["status"] == "active" and (until is None or until >= today)
+seeker_active = validity.is_active
 
 
 def staff_seeker_problem(seeker, today: dt.date) -> str | None:

@@ -37,6 +37,12 @@ def days_left(valid_until: dt.date | None, today: dt.date) -> int | None:
     return None if valid_until is None else (valid_until - today).days
 
 
+def is_active(seeker, today: dt.date) -> bool:
+    """有効: registered as active and the 有効期限 not passed."""
+    until = seeker["valid_until"]
+    return seeker["status"] == "active" and (until is None or until >= today)
+
+
 def in_last_month(valid_until: dt.date, today: dt.date) -> bool:
     return today <= valid_until and (today.year, today.month) == (
         valid_until.year,
