@@ -67,10 +67,10 @@ def test_sending_the_same_form_twice_changes_nothing_the_second_time(seeker):
     ("field", "value", "message"),
     [
         ("desired_occupation", "", "希望職種を1つ以上選んでください。"),
-        ("desired_occupation", "Z", "一覧から職種を選んでください。"),
+        ("desired_occupation", "Z", "希望職種を一覧から選んでください。"),
         ("desired_occupation_2", "C", "同じ職種を2回以上選ばないでください。"),
-        ("desired_prefecture", "99", "一覧から都道府県を選んでください。"),
-        ("desired_employment_type", "boss", "一覧から雇用形態を選んでください。"),
+        ("desired_prefecture", "99", "希望勤務地の都道府県を一覧から選んでください。"),
+        ("desired_employment_type", "boss", "希望雇用形態を一覧から選んでください。"),
         (
             "desired_wage_min",
             "10",
@@ -97,6 +97,16 @@ def test_bad_input_is_refused_next_to_the_field_and_kept(seeker, field, value, m
 def test_a_wage_without_its_kind_is_refused(seeker):
     response = submit(seeker, "/mypage/profile/edit", {**VALID, "desired_wage_type": ""})
     assert "希望賃金を入力したときは、月給か時給を選んでください。" in response.text
+
+
+def test_a_municipality_without_its_prefecture_is_refused_as_at_the_counter(seeker):
+    data = {**VALID, "desired_prefecture": "", "desired_municipality": "砺波市"}
+    response = submit(seeker, "/mypage/profile/edit", data)
+    assert response.status_code == 422
+    assert errors_of(response) == [
+        "<p>希望勤務地の市区町村を入力するときは、都道府県も選んでください。</p>"
+    ]
+    assert 'id="desired_municipality-error"' in response.text  # next to the field
 
 
 def test_name_and_birthdate_are_shown_but_not_editable(seeker):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from webapp import validation
 from webapp.forms import Form
 from webapp.jobs import catalog
+from webapp.seekers import service as seekers
 
 OCCUPATION_FIELDS = ("desired_occupation", "desired_occupation_2", "desired_occupation_3")
 
@@ -56,29 +57,27 @@ def parse(data) -> tuple[Form, dict]:
     raw = {f.name: str(data.get(f.name, ""))[:5000] for f in FIELDS}
     form = Form(values=dict(raw))
     clean: dict = {}
-    for name in OCCUPATION_FIELDS:
-        code = raw[name].strip()
-        if code and code not in catalog.OCCUPATIONS:
-            form.add(name, "一覧から職種を選んでください。")
-        clean[name] = code
-    if not clean["desired_occupation"]:
+    # The 希望 fields follow the counter registration's rules and words (seekers.service).
+    rules = {
+        **{name: seekers.occupation for name in OCCUPATION_FIELDS},
+        "desired_prefecture": seekers.prefecture,
+        "desired_municipality": seekers.municipality,
+        "desired_employment_type": seekers.employment_type,
+    }
+    for name, rule in rules.items():
+        clean[name] = ""
+        if validation.nfkc(raw[name]).strip():
+            try:
+                clean[name] = rule(raw[name])
+            except validation.FieldError as error:
+                form.add(name, str(error))
+    if not raw["desired_occupation"].strip():
         form.add("desired_occupation", "希望職種を1つ以上選んでください。")
     chosen = [c for c in (clean[n] for n in OCCUPATION_FIELDS) if c]
     if len(chosen) != len(set(chosen)):
         form.add("desired_occupation_2", "同じ職種を2回以上選ばないでください。")
-    prefecture = raw["desired_prefecture"].strip()
-    municipality = validation.nfkc(raw["desired_municipality"]).strip()
-    if prefecture and prefecture not in catalog.PREFECTURES:
-        form.add("desired_prefecture", "一覧から都道府県を選んでください。")
-    elif municipality and not prefecture:
-        form.add("desired_prefecture", "市区町村を入力するときは、都道府県も選んでください。")
-    elif len(municipality) > 50 or _CONTROL.search(municipality):
-        form.add("desired_municipality", "市区町村は50文字以内で入力してください。")
-    clean["desired_prefecture"], clean["desired_municipality"] = prefecture, municipality
-    employment = raw["desired_employment_type"].strip()
-    if employment and employment not in catalog.EMPLOYMENT_TYPES:
-        form.add("desired_employment_type", "一覧から雇用形態を選んでください。")
-    clean["desired_employment_type"] = employment
+    if clean["desired_municipality"] and not raw["desired_prefecture"].strip():
+        form.add("desired_municipality", seekers.MUNICIPALITY_WITHOUT_PREFECTURE)
     _wage(raw, form, clean)
     for field in FIELDS:
         if field.limit:

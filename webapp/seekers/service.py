@@ -66,17 +66,21 @@ def _choice(value: str, table: dict[str, str], message: str) -> str:
     raise validation.FieldError(message)
 
 
-def _occupation(value: str) -> str:
+# The 希望 fields' rules, shared with the job-seeker's own 求職情報の変更 (profile.forms).
+MUNICIPALITY_WITHOUT_PREFECTURE = "希望勤務地の市区町村を入力するときは、都道府県も選んでください。"
+
+
+def occupation(value: str) -> str:
     if not validation.nfkc(value):
         raise validation.FieldError("希望職種を選んでください。")
     return _choice(value, catalog.OCCUPATIONS, "希望職種を一覧から選んでください。")
 
 
-def _prefecture(value: str) -> str:
+def prefecture(value: str) -> str:
     return _choice(value, catalog.PREFECTURES, "希望勤務地の都道府県を一覧から選んでください。")
 
 
-def _municipality(value: str) -> str:
+def municipality(value: str) -> str:
     text = " ".join(validation.nfkc(value).split())
     if len(text) > MUNICIPALITY_MAX or re.search(r"[\x00-\x1f\x7f]", text):
         raise validation.FieldError(
@@ -85,7 +89,7 @@ def _municipality(value: str) -> str:
     return text
 
 
-def _employment_type(value: str) -> str:
+def employment_type(value: str) -> str:
     return _choice(value, catalog.EMPLOYMENT_TYPES, "希望雇用形態を一覧から選んでください。")
 
 
@@ -94,10 +98,10 @@ def _employment_type(value: str) -> str:
 _OPTIONAL_RULES = (
     ("phone", validation.phone),
     ("address", validation.address),
-    ("desired_occupation", _occupation),
-    ("desired_prefecture", _prefecture),
-    ("desired_municipality", _municipality),
-    ("desired_employment_type", _employment_type),
+    ("desired_occupation", occupation),
+    ("desired_prefecture", prefecture),
+    ("desired_municipality", municipality),
+    ("desired_employment_type", employment_type),
 )
 
 
@@ -147,10 +151,7 @@ def check_new_seeker(
         except validation.FieldError as error:
             problems[field] = str(error)
     if values.get("desired_municipality") and not values.get("desired_prefecture"):
-        problems.setdefault(
-            "desired_municipality",
-            "希望勤務地の市区町村を入力するときは、都道府県も選んでください。",
-        )
+        problems.setdefault("desired_municipality", MUNICIPALITY_WITHOUT_PREFECTURE)
     if problems:
         return None, problems
     return NewSeeker(**values), {}
@@ -325,11 +326,6 @@ async def search(
         .offset((page - 1) * PAGE_SIZE)
     )
     return SeekerPage(rows=rows, total=total, page=page, pages=pages)
-
-
-def is_valid(row, today: dt.date) -> bool:
-    """有効: active and not past its 有効期限 (a JST date)."""
-    return row["status"] == "active" and (row["valid_until"] is None or row["valid_until"] >= today)
 
 
 async def office_of(conn: Connection, office_id: int):

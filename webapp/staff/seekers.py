@@ -18,6 +18,7 @@ from webapp.forms import Form
 from webapp.jobs import catalog
 from webapp.security import audit
 from webapp.seekers import service as seekers
+from webapp.seekers import validity
 from webapp.staff import forms
 from webapp.staff.access import seeker_for_staff
 from webapp.templating import render
@@ -158,7 +159,7 @@ async def search(request: Request) -> Response:
             "result": result,
             "page_size": seekers.PAGE_SIZE,
             "today": _today(request),
-            "is_valid": seekers.is_valid,
+            "is_valid": validity.is_active,
         },
         fragment="staff/_seeker_results.html",
     )
@@ -175,7 +176,7 @@ async def profile(request: Request) -> Response:
         "staff/seeker_profile.html",
         {
             "seeker": seeker,
-            "valid": seekers.is_valid(seeker, today),
+            "valid": validity.is_active(seeker, today),
             "activity": await seekers.activity(conn, seeker["id"]),
             "occupation": catalog.OCCUPATIONS.get(seeker["desired_occupation"], ""),
             "prefecture": catalog.prefecture_name(seeker["desired_prefecture"]),
