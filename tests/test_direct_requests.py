@@ -99,6 +99,25 @@ def send(client, number: str, posting_id, message: str = MESSAGE, **kwargs):
     return submit(client, f"/employer/profiles/{number}/request", data, page=page, **kwargs)
 
 
+def taro_applies(company) -> None:
+    """Taro's application to the company's posting, written as the apply page would."""
+    sid = seeker_id(company, "taro@example.com")
+    now = company.app.state.clock.now()
+    factories.run(
+        company,
+        lambda conn: conn.execute(
+            applications.insert().values(
+                seeker_id=sid,
+                posting_id=company.posting["id"],
+                kind="direct",
+                state="applied",
+                created_at=now,
+                updated_at=now,
+            )
+        ),
+    )
+
+
 def seeker_browser(client, email: str = "taro@example.com"):
     browser = another_browser(client)
     login(browser, email, PASSWORD)
@@ -306,21 +325,7 @@ def test_declining_marks_the_request(company, taro):
 
 def test_an_application_makes_the_request_applied(company, taro):
     send(company, taro, company.posting["id"])
-    sid = seeker_id(company, "taro@example.com")
-    now = company.app.state.clock.now()
-    factories.run(
-        company,
-        lambda conn: conn.execute(
-            applications.insert().values(
-                seeker_id=sid,
-                posting_id=company.posting["id"],
-                kind="direct",
-                state="applied",
-                created_at=now,
-                updated_at=now,
-            )
-        ),
-    )
+    taro_applies(company)
     inbox = seeker_browser(company).get("/mypage/requests")
     assert "応募済み" in inbox.text
     assert f'href="/jobs/{company.posting["id"]}/apply"' not in inbox.text
@@ -362,21 +367,7 @@ def test_the_employer_sees_each_request_and_its_answer(company, taro):
 
 def test_an_application_shows_as_applied_before_the_inbox_is_opened(company, taro):
     send(company, taro, company.posting["id"])
-    sid = seeker_id(company, "taro@example.com")
-    now = company.app.state.clock.now()
-    factories.run(
-        company,
-        lambda conn: conn.execute(
-            applications.insert().values(
-                seeker_id=sid,
-                posting_id=company.posting["id"],
-                kind="direct",
-                state="applied",
-                created_at=now,
-                updated_at=now,
-            )
-        ),
-    )
+    taro_applies(company)
     assert rows(company, direct_requests)[0]["state"] == "sent"
     assert "応募済み" in sent_list(company)
 

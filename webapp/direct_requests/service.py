@@ -39,6 +39,21 @@ SENT, DECLINED, APPLIED = "sent", "declined", "applied"
 STATE_LABELS = {SENT: "未回答", DECLINED: "辞退済み", APPLIED: "応募済み"}
 
 
+def _answered_by_application():
+    """SQL join condition: the job-seeker's application to the request's posting."""
+    return sa.and_(
+        applications.c.seeker_id == direct_requests.c.seeker_id,
+        applications.c.posting_id == direct_requests.c.posting_id,
+    )
+
+
+def _with_answer(row) -> dict:
+    """The row with the request's state as the job-seeker answered it: an application to
+    the posting answers it, whether or not the stored state caught up yet."""
+    state = APPLIED if row["application_id"] else row["state"]
+    return {**row._mapping, "state": state, "state_label": STATE_LABELS[state]}
+
+
 class RequestRefused(Exception):
     """A request that may not be sent; `field` is where the form shows the message."""
 
@@ -296,25 +311,13 @@ async def sent_by_employer(conn: Connection, employer_id: int, *, today: dt.date
             .join(job_seekers, job_seekers.c.id == r.seeker_id)
             .outerjoin(seeker_profiles, seeker_profiles.c.seeker_id == r.seeker_id)
             .outerjoin(members, members.c.id == r.member_id)
-            .outerjoin(
-                applications,
-                sa.and_(
-                    applications.c.seeker_id == r.seeker_id,
-                    applications.c.posting_id == r.posting_id,
-                ),
-            )
+            .outerjoin(applications, _answered_by_application())
         )
         .where(r.employer_id == employer_id)
         .order_by(r.created_at.desc(), r.id.desc())
         .limit(SENT_LIST_LIMIT)
     )
-    items = []
-    for row in rows:
-        # An application to the posting answers the request, whether or not the job-seeker
-        # has opened the inbox since (where the stored state catches up).
-        state = APPLIED if row["application_id"] else row["state"]
-        items.append({**row._mapping, "state": state, "state_label": STATE_LABELS[state]})
-    return items
+    return [_with_answer(row) for row in rows]
 
 
 # ---------------------------------------------------------------------------------------
@@ -367,13 +370,7 @@ async def inbox(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list[d
         .select_from(
             direct_requests.join(employers, employers.c.id == r.employer_id)
             .join(job_postings, job_postings.c.id == r.posting_id)
-            .outerjoin(
-                applications,
-                sa.and_(
-                    applications.c.seeker_id == r.seeker_id,
-                    applications.c.posting_id == r.posting_id,
-                ),
-            )
+            .outerjoin(applications, _answered_by_application())
         )
         .where(r.seeker_id == seeker_id, _not_blocked(seeker_id))
         .order_by(r.created_at.desc(), r.id.desc())
@@ -382,20 +379,15 @@ async def inbox(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list[d
     unread = [row["id"] for row in rows if row["read_at"] is None]
     if applied or unread:
         await _mark(conn, applied, unread, now)
-    items = []
-    for row in rows:
-        state = APPLIED if row["application_id"] else row["state"]
-        is_open = row["posting_status"] == catalog.STATUS_OPEN and row["referral_deadline"] >= today
-        items.append(
-            {
-                **row._mapping,
-                "state": state,
-                "state_label": STATE_LABELS[state],
-                "unread": row["read_at"] is None,
-                "posting_open": is_open,
-            }
-        )
-    return items
+    return [
+        {
+            **_with_answer(row),
+            "unread": row["read_at"] is None,
+            "posting_open": row["posting_status"] == catalog.STATUS_OPEN
+            and row["referral_deadline"] >= today,
+        }
+        for row in rows
+    ]
 
 
 async def _mark(conn: Connection, applied: list[int], unread: list[int], now: dt.datetime) -> None:
