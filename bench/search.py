@@ -113,7 +113,7 @@ async def _vacuum(url: str) -> None:
 
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute("VACUUM (ANALYZE) job_postings, job_search")
+        await conn.execute("VACUUM (ANALYZE) job_postings")
     finally:
         await conn.close()
 

@@ -51,16 +51,17 @@ def _reset_postgres(url: str) -> None:
     asyncio.run(reset())
 
 
-def _own_postgres_database(url: str):
+def own_postgres_database(url: str, suffix: str = "run"):
     """A database of this test run's own beside TEST_DATABASE_URL's, so that two runs on
-    one server (a developer's and CI's, say) never truncate each other's tables."""
+    one server (a developer's and CI's, say) never truncate each other's tables; returns
+    its URL and a function that drops it."""
     import asyncio
 
     import asyncpg
     from databases import DatabaseURL
 
     base = DatabaseURL(url)
-    name = f"{base.database}_run{os.getpid()}"
+    name = f"{base.database}_{suffix}{os.getpid()}"
 
     async def create():
         conn = await asyncpg.connect(url)
@@ -85,7 +86,7 @@ def _own_postgres_database(url: str):
 def migrated_template(tmp_path_factory):
     """Migrate once per run; each test then starts from a copy (SQLite) or a truncation."""
     if PG_URL:
-        url, drop = _own_postgres_database(PG_URL)
+        url, drop = own_postgres_database(PG_URL)
         migrate(url)
         yield url
         drop()

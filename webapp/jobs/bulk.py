@@ -77,14 +77,22 @@ async def _sqlite_batch(raw, rows, tokens) -> None:
 
 
 async def _postgres_batch(raw, rows, tokens) -> None:
-    await raw.copy_records_to_table("job_postings", records=rows, columns=COLUMNS)
+    # COPY into a copy of the table with the tokens as text[] (the driver has no tsvector
+    # codec), then one INSERT ... SELECT that turns them into the tsvector column: each
+    # row is written once (an UPDATE after the COPY would leave a dead copy of every row).
+    listed = ", ".join(COLUMNS)
     await raw.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS job_search_load "
-        "(posting_id integer, tokens text[]) ON COMMIT DROP"
+        "CREATE TEMP TABLE IF NOT EXISTS job_postings_load ON COMMIT DROP AS "
+        f"SELECT {listed}, NULL::text[] AS load_tokens FROM job_postings WITH NO DATA"
     )
-    await raw.copy_records_to_table("job_search_load", records=tokens)
+    by_id = dict(tokens)
+    await raw.copy_records_to_table(
+        "job_postings_load",
+        records=[(*row, by_id[row[0]]) for row in rows],
+        columns=[*COLUMNS, "load_tokens"],
+    )
     await raw.execute(
-        "INSERT INTO job_search (posting_id, tokens) "
-        "SELECT posting_id, array_to_tsvector(tokens) FROM job_search_load"
+        f"INSERT INTO job_postings ({listed}, search_tokens) "
+        f"SELECT {listed}, array_to_tsvector(load_tokens) FROM job_postings_load"
     )
-    await raw.execute("TRUNCATE job_search_load")
+    await raw.execute("TRUNCATE job_postings_load")

@@ -191,24 +191,28 @@ def _fts_query(conditions: SearchConditions) -> str | None:
     return " AND ".join([f'"{t}"' for t in tokens] + [f'"{p}"*' for p in prefixes])
 
 
-def _candidates(conn: Connection, conditions: SearchConditions):
-    """Ids of postings whose index holds every token of the keyword, or None (no index part)."""
+def _candidates(conditions: SearchConditions):
+    """SQLite: ids of postings whose FTS5 index holds every token of the keyword, or None
+    (no index part)."""
+    fts_query = _fts_query(conditions)
+    if fts_query is None:
+        return None
+    return (
+        sa.select(FTS.c.rowid)
+        .select_from(FTS)
+        .where(sa.text("job_search MATCH :fts_query").bindparams(fts_query=fts_query))
+    )
+
+
+def _tokens_clause(conditions: SearchConditions):
+    """PostgreSQL: the posting's own tokens column (GIN, migration 0008) holds every token
+    of the keyword; None without one."""
     tokens, prefixes = _index_terms(conditions)
     if not tokens and not prefixes:
         return None
-    if is_sqlite(conn):
-        return (
-            sa.select(FTS.c.rowid)
-            .select_from(FTS)
-            .where(
-                sa.text("job_search MATCH :fts_query").bindparams(fts_query=_fts_query(conditions))
-            )
-        )
     query = " & ".join([f"'{t}'" for t in tokens] + [f"'{p}':*" for p in prefixes])
-    return (
-        sa.select(sa.literal_column("posting_id"))
-        .select_from(sa.table("job_search"))
-        .where(sa.text("tokens @@ CAST(:ts_query AS tsquery)").bindparams(ts_query=query))
+    return sa.text("job_postings.search_tokens @@ CAST(:ts_query AS tsquery)").bindparams(
+        ts_query=query
     )
 
 
@@ -270,11 +274,10 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
         clauses.append(p.received_on >= today - dt.timedelta(days=conditions.new_within_days))
     if conditions.online_application:
         clauses.append(p.online_application.is_(True))
-    return Match(
-        clauses,
-        _candidates(conn, conditions),
-        _fts_query(conditions) if is_sqlite(conn) else None,
-    )
+    if is_sqlite(conn):
+        return Match(clauses, _candidates(conditions), _fts_query(conditions))
+    keyword = _tokens_clause(conditions)
+    return Match([keyword, *clauses] if keyword is not None else clauses, None, None)
 
 
 ORDERINGS = {
@@ -399,7 +402,6 @@ async def index_postings(conn: Connection, rows: list[tuple[int, str, str]]) -> 
     transaction."""
     if not rows:
         return
-    ids = [posting_id for posting_id, _, _ in rows]
     if is_sqlite(conn):
         # A contentless FTS5 table deletes only given the old tokens: new postings only.
         await conn.execute_many(
@@ -407,11 +409,8 @@ async def index_postings(conn: Connection, rows: list[tuple[int, str, str]]) -> 
             [{"id": i, "tokens": " ".join(posting_tokens(t, p))} for i, t, p in rows],
         )
         return
-    await conn.execute(
-        sa.text("DELETE FROM job_search WHERE posting_id = ANY(:ids)").bindparams(ids=ids)
-    )
     await conn.execute_many(
-        "INSERT INTO job_search (posting_id, tokens) "
-        "VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))",
+        "UPDATE job_postings SET search_tokens = array_to_tsvector(CAST(:tokens AS text[])) "
+        "WHERE id = :id",
         [{"id": i, "tokens": posting_tokens(t, p)} for i, t, p in rows],
     )

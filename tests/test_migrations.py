@@ -1,0 +1,142 @@
+"""Migrations: a database an earlier release made upgrades with its data, and back."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from starlette.datastructures import QueryParams
+
+from tests.conftest import PG_URL, own_postgres_database
+from tests.factories import POSTING
+from webapp.db import alembic_config, create_database, migrate
+from webapp.jobs import forms, search
+from webapp.jobs import service as jobs
+from webapp.schema import job_postings
+
+NOW = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def empty_url(tmp_path):
+    """A database with no tables yet: its own on PostgreSQL, a new file on SQLite."""
+    if PG_URL:
+        url, drop = own_postgres_database(PG_URL, suffix="migrations")
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+
+
+async def _with_connection(url: str, work):
+    db = create_database(url)
+    await db.connect()
+    try:
+        async with db.connection() as conn:
+            return await work(conn)
+    finally:
+        await db.disconnect()
+
+
+async def _insert_as_0007(conn, values: dict) -> int:
+    """A posting written and indexed as release 0007 did: on PostgreSQL its tokens went to
+    a job_search table of their own."""
+    posting = jobs.complete({"registered_at": NOW, "updated_at": NOW, **values})
+    posting_id = await conn.fetch_val(
+        job_postings.insert().values(**posting).returning(job_postings.c.id)
+    )
+    tokens = search.posting_tokens(posting["search_text"], posting["prefecture_code"])
+    if search.is_sqlite(conn):
+        await conn.execute(
+            "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
+            {"id": posting_id, "tokens": " ".join(tokens)},
+        )
+    else:
+        await conn.execute(
+            "INSERT INTO job_search (posting_id, tokens) "
+            "VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))",
+            {"id": posting_id, "tokens": tokens},
+        )
+    return posting_id
+
+
+async def _found(conn, query: str) -> list[int]:
+    conditions = forms.parse_conditions(QueryParams(query)).conditions
+    page = await search.find(conn, conditions, now=NOW, offset=0, limit=20)
+    return [row["id"] for row in page.rows]
+
+
+def _posting(job_title: str, **overrides) -> dict:
+    received = dt.date(2026, 11, 20)
+    return {
+        **POSTING,
+        "job_number": f"13010-{next(_numbers):08d}",
+        "job_title": job_title,
+        "received_on": received,
+        "referral_deadline": received + dt.timedelta(days=60),
+        **overrides,
+    }
+
+
+def test_postings_indexed_before_0008_are_found_after_it_and_after_going_back(empty_url):
+    migrate(empty_url, "0007")
+    forklift = asyncio.run(
+        _with_connection(empty_url, lambda c: _insert_as_0007(c, _posting("フォークリフト運転")))
+    )
+    care = asyncio.run(
+        _with_connection(
+            empty_url,
+            lambda c: _insert_as_0007(c, _posting("介護職員", prefecture_code="27")),
+        )
+    )
+
+    migrate(empty_url)
+    assert asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=フォークリフト"))) == [
+        forklift
+    ]
+    assert asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=介護&pref=27"))) == [care]
+    # A posting written by the new release is indexed the new way.
+    new = asyncio.run(
+        _with_connection(
+            empty_url, lambda c: jobs.create_posting(c, _posting("介護ヘルパー"), now=NOW)
+        )
+    )
+    assert sorted(asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=介護")))) == [
+        care,
+        new,
+    ]
+
+    # Back to 0007 and up again: nothing lost on the way.
+    command.downgrade(alembic_config(empty_url), "0007")
+    migrate(empty_url)
+    assert asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=フォークリフト"))) == [
+        forklift
+    ]
+    assert len(asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=介護")))) == 2
+
+
+def test_postgres_keeps_the_tokens_on_the_posting_row(empty_url):
+    if not PG_URL:
+        pytest.skip("the tokens column is PostgreSQL's (SQLite keeps its FTS5 table)")
+    migrate(empty_url)
+
+    async def check(conn):
+        posting_id = await jobs.create_posting(conn, _posting("フォークリフト運転"), now=NOW)
+        tokens = await conn.fetch_val(
+            sa.text("SELECT search_tokens FROM job_postings WHERE id = :id").bindparams(
+                id=posting_id
+            )
+        )
+        tables = await conn.fetch_val(
+            sa.text("SELECT count(*) FROM pg_tables WHERE tablename = 'job_search'")
+        )
+        return tokens, tables
+
+    tokens, tables = asyncio.run(_with_connection(empty_url, check))
+    assert "'フォ'" in tokens and "'pref13'" in tokens
+    assert tables == 0
