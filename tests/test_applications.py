@@ -181,6 +181,7 @@ def test_a_job_seeker_applies_with_motivation_and_documents(client, taro, world)
 
     page = taro.get(response.headers["location"])
     assert "応募しました。" in page.text
+    assert '<h2 id="sent-title">送った内容</h2>' in page.text
     assert "貴社の精密部品づくりに関心があり" in page.text
     assert "履歴書.pdf" in page.text
     mail = client.smtp.wait_for("hr@example.com", 1)[-1]
@@ -188,6 +189,11 @@ def test_a_job_seeker_applies_with_motivation_and_documents(client, taro, world)
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert f"http://testserver/employer/applicants/{application['id']}" in body
     assert "山田太郎" not in body  # the applicant's name stays behind the employer's sign-in
+
+    employer = signed_in(client, EMPLOYER)
+    seen = employer.get(f"/employer/applicants/{application['id']}").text
+    assert '<h2 id="sent-title">応募者から届いた内容</h2>' in seen
+    assert "貴社の精密部品づくりに関心があり" in seen and "履歴書.pdf" in seen
 
 
 def test_an_htmx_application_answers_with_hx_redirect(client, taro, world):
