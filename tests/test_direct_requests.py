@@ -323,6 +323,22 @@ def test_declining_marks_the_request(company, taro):
     assert row["decided_at"] is not None
 
 
+def test_a_job_seeker_who_became_inactive_reads_requests_without_apply(company, taro):
+    send(company, taro, company.posting["id"])
+    seeker = seeker_browser(company)
+    sid = seeker_id(company, "taro@example.com")
+    factories.run(
+        company,
+        lambda conn: conn.execute(
+            job_seekers.update().where(job_seekers.c.id == sid).values(status="inactive")
+        ),
+    )
+    inbox = seeker.get("/mypage/requests").text
+    assert MESSAGE in inbox
+    assert f'href="/jobs/{company.posting["id"]}/apply"' not in inbox
+    assert "求職登録が「無効」になっているため、応募できません。" in inbox
+
+
 def test_an_application_makes_the_request_applied(company, taro):
     send(company, taro, company.posting["id"])
     taro_applies(company)

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from webapp import htmx
+from webapp.applications import service as applications
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import EMPLOYER
 from webapp.db import current
@@ -188,7 +189,12 @@ async def inbox(request: Request) -> Response:
     return render(
         request,
         "direct_requests/inbox.html",
-        {"items": items, "done": DONE_MESSAGES.get(request.query_params.get("done", ""))},
+        {
+            "items": items,
+            "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+            # 無効 or lapsed: the requests stay readable, without 応募する.
+            "refusal": applications.seeker_refusal(request.state.user, _today(request)),
+        },
     )
 
 
