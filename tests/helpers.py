@@ -89,3 +89,21 @@ def login(
     form = {"code": code, **({"remember": "yes"} if remember else {})}
     form["next"] = re.search(r'name="next" value="([^"]*)"', response.text).group(1)
     return submit(client, f"{door}/code", form, page=str(response.url), **kwargs)
+
+
+def run_db(database_url: str, work):
+    """Run `await work(conn)` on a connection of its own to the database (outside any app)."""
+    import asyncio
+
+    from webapp.db import create_database
+
+    async def go():
+        db = create_database(database_url)
+        await db.connect()
+        try:
+            async with db.connection() as conn:
+                return await work(conn)
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(go())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 
@@ -13,7 +12,8 @@ from starlette.datastructures import QueryParams
 
 from tests.conftest import PG_URL, own_postgres_database
 from tests.factories import POSTING
-from webapp.db import alembic_config, create_database, migrate
+from tests.helpers import run_db
+from webapp.db import alembic_config, migrate
 from webapp.jobs import forms, search
 from webapp.jobs import service as jobs
 from webapp.schema import job_postings
@@ -31,16 +31,6 @@ def empty_url(tmp_path):
         drop()
     else:
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
-
-
-async def _with_connection(url: str, work):
-    db = create_database(url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            return await work(conn)
-    finally:
-        await db.disconnect()
 
 
 async def _insert_as_0007(conn, values: dict) -> int:
@@ -84,40 +74,27 @@ def _posting(job_title: str, **overrides) -> dict:
 
 
 def test_postings_indexed_before_0008_are_found_after_it_and_after_going_back(empty_url):
+    def found(query: str) -> list[int]:
+        return run_db(empty_url, lambda conn: _found(conn, query))
+
     migrate(empty_url, "0007")
-    forklift = asyncio.run(
-        _with_connection(empty_url, lambda c: _insert_as_0007(c, _posting("フォークリフト運転")))
-    )
-    care = asyncio.run(
-        _with_connection(
-            empty_url,
-            lambda c: _insert_as_0007(c, _posting("介護職員", prefecture_code="27")),
-        )
+    forklift = run_db(empty_url, lambda c: _insert_as_0007(c, _posting("フォークリフト運転")))
+    care = run_db(
+        empty_url, lambda c: _insert_as_0007(c, _posting("介護職員", prefecture_code="27"))
     )
 
     migrate(empty_url)
-    assert asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=フォークリフト"))) == [
-        forklift
-    ]
-    assert asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=介護&pref=27"))) == [care]
+    assert found("q=フォークリフト") == [forklift]
+    assert found("q=介護&pref=27") == [care]
     # A posting written by the new release is indexed the new way.
-    new = asyncio.run(
-        _with_connection(
-            empty_url, lambda c: jobs.create_posting(c, _posting("介護ヘルパー"), now=NOW)
-        )
-    )
-    assert sorted(asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=介護")))) == [
-        care,
-        new,
-    ]
+    new = run_db(empty_url, lambda c: jobs.create_posting(c, _posting("介護ヘルパー"), now=NOW))
+    assert sorted(found("q=介護")) == [care, new]
 
     # Back to 0007 and up again: nothing lost on the way.
     command.downgrade(alembic_config(empty_url), "0007")
     migrate(empty_url)
-    assert asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=フォークリフト"))) == [
-        forklift
-    ]
-    assert len(asyncio.run(_with_connection(empty_url, lambda c: _found(c, "q=介護")))) == 2
+    assert found("q=フォークリフト") == [forklift]
+    assert sorted(found("q=介護")) == [care, new]
 
 
 def test_postgres_keeps_the_tokens_on_the_posting_row(empty_url):
@@ -137,6 +114,6 @@ def test_postgres_keeps_the_tokens_on_the_posting_row(empty_url):
         )
         return tokens, tables
 
-    tokens, tables = asyncio.run(_with_connection(empty_url, check))
+    tokens, tables = run_db(empty_url, check)
     assert "'フォ'" in tokens and "'pref13'" in tokens
     assert tables == 0

@@ -3,7 +3,6 @@ the printable sheet with the way to open My Page, and the CLI on the same servic
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
@@ -11,10 +10,9 @@ import segno
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import login, submit
+from tests.helpers import login, run_db, submit
 from tests.test_cli import ARGS, run_cli
 from webapp.clock import to_jst
-from webapp.db import create_database
 from webapp.schema import job_seekers, offices, security_events
 from webapp.seekers.validity import end_of_month_after_next
 
@@ -340,19 +338,6 @@ def test_the_sheets_qr_code_is_inline_svg_of_the_wizards_address(staff):
     expected = segno.make("http://testserver/register", error="m")
     path = re.search(r'<path stroke="#000" d="([^"]+)"', svg).group(1)
     assert path in expected.svg_inline(scale=1, border=4, omitsize=True, lineclass=None)
-
-
-def run_db(database_url, work):
-    async def go():
-        db = create_database(database_url)
-        await db.connect()
-        try:
-            async with db.connection() as conn:
-                return await work(conn)
-        finally:
-            await db.disconnect()
-
-    return asyncio.run(go())
 
 
 def test_the_cli_registers_the_same_fields(database_url):
