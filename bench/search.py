@@ -107,8 +107,8 @@ async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str
 
 
 async def _vacuum(url: str) -> None:
-    """What autovacuum does soon after a large insert: the visibility map lets the narrow
-    ix_job_postings_filter answer a keyword's candidates without reading the wide rows."""
+    """What autovacuum does soon after a large insert: the visibility map lets a search by
+    filters alone answer from the ordering indexes without reading the wide rows."""
     import asyncpg
 
     conn = await asyncpg.connect(url)

@@ -95,15 +95,6 @@ def run_db(database_url: str, work):
     """Run `await work(conn)` on a connection of its own to the database (outside any app)."""
     import asyncio
 
-    from webapp.db import create_database
+    from webapp.db import with_connection
 
-    async def go():
-        db = create_database(database_url)
-        await db.connect()
-        try:
-            async with db.connection() as conn:
-                return await work(conn)
-        finally:
-            await db.disconnect()
-
-    return asyncio.run(go())
+    return asyncio.run(with_connection(database_url, work))

@@ -328,6 +328,30 @@ def test_a_job_seeker_whose_registration_is_not_valid_cannot_apply(
     assert rows(client, applications) == []
 
 
+def test_a_refused_htmx_application_sends_the_browser_to_the_refusal(client, taro, world):
+    """htmx swaps no 403 into the form: the browser is sent to the apply page instead,
+    which answers with the reason (a job-seeker who turned 無効 in another tab)."""
+    factories.run(
+        client,
+        lambda conn: conn.execute(
+            job_seekers.update().where(job_seekers.c.id == world.taro).values(status="inactive")
+        ),
+    )
+    sent = submit(
+        taro,
+        f"/jobs/{world.posting['id']}/apply",
+        {"acknowledged": "yes", "motivation": MOTIVATION},
+        page="/mypage",
+        htmx=True,
+    )
+    assert sent.status_code == 200
+    assert sent.headers["HX-Redirect"] == f"/jobs/{world.posting['id']}/apply"
+    refused = taro.get(sent.headers["HX-Redirect"])
+    assert refused.status_code == 403
+    assert service.SEEKER_INACTIVE in refused.text
+    assert rows(client, applications) == []
+
+
 def test_a_posting_that_does_not_exist_is_404(taro):
     assert taro.get("/jobs/999999/apply").status_code == 404
     assert taro.get("/jobs/99999999999999999999/apply").status_code == 404

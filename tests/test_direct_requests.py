@@ -337,6 +337,7 @@ def test_a_job_seeker_who_became_inactive_reads_requests_without_apply(company, 
     assert MESSAGE in inbox
     assert f'href="/jobs/{company.posting["id"]}/apply"' not in inbox
     assert "求職登録が「無効」になっているため、応募できません。" in inbox
+    assert '<a href="/mypage/status">求職登録の「有効／無効」を切り替える</a>' in inbox
 
 
 def test_an_application_makes_the_request_applied(company, taro):
@@ -379,6 +380,27 @@ def test_the_employer_sees_each_request_and_its_answer(company, taro):
     assert page.count("辞退済み") == 1
     assert page.count("未回答") == 1
     assert "辞退日" in page
+
+
+def test_the_sent_list_says_when_older_requests_are_not_shown(company, taro):
+    send(company, taro, company.posting["id"])
+    hanako = published_seeker(company, "hanako@example.com", password=PASSWORD)
+    send(company, hanako, company.posting["id"])
+    today = company.app.state.clock.now().date()
+
+    def newest(limit):
+        return factories.run(
+            company,
+            lambda conn: service.sent_by_employer(
+                conn, company.employer_id, today=today, limit=limit
+            ),
+        )
+
+    items, more = newest(1)
+    assert [item["publish_number"] for item in items] == [hanako] and more
+    items, more = newest(2)
+    assert len(items) == 2 and not more
+    assert "<strong>2件</strong>のリクエスト" in sent_list(company)
 
 
 def test_an_application_shows_as_applied_before_the_inbox_is_opened(company, taro):

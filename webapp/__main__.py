@@ -9,7 +9,7 @@ import sys
 
 from webapp.clock import Clock
 from webapp.config import Settings
-from webapp.db import create_database, migrate_async
+from webapp.db import create_database, migrate_async, with_connection
 from webapp.members import service as members
 from webapp.seekers import service as seekers
 
@@ -97,13 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _with_db(settings: Settings, work):
     await migrate_async(settings.database_url)
-    db = create_database(settings.database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            return await work(conn)
-    finally:
-        await db.disconnect()
+    return await with_connection(settings.database_url, work)
 
 
 async def _seeker_add(settings: Settings, args) -> int:

@@ -37,6 +37,17 @@ def create_database(url: str) -> AppDatabase:
     return AppDatabase(url, min_size=2, max_size=10, server_settings=POSTGRES_SETTINGS)
 
 
+async def with_connection(url: str, work):
+    """`await work(conn)` on a connection of its own, outside the app (CLI, scripts, tests)."""
+    db = create_database(url)
+    await db.connect()
+    try:
+        async with db.connection() as conn:
+            return await work(conn)
+    finally:
+        await db.disconnect()
+
+
 def _sqlalchemy_async_url(url: str) -> str:
     """The same database as SQLAlchemy's async drivers name it (for Alembic)."""
     parsed = DatabaseURL(url)

@@ -67,14 +67,14 @@ async def _posting_to_apply(request: Request):
         return posting, htmx.redirect(request, f"/mypage/applications/{existing['id']}")
     refusal = service.apply_refusal(posting, jst_today(_now(request)), request.state.user)
     if refusal is not None:
+        if htmx.is_htmx(request):
+            # htmx swaps no 403/409 into the form (the tap would seem to do nothing): the
+            # browser loads the apply page, which now answers with the refusal.
+            return posting, htmx.redirect(request, f"/jobs/{posting['id']}/apply")
         page = render(
             request,
             "applications/refused.html",
-            {
-                "posting": posting,
-                "message": refusal.message,
-                "inactive": refusal.message == service.SEEKER_INACTIVE,
-            },
+            {"posting": posting, "refusal": refusal},
             status_code=refusal.status,
         )
         return posting, page

@@ -41,12 +41,14 @@ LIST_LIMIT = 200
 
 
 class Refused(Exception):
-    """A change that may not be made; `message` says why (shown with HTTP `status`)."""
+    """A change that may not be made; `message` says why (shown with HTTP `status`), and
+    `link`, when given, is (address, label) of where the job-seeker can put it right."""
 
-    def __init__(self, message: str, status: int = 409) -> None:
+    def __init__(self, message: str, status: int = 409, link: tuple[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.link = link
 
 
 # --- Applying -------------------------------------------------------------------------
@@ -71,6 +73,7 @@ SEEKER_INACTIVE = (
     "求職登録が「無効」になっているため、応募できません。"
     "マイページの「有効／無効」の切り替えで「有効」に戻すと応募できます。"
 )
+STATUS_LINK = ("/mypage/status", "求職登録の「有効／無効」を切り替える")
 SEEKER_LAPSED = (
     "求職登録の有効期限（{until}）が過ぎているため、応募できません。"
     "仕事を探し続ける場合は、お近くのハローワークの窓口で求職申込みの手続きをしてください。"
@@ -80,15 +83,15 @@ SEEKER_LAPSED = (
 def seeker_refusal(seeker, today: dt.date) -> Refused | None:
     """Why this job-seeker may not apply online (無効, or the 有効期限 passed), or None."""
     if seeker["status"] != "active":
-        return Refused(SEEKER_INACTIVE, 403)
+        return Refused(SEEKER_INACTIVE, 403, link=STATUS_LINK)
     if not validity.is_active(seeker, today):
         return Refused(SEEKER_LAPSED.format(until=ymd(seeker["valid_until"])), 403)
     return None
 
 
-def apply_refusal(posting, today: dt.date, seeker=None) -> Refused | None:
-    """Why this posting takes no online application now (or, given `seeker`, why that
-    job-seeker may not apply), or None when it does."""
+def apply_refusal(posting, today: dt.date, seeker) -> Refused | None:
+    """Why this job-seeker may not apply to this posting online now, or None when they may:
+    the posting's reasons first (they hold for everyone), then the job-seeker's."""
     if not accepts_online(posting):
         return Refused(
             "この求人はオンライン自主応募を受け付けていません。"
@@ -98,7 +101,7 @@ def apply_refusal(posting, today: dt.date, seeker=None) -> Refused | None:
     state = jobs.state(posting, today)
     if state != catalog.STATUS_OPEN:
         return Refused(f"この求人は{catalog.STATUS_LABELS[state]}のため、応募できません。", 409)
-    return seeker_refusal(seeker, today) if seeker is not None else None
+    return seeker_refusal(seeker, today)
 
 
 async def for_seeker_posting(conn: Connection, seeker_id: int | None, posting_id: int):

@@ -155,13 +155,13 @@ async def send_request(request: Request) -> Response:
 @member_required(EMPLOYER)
 async def sent(request: Request) -> Response:
     """送信したリクエスト: what the employer's users sent, and each job-seeker's answer."""
-    items = await service.sent_by_employer(
+    items, more = await service.sent_by_employer(
         current(request.app), request.state.member["employer_id"], today=_today(request)
     )
     return render(
         request,
         "direct_requests/sent.html",
-        {"items": items, "limit": service.LIMIT_PER_POSTING, "shown": service.SENT_LIST_LIMIT},
+        {"items": items, "more": more, "limit": service.LIMIT_PER_POSTING},
     )
 
 

@@ -281,8 +281,11 @@ async def send(
 SENT_LIST_LIMIT = 200
 
 
-async def sent_by_employer(conn: Connection, employer_id: int, *, today: dt.date) -> list[dict]:
-    """送信したリクエスト: the employer's requests, newest first, each with its answer.
+async def sent_by_employer(
+    conn: Connection, employer_id: int, *, today: dt.date, limit: int = SENT_LIST_LIMIT
+) -> tuple[list[dict], bool]:
+    """送信したリクエスト: the employer's newest `limit` requests, each with its answer, and
+    whether there are more.
 
     The 公開番号 is given only while the profile is visible to this employer: after the
     job-seeker stops publishing, becomes 無効 or blocks the employer, the row says only
@@ -315,9 +318,9 @@ async def sent_by_employer(conn: Connection, employer_id: int, *, today: dt.date
         )
         .where(r.employer_id == employer_id)
         .order_by(r.created_at.desc(), r.id.desc())
-        .limit(SENT_LIST_LIMIT)
+        .limit(limit + 1)
     )
-    return [_with_answer(row) for row in rows]
+    return [_with_answer(row) for row in rows[:limit]], len(rows) > limit
 
 
 # ---------------------------------------------------------------------------------------

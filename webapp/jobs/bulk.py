@@ -85,10 +85,9 @@ async def _postgres_batch(raw, rows, tokens) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS job_postings_load ON COMMIT DROP AS "
         f"SELECT {listed}, NULL::text[] AS load_tokens FROM job_postings WITH NO DATA"
     )
-    by_id = dict(tokens)
     await raw.copy_records_to_table(
         "job_postings_load",
-        records=[(*row, by_id[row[0]]) for row in rows],
+        records=[(*row, t) for row, (_, t) in zip(rows, tokens, strict=True)],
         columns=[*COLUMNS, "load_tokens"],
     )
     await raw.execute(

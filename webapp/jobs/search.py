@@ -191,10 +191,8 @@ def _fts_query(conditions: SearchConditions) -> str | None:
     return " AND ".join([f'"{t}"' for t in tokens] + [f'"{p}"*' for p in prefixes])
 
 
-def _candidates(conditions: SearchConditions):
-    """SQLite: ids of postings whose FTS5 index holds every token of the keyword, or None
-    (no index part)."""
-    fts_query = _fts_query(conditions)
+def _candidates(fts_query: str | None):
+    """SQLite: ids of postings whose FTS5 index matches `fts_query`, or None (no keyword)."""
     if fts_query is None:
         return None
     return (
@@ -275,7 +273,8 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
     if conditions.online_application:
         clauses.append(p.online_application.is_(True))
     if is_sqlite(conn):
-        return Match(clauses, _candidates(conditions), _fts_query(conditions))
+        fts_query = _fts_query(conditions)
+        return Match(clauses, _candidates(fts_query), fts_query)
     keyword = _tokens_clause(conditions)
     return Match([keyword, *clauses] if keyword is not None else clauses, None, None)
 

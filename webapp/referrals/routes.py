@@ -15,6 +15,7 @@ from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import service as jobs
 from webapp.referrals import forms, service
+from webapp.seekers import validity
 from webapp.staff.access import seeker_for_staff
 from webapp.templating import render
 
@@ -192,7 +193,7 @@ async def _queue_page(
         {
             **row._mapping,
             "closed": service.closed_label(row, today),
-            "seeker_active": service.seeker_active(
+            "seeker_active": validity.is_active(
                 {"status": row["seeker_status"], "valid_until": row["valid_until"]}, today
             ),
         }

@@ -125,13 +125,10 @@ def staff_posting_problem(posting, today: dt.date) -> str | None:
     return STAFF_POSTING_CLOSED.format(label=label)
 
 
-seeker_active = validity.is_active
-
-
 def staff_seeker_problem(seeker, today: dt.date) -> str | None:
     if seeker["status"] != "active":
         return STAFF_SEEKER_INACTIVE
-    if not seeker_active(seeker, today):
+    if not validity.is_active(seeker, today):
         return STAFF_SEEKER_LAPSED.format(until=ymd(seeker["valid_until"]))
     return None
 
@@ -601,7 +598,7 @@ async def request_referral(
             seeker = await conn.fetch_one(
                 sa.select(job_seekers).where(job_seekers.c.id == seeker_id)
             )
-            if not seeker_active(seeker, today):
+            if not validity.is_active(seeker, today):
                 raise ReferralRefused(SEEKER_NOT_ACTIVE)
             label = closed_label(posting, today)
             if label is not None:
