@@ -24,7 +24,7 @@ browser-deps:  ## Debian chromium + Japanese fonts, and axe-core from npm, for t
 	bash scripts/install-browser-deps.sh
 
 test: $(VENV)/.installed browser-deps  ## set up and run the whole test suite (SQLite; PostgreSQL with TEST_DATABASE_URL)
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto --dist worksteal
 
 check: $(VENV)/.installed  ## ruff format check and lint
 	$(VENV)/bin/ruff format --check webapp tests bench scripts

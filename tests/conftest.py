@@ -4,7 +4,11 @@ and a TestClient with the app's lifespan running."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
+import inspect
+import itertools
 import os
 import shutil
 import socket
@@ -13,8 +17,10 @@ import threading
 import time
 from email import message_from_bytes, policy
 
+import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
+from databases import DatabaseURL
 from starlette.testclient import TestClient
 
 from webapp import create_app
@@ -24,88 +30,104 @@ from webapp.db import migrate
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+# argon2id at its cheapest (argon2.profiles.CHEAPEST): the tests check what is hashed and
+# when, not the cost; test_security checks that production hashes at the library's default.
+CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
+CHEAP_ARGON2_ENV = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}
 
 
-def _reset_postgres(url: str) -> None:
-    import asyncio
+def off_main_thread(work, *args):
+    """`work(*args)` in a thread of its own; with a coroutine function, `asyncio.run` of it.
 
-    import asyncpg
-
-    async def reset():
-        conn = await asyncpg.connect(url)
-        try:
-            tables = await conn.fetch(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                "AND tablename <> 'alembic_version'"
-            )
-            names = ", ".join(f'"{t["tablename"]}"' for t in tables)
-            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            # The office the first migration seeds (see 0001_initial_schema).
-            await conn.execute(
-                "INSERT INTO offices (code, name, phone) "
-                "VALUES ('16040', 'ハローワーク砺波', '0763-32-2914')"
-            )
-        finally:
-            await conn.close()
-
-    asyncio.run(reset())
+    Fixtures and helpers do their database work here, never in the main thread: between
+    Playwright's sync calls the main thread's event loop is marked as running (see
+    tests/browser/conftest.py), where `asyncio.run` refuses to start."""
+    if asyncio.iscoroutinefunction(work):
+        coroutine_function = work
+        work = lambda *a: asyncio.run(coroutine_function(*a))  # noqa: E731
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(work, *args).result()
 
 
-def own_postgres_database(url: str, suffix: str = "run"):
-    """A database of this test run's own beside TEST_DATABASE_URL's, so that two runs on
-    one server (a developer's and CI's, say) never truncate each other's tables; returns
-    its URL and a function that drops it."""
-    import asyncio
+async def _admin(url: str, *statements: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
 
-    import asyncpg
-    from databases import DatabaseURL
 
+def own_postgres_database(url: str, suffix: str = "run", template: str | None = None):
+    """A database of this test run's own beside TEST_DATABASE_URL's (a copy of `template`
+    when given), so that two runs on one server (a developer's and CI's, say) never touch
+    each other's tables; returns its URL and a function that drops it."""
     base = DatabaseURL(url)
     name = f"{base.database}_{suffix}{os.getpid()}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    off_main_thread(
+        _admin,
+        url,
+        f'DROP DATABASE IF EXISTS "{name}"',
+        f'CREATE DATABASE "{name}"{copy}',
+        # A test's commits need not wait for the disk: a crash loses only a test database.
+        f'ALTER DATABASE "{name}" SET synchronous_commit = off',
+    )
 
-    async def create():
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
+    def drop() -> None:
+        off_main_thread(_admin, url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    async def drop():
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+    return str(base.replace(database=name)), drop
 
-    asyncio.run(create())
-    return str(base.replace(database=name)), lambda: asyncio.run(drop())
+
+@pytest.fixture(autouse=True)
+def outside_playwright(request):
+    """A test that drives no browser runs with the main thread's loop unmarked, so that
+    `asyncio.run` works in it even after this worker's Chromium (which marks Playwright's
+    loop as running between its calls) has started; the mark is put back after it."""
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    marked = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    yield
+    asyncio._set_running_loop(marked)
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    """Migrate once per run; each test then starts from a copy (SQLite) or a truncation."""
+def migrated_template(tmp_path_factory, worker_id):
+    """Migrate once per worker; each test then starts from a copy of it (a file copy on
+    SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL: 40 ms, less than truncating)."""
     if PG_URL:
-        url, drop = own_postgres_database(PG_URL)
-        migrate(url)
+        url, drop = own_postgres_database(PG_URL, suffix=f"tmpl_{worker_id}_")
+        off_main_thread(migrate, url)
         yield url
         drop()
         return
     path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate(f"sqlite:///{path}")
+    off_main_thread(migrate, f"sqlite:///{path}")
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     yield path
 
 
+_copies = itertools.count(1)
+
+
 @pytest.fixture
-def database_url(migrated_template, tmp_path) -> str:
+def database_url(migrated_template, tmp_path, worker_id):
+    """A fresh migrated database for this test alone."""
     if PG_URL:
-        _reset_postgres(migrated_template)
-        return migrated_template
+        template = DatabaseURL(migrated_template).database
+        url, drop = own_postgres_database(
+            PG_URL, suffix=f"{worker_id}_{next(_copies)}_", template=template
+        )
+        yield url
+        drop()
+        return
     path = tmp_path / "test.db"
     shutil.copy(migrated_template, path)
-    return f"sqlite:///{path}"
+    yield f"sqlite:///{path}"
 
 
 class CaughtMail:
@@ -137,6 +159,10 @@ class CaughtMail:
                     raise AssertionError(f"no mail to {to} within {timeout}s: {self.messages}")
                 self._lock.wait(left)
 
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
     def to(self, address: str) -> list:
         with self._lock:
             return [m for m in self.messages if m["To"] == address]
@@ -148,14 +174,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp():
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One real SMTP server (aiosmtpd) per worker; `smtp` empties it for each test."""
     handler = CaughtMail()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     handler.port = controller.port
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    """What reached the SMTP server during this test (the apps of earlier tests have
+    stopped their senders by the time this one starts)."""
+    smtp_server.clear()
+    return smtp_server
 
 
 @pytest.fixture
@@ -172,6 +207,9 @@ def settings(database_url, smtp) -> Settings:
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,
         outbox_poll_seconds=0.2,
+        outbox_wake_delay=0.0,  # bench/enumeration.py measures the real delay's point
+        migrate_on_start=False,  # the template is migrated; test_migrations checks the start
+        **CHEAP_ARGON2,
     )
 
 
@@ -185,3 +223,19 @@ def client(app, smtp):
     with TestClient(app, base_url="http://testserver") as test_client:
         test_client.smtp = smtp  # where the app's mail arrives (tests.helpers.login reads it)
         yield test_client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser walks first, the longest (by source lines) first, and split between the
+    two halves of the list: pytest-xdist's worksteal scheduler (make test) hands each
+    worker one contiguous half, so each starts on half of the walks (each 10–35 s) and
+    the short tests fill in behind them, instead of one walk starting last."""
+    walks = [item for item in items if item.get_closest_marker("browser")]
+    if not walks:
+        return
+    rest = [item for item in items if not item.get_closest_marker("browser")]
+    walks.sort(key=lambda item: -len(inspect.getsource(item.function).splitlines()))
+    first, second = walks[0::2], walks[1::2]
+    half = len(items) // 2
+    head = rest[: max(half - len(first), 0)]
+    items[:] = first + head + second + rest[len(head) :]

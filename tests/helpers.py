@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 KEY_IN_MAIL = re.compile(r"認証キー:\n([A-Z0-9]+)\n")
@@ -93,8 +96,42 @@ def login(
 
 def run_db(database_url: str, work):
     """Run `await work(conn)` on a connection of its own to the database (outside any app)."""
-    import asyncio
-
+    from tests.conftest import off_main_thread
     from webapp.db import with_connection
 
-    return asyncio.run(with_connection(database_url, work))
+    return off_main_thread(with_connection, database_url, work)
+
+
+# A counter registration on the command line (`python -m webapp seeker add`).
+SEEKER_ARGS = [
+    "--name",
+    "山田太郎",
+    "--kana",
+    "ヤマダタロウ",
+    "--birthdate",
+    "1990-04-01",
+    "--email",
+    "taro@example.com",
+]
+
+
+def run_cli(database_url: str, *args: str, input: str | None = None, env: dict | None = None):
+    """`python -m webapp ARGS` as an operator runs it, on this test's database (argon2 at
+    the tests' cost: what is checked is what the command writes and prints)."""
+    from tests.conftest import CHEAP_ARGON2_ENV
+
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "x" * 40,
+        **CHEAP_ARGON2_ENV,
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "webapp", *args],
+        env=environ,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -9,25 +9,10 @@ import sys
 
 import pytest
 
-from tests.conftest import PG_URL
+from tests.conftest import CHEAP_ARGON2_ENV, PG_URL
+from tests.helpers import SEEKER_ARGS, run_cli
 
-ARGS = [
-    "--name",
-    "山田太郎",
-    "--kana",
-    "ヤマダタロウ",
-    "--birthdate",
-    "1990-04-01",
-    "--email",
-    "taro@example.com",
-]
-
-
-def run_cli(database_url, *args):
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 40}
-    return subprocess.run(
-        [sys.executable, "-m", "webapp", *args], env=env, capture_output=True, text=True, timeout=60
-    )
+ARGS = SEEKER_ARGS
 
 
 def test_seeker_add_prints_a_seeker_number(database_url):
@@ -80,7 +65,7 @@ def test_unknown_office_exits_2(database_url):
 @pytest.mark.skipif(bool(PG_URL), reason="the default database is SQLite under var/")
 def test_default_settings_use_an_sqlite_file_and_a_generated_secret(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
-    env["VAR_DIR"] = str(tmp_path)
+    env.update(VAR_DIR=str(tmp_path), **CHEAP_ARGON2_ENV)
     result = subprocess.run(
         [sys.executable, "-m", "webapp", "seeker", "add", *ARGS],
         env=env,
@@ -96,15 +81,7 @@ def test_default_settings_use_an_sqlite_file_and_a_generated_secret(tmp_path):
 
 def test_staff_and_employer_accounts_from_the_command_line(database_url):
     def cli(*args, password="Kh7#mqPw2x"):
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 40}
-        return subprocess.run(
-            [sys.executable, "-m", "webapp", *args],
-            env=env,
-            input=f"{password}\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_cli(database_url, *args, input=f"{password}\n")
 
     staff = cli("staff", "add", "--name", "職員一郎", "--email", "s@example.com")
     assert staff.returncode == 0, staff.stderr

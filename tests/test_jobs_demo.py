@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.conftest import PG_URL
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 from webapp.jobs import bulk, catalog, demo_postings, search
 from webapp.schema import job_postings
 

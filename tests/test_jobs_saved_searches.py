@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.conftest import PG_URL
-from tests.helpers import another_browser, login, submit
-from tests.test_cli import run_cli
+from tests.helpers import another_browser, login, run_cli, submit
 from webapp.jobs import digest, saved_searches
 from webapp.schema import saved_searches as saved_table
 

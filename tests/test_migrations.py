@@ -9,10 +9,13 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from starlette.datastructures import QueryParams
+from starlette.testclient import TestClient
 
 from tests.conftest import PG_URL, own_postgres_database
 from tests.factories import POSTING
 from tests.helpers import run_db
+from webapp import create_app
+from webapp.config import Settings
 from webapp.db import alembic_config, migrate
 from webapp.jobs import forms, search
 from webapp.jobs import service as jobs
@@ -117,3 +120,25 @@ def test_postgres_keeps_the_tokens_on_the_posting_row(empty_url):
     tokens, tables = run_db(empty_url, check)
     assert "'フォ'" in tokens and "'pref13'" in tokens
     assert tables == 0
+
+
+def _tables(url: str) -> set[str]:
+    async def names(conn):
+        rows = await conn.fetch_all(
+            sa.text("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if search.is_sqlite(conn)
+            else sa.text("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
+        )
+        return {row["name"] for row in rows}
+
+    return run_db(url, names)
+
+
+@pytest.mark.parametrize("on_start", [True, False])
+def test_the_app_migrates_at_start_unless_told_not_to(empty_url, on_start):
+    """MIGRATE_ON_START (default on): a deploy that runs `python -m webapp migrate` first
+    may turn it off; the tests do, since each starts from a migrated copy."""
+    settings = Settings(database_url=empty_url, secret_key="x" * 40, migrate_on_start=on_start)
+    with TestClient(create_app(settings)):
+        pass
+    assert ("job_seekers" in _tables(empty_url)) is on_start

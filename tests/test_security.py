@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argon2
 import pytest
 from starlette.routing import Mount, Route
 
+from tests.conftest import off_main_thread
 from tests.helpers import csrf_token
 from webapp import create_app
 from webapp.config import Settings
+from webapp.security import passwords
 
 
 def post_routes() -> list[str]:
@@ -133,3 +136,23 @@ def test_htmx_is_loaded_with_sri_and_a_local_fallback(client):
     assert "/static/js/htmx-fallback.js" in html
     assert client.get("/static/js/htmx.min.js").status_code == 200
     assert "responseHandling" in html and '"historyCacheSize":0' in html
+
+
+def test_production_hashes_are_argon2id_at_the_librarys_default_cost():
+    """The tests hash cheaply (conftest.CHEAP_ARGON2); the settings' defaults must not."""
+    defaults = Settings.from_env({"SECRET_KEY": "x" * 40})
+    passwords.configure_from(defaults)
+    try:
+        stored = off_main_thread(passwords.hash_password, "Kh7#mqPw2x")
+    finally:
+        passwords.configure(time_cost=1, memory_cost=8, parallelism=1)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert not argon2.PasswordHasher().check_needs_rehash(stored)  # the library's default
+
+
+def test_argon2_cost_comes_from_the_environment():
+    settings = Settings.from_env(
+        {"SECRET_KEY": "x" * 40, "ARGON2_TIME_COST": "2", "ARGON2_MEMORY_COST": "19456"}
+    )
+    assert (settings.argon2_time_cost, settings.argon2_memory_cost) == (2, 19456)
+    assert settings.argon2_parallelism == 4

@@ -10,8 +10,8 @@ import segno
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import login, run_db, submit
-from tests.test_cli import ARGS, run_cli
+from tests.helpers import SEEKER_ARGS as ARGS
+from tests.helpers import login, run_cli, run_db, submit
 from webapp.clock import to_jst
 from webapp.schema import job_seekers, offices, security_events
 from webapp.seekers.validity import end_of_month_after_next

@@ -11,6 +11,7 @@ from webapp.clock import Clock
 from webapp.config import Settings
 from webapp.db import create_database, migrate_async, with_connection
 from webapp.members import service as members
+from webapp.security import passwords
 from webapp.seekers import service as seekers
 
 USAGE_ERROR = 2
@@ -220,6 +221,7 @@ async def _digest(settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
+    passwords.configure_from(settings)
     if args.command == "serve":
         import uvicorn
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from argon2 import profiles
 from starlette.config import Config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,15 @@ class Settings:
     mail_catcher_port: int = 0  # 0: any free loopback port
     htmx_cdn: bool = True
     outbox_poll_seconds: float = 2.0
+    # How long after a request queued mail the sender wakes (see mail/sender.py: the
+    # answer must not tell, by its timing, whether a mail was queued).
+    outbox_wake_delay: float = 0.2
+    # argon2id cost; argon2-cffi's default profile (RFC 9106 low-memory: t=3, 64 MiB, p=4).
+    argon2_time_cost: int = profiles.RFC_9106_LOW_MEMORY.time_cost
+    argon2_memory_cost: int = profiles.RFC_9106_LOW_MEMORY.memory_cost  # KiB
+    argon2_parallelism: int = profiles.RFC_9106_LOW_MEMORY.parallelism
+    # Apply migrations in the lifespan; off when a deploy step runs `python -m webapp migrate`.
+    migrate_on_start: bool = True
 
     @property
     def https(self) -> bool:
@@ -82,4 +92,15 @@ class Settings:
             mail_from=config("MAIL_FROM", default=cls.mail_from),
             mail_catcher_port=config("MAIL_CATCHER_PORT", cast=int, default=0),
             htmx_cdn=config("HTMX_CDN", cast=bool, default=True),
+            outbox_wake_delay=config(
+                "OUTBOX_WAKE_DELAY", cast=float, default=cls.outbox_wake_delay
+            ),
+            argon2_time_cost=config("ARGON2_TIME_COST", cast=int, default=cls.argon2_time_cost),
+            argon2_memory_cost=config(
+                "ARGON2_MEMORY_COST", cast=int, default=cls.argon2_memory_cost
+            ),
+            argon2_parallelism=config(
+                "ARGON2_PARALLELISM", cast=int, default=cls.argon2_parallelism
+            ),
+            migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=True),
         )

@@ -7,7 +7,6 @@ The app runs with SMTP_HOST unset, so it starts its built-in mail catcher and th
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.axe import Axe
-from tests.conftest import TEST_SECRET, free_port
+from tests.conftest import CHEAP_ARGON2, TEST_SECRET, free_port, off_main_thread
 from webapp import create_app
 from webapp.clock import Clock
 from webapp.config import Settings
@@ -33,6 +32,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    # The htmx CDN is unreachable, as in this sandbox and on a flaky mobile connection:
+    # refused at once (a closed loopback port), so the vendored fallback loads. Done here,
+    # not with context.route, because a route makes every request of the page wait for
+    # this Python process to let it through.
+    "--host-resolver-rules=MAP unpkg.com 127.0.0.1:9",
 ]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -47,7 +51,7 @@ SEEKER = {
     "birthdate": "1990-04-01",
     "email": "taro@example.com",
 }
-CDN = "https://unpkg.com/**"
+CDN_PREFIX = "https://unpkg.com/"
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ async def _register_seeker(database_url: str) -> str:
 @pytest.fixture
 def live_app(database_url):
     """The app on a real socket, in a thread of its own, with a counter-registered seeker."""
-    number = asyncio.run(_register_seeker(database_url))
+    number = off_main_thread(_register_seeker, database_url)
     port = free_port()
     settings = Settings(
         database_url=database_url,
@@ -81,6 +85,9 @@ def live_app(database_url):
         base_url=f"http://127.0.0.1:{port}",
         smtp_host="",  # the built-in catcher and /mailbox
         outbox_poll_seconds=0.2,
+        outbox_wake_delay=0.0,
+        migrate_on_start=False,
+        **CHEAP_ARGON2,
     )
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
@@ -100,15 +107,15 @@ def live_app(database_url):
     assert not thread.is_alive(), "uvicorn did not stop"
 
 
-@pytest.fixture
-def browser(live_app):
-    """Debian's Chromium. Missing is a failure, not a skip: CI installs it (.ci/run).
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, launched once per worker. Missing is a failure, not a skip: CI
+    installs it (.ci/run).
 
-    Started per test, after the app and its database are ready, and stopped before
-    anything else: between its calls, Playwright's sync API marks its own event loop as
-    running in the main thread, so while it is started every `asyncio.run` (migrations,
-    the PostgreSQL reset, the seeker above) and every pytest-asyncio test would fail.
-    A launch costs well under a second."""
+    Between its sync calls Playwright marks its own event loop as running in the main
+    thread, so while it is up no `asyncio.run` may start there: the fixtures do their
+    database work in a thread (tests.conftest.off_main_thread), and the tests that do not
+    drive a browser run with the mark cleared (tests.conftest.outside_playwright)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     playwright = sync_playwright().start()
@@ -120,6 +127,13 @@ def browser(live_app):
     yield browser
     browser.close()
     playwright.stop()
+
+
+@pytest.fixture
+def browser(chromium, live_app):
+    """The worker's Chromium, for a test whose app is up; each test opens contexts of its
+    own (cookies, storage), closed at its end."""
+    return chromium
 
 
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
@@ -141,6 +155,10 @@ class Phone:
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("console", self._console)
         return page
+
+    def record_cdn(self, request) -> None:
+        if request.url.startswith(CDN_PREFIX):
+            self.cdn_requests.append(request.url)
 
     def _console(self, message) -> None:
         # Network failures are logged too: the refused CDN and each 422 of a form with
@@ -168,12 +186,7 @@ def phone(browser, live_app, javascript):
     context = _phone_context(browser, live_app.url, javascript)
     context.set_default_timeout(10_000)
     phone = Phone(context, [], [], [])
-
-    def refuse_cdn(route) -> None:
-        phone.cdn_requests.append(route.request.url)
-        route.abort()
-
-    context.route(CDN, refuse_cdn)
+    context.on("request", phone.record_cdn)
     yield phone
     context.close()
 
@@ -204,12 +217,7 @@ def tablet_device(browser: Browser, base_url: str, javascript: bool) -> Phone:
     context = _tablet_context(browser, base_url, javascript)
     context.set_default_timeout(10_000)
     tablet = Phone(context, [], [], [])
-
-    def refuse_cdn(route) -> None:
-        tablet.cdn_requests.append(route.request.url)
-        route.abort()
-
-    context.route(CDN, refuse_cdn)
+    context.on("request", tablet.record_cdn)
     return tablet
 
 

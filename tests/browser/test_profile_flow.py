@@ -8,7 +8,6 @@ axe-core checks every page either of them visits."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 
@@ -23,6 +22,7 @@ from tests.browser.test_register_flow import (
     mark_document,
     member_log_in,
 )
+from tests.conftest import off_main_thread
 from webapp.clock import Clock
 from webapp.db import create_database
 from webapp.jobs import search
@@ -123,8 +123,7 @@ async def _prepare(database_url: str) -> None:
 
 @pytest.fixture
 def walk_data(live_app, database_url):
-    # Before the browser starts (see tests/browser/conftest.py: asyncio.run after it fails).
-    asyncio.run(_prepare(database_url))
+    off_main_thread(_prepare, database_url)
     return live_app
 
 

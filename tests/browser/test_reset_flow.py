@@ -4,13 +4,13 @@ nothing personal. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_register_flow import heading, log_in, wait_for_mail
+from tests.conftest import off_main_thread
 from tests.helpers import KEY_IN_MAIL
 from webapp.db import create_database
 from webapp.schema import job_seekers
@@ -38,9 +38,8 @@ async def _set_password(database_url: str, email: str) -> None:
 
 @pytest.fixture
 def signed_up(live_app, database_url):
-    """The counter-registered job-seeker has opened My Page before (has a password).
-    Runs before the browser starts: asyncio.run cannot while Playwright's loop is up."""
-    asyncio.run(_set_password(database_url, live_app.seeker["email"]))
+    """The counter-registered job-seeker has opened My Page before (has a password)."""
+    off_main_thread(_set_password, database_url, live_app.seeker["email"])
     return live_app
 
 

@@ -4,7 +4,6 @@ conditions, and come back through the saved condition; axe-core checks every pag
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 
@@ -12,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_register_flow import log_in
+from tests.conftest import off_main_thread
 from webapp.clock import Clock
 from webapp.db import create_database
 from webapp.jobs import bulk, demo_postings, search, service
@@ -82,8 +82,7 @@ SHINJUKU = {
 
 @pytest.fixture
 def search_data(live_app, database_url):
-    # Before the browser starts (see tests/browser/conftest.py: asyncio.run after it fails).
-    asyncio.run(_prepare(database_url))
+    off_main_thread(_prepare, database_url)
     return live_app
 
 

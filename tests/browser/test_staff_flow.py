@@ -8,7 +8,6 @@ axe-core checks every page on both devices."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 
@@ -25,6 +24,7 @@ from tests.browser.test_register_flow import (
     read_key,
     scroll_to_end,
 )
+from tests.conftest import off_main_thread
 from webapp.clock import Clock
 from webapp.db import create_database
 from webapp.jobs import search, service
@@ -99,8 +99,7 @@ async def _prepare(database_url: str) -> None:
 
 @pytest.fixture
 def counter_data(live_app, database_url):
-    # Before the browser starts (see tests/browser/conftest.py: asyncio.run after it fails).
-    asyncio.run(_prepare(database_url))
+    off_main_thread(_prepare, database_url)
     return live_app
 
 

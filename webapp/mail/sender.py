@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=2)
 MAX_BACKOFF = dt.timedelta(hours=1)
-WAKE_DELAY = 0.2  # seconds
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -49,9 +48,15 @@ class SmtpTarget:
 
 class OutboxSender:
     def __init__(
-        self, db: AppDatabase, target: SmtpTarget, clock: Clock, poll_seconds: float = 2.0
+        self,
+        db: AppDatabase,
+        target: SmtpTarget,
+        clock: Clock,
+        poll_seconds: float = 2.0,
+        wake_delay: float = 0.2,
     ) -> None:
         self.db = db
+        self.wake_delay = wake_delay
         self.clock = clock
         self.target = target
         self.poll_seconds = poll_seconds
@@ -63,7 +68,7 @@ class OutboxSender:
         """A request just queued mail: send soon rather than at the next poll. Soon, not
         at once: the request answers first, so its timing says nothing about whether a mail
         was queued (an address that matches must not answer slower than one that doesn't)."""
-        asyncio.get_running_loop().call_later(WAKE_DELAY, self._wake.set)
+        asyncio.get_running_loop().call_later(self.wake_delay, self._wake.set)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")

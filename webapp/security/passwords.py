@@ -9,9 +9,44 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id at argon2-cffi's defaults
+_hasher = PasswordHasher()  # argon2id at argon2-cffi's defaults until configure()
 # Verified when the account is unknown or has no password, so both take the same time.
-_DUMMY_HASH = _hasher.hash("dummy-password-for-timing-1!")
+_DUMMY_PASSWORD = "dummy-password-for-timing-1!"
+_dummy_hash: str | None = None  # made by configure() or the first verification
+
+
+def configure(*, time_cost: int, memory_cost: int, parallelism: int) -> None:
+    """Set the process's argon2id cost (from Settings, at app creation and in the CLI).
+    Process-wide on purpose: the app, its background tasks and the CLI hash alike."""
+    global _hasher, _dummy_hash
+    wanted = (time_cost, memory_cost, parallelism)
+    if (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism) != wanted:
+        _hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
+        _dummy_hash = None
+
+
+async def warm_up() -> None:
+    """Make the dummy hash before the first request (the app's start), so that the first
+    sign-in of an unknown account does not pay for it and tell by its time."""
+    await asyncio.to_thread(_dummy)
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(_DUMMY_PASSWORD)
+    return _dummy_hash
+
+
+def configure_from(settings) -> None:
+    configure(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost,
+        parallelism=settings.argon2_parallelism,
+    )
+
 
 MIN_LENGTH = 8
 MAX_LENGTH = 32
@@ -55,7 +90,7 @@ async def verify_password(stored_hash: str | None, password: str) -> bool:
 
     def verify() -> bool:
         try:
-            return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+            return _hasher.verify(stored_hash or _dummy(), password) and stored_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 

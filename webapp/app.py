@@ -1,0 +1,182 @@
+"""create_app(): the Starlette application, its middleware, lifespan and error pages."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from webapp.account import routes as account_routes
+from webapp.activities import routes as activity_routes
+from webapp.applications import routes as application_routes
+from webapp.auth import reset_routes
+from webapp.auth import routes as auth_routes
+from webapp.auth.middleware import SessionUserMiddleware
+from webapp.clock import Clock
+from webapp.config import PROJECT_ROOT, Settings
+from webapp.db import ConnectionPerRequest, create_database, migrate_async
+from webapp.direct_requests import routes as direct_request_routes
+from webapp.employer import postings as employer_postings
+from webapp.employer import routes as employer_routes
+from webapp.jobs import routes as job_routes
+from webapp.jobs.digest import DigestTask
+from webapp.mail.catcher import MailCatcher
+from webapp.mail.sender import OutboxSender, SmtpTarget
+from webapp.mailbox import routes as mailbox_routes
+from webapp.messages import routes as message_routes
+from webapp.mypage import routes as mypage_routes
+from webapp.notices import routes as notice_routes
+from webapp.page_cache import PageCacheMiddleware
+from webapp.pages import routes as page_routes
+from webapp.profile import routes as profile_routes
+from webapp.publishing import routes as publishing_routes
+from webapp.referrals import routes as referral_routes
+from webapp.registration import routes as registration_routes
+from webapp.security import passwords
+from webapp.security.csrf import CSRFMiddleware, allowed_origin, cookie_name
+from webapp.security.headers import SecurityHeadersMiddleware
+from webapp.staff import posting_review
+from webapp.staff import routes as staff_routes
+from webapp.staff import seekers as staff_seekers
+from webapp.templating import render
+
+log = logging.getLogger(__name__)
+
+ERROR_MESSAGES = {
+    400: "送信された内容を受け付けられませんでした。",
+    403: "この操作は受け付けられません。",
+    404: "お探しのページが見つかりません。URLをご確認ください。",
+    405: "この操作は受け付けられません。",
+    413: "送信された内容が大きすぎます。",
+    500: "システムで問題が起きました。しばらくしてから、もう一度お試しください。",
+}
+
+
+async def error_page(request: Request, status_code: int, message: str | None = None):
+    return render(
+        request,
+        "pages/error.html",
+        {"status_code": status_code, "message": message or ERROR_MESSAGES.get(status_code, "")},
+        status_code=status_code,
+    )
+
+
+async def _http_exception(request: Request, exc: HTTPException):
+    return await error_page(request, exc.status_code)
+
+
+async def _server_error(request: Request, exc: Exception):
+    log.exception("unhandled error", exc_info=exc)
+    return await error_page(request, 500)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    clock = clock or Clock()
+    passwords.configure_from(settings)
+    db = create_database(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        if settings.migrate_on_start:
+            await migrate_async(settings.database_url)
+        await db.connect()
+        await passwords.warm_up()
+        catcher = None
+        if settings.mail_catcher:
+            catcher = MailCatcher(db, settings.mail_catcher_port)
+            await catcher.start()
+            target = SmtpTarget("127.0.0.1", catcher.port, mail_from=settings.mail_from)
+            log.info("mail catcher on 127.0.0.1:%s; mailbox at /mailbox", catcher.port)
+        else:
+            target = SmtpTarget(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_username,
+                settings.smtp_password,
+                settings.smtp_tls,
+                settings.mail_from,
+            )
+        sender = OutboxSender(
+            db, target, clock, settings.outbox_poll_seconds, settings.outbox_wake_delay
+        )
+        sender.start()
+        app.state.wake_outbox = sender.wake
+        app.state.mail_catcher = catcher
+        digest = DigestTask(app.state)  # 検索条件の新着求人メール, once a day per condition
+        digest.start()
+        try:
+            yield
+        finally:
+            await digest.stop()
+            await sender.stop()
+            if catcher:
+                await catcher.stop()
+            await db.disconnect()
+
+    async def csrf_error(scope, status_code: int, message: str):
+        return await error_page(Request(scope), status_code, message)
+
+    app = Starlette(
+        routes=[
+            *page_routes.routes,
+            *registration_routes.routes,
+            *auth_routes.routes,
+            *reset_routes.routes,
+            *account_routes.routes,
+            *mypage_routes.routes,
+            *mailbox_routes.routes,
+            *job_routes.routes,
+            *staff_routes.routes,
+            *employer_routes.routes,
+            *publishing_routes.routes,
+            *direct_request_routes.routes,
+            *employer_postings.routes,
+            *posting_review.routes,
+            *application_routes.routes,
+            *profile_routes.routes,
+            *activity_routes.routes,
+            *referral_routes.routes,
+            *notice_routes.routes,
+            *message_routes.routes,
+            *staff_seekers.routes,
+            Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.https, htmx_cdn=settings.htmx_cdn),
+            Middleware(
+                CSRFMiddleware,
+                secret_key=settings.secret_key,
+                https=settings.https,
+                allowed_origin=allowed_origin(settings.base_url),
+                error_page=csrf_error,
+            ),
+            # Signed-out public pages from memory, before a connection or a session lookup.
+            Middleware(
+                PageCacheMiddleware,
+                session_cookie=cookie_name(settings.https, "session"),
+                clock=clock,
+            ),
+            Middleware(ConnectionPerRequest, database=db),
+            Middleware(
+                SessionUserMiddleware,
+                db=db,
+                secret_key=settings.secret_key,
+                cookie=cookie_name(settings.https, "session"),
+                clock=clock,
+            ),
+        ],
+        exception_handlers={HTTPException: _http_exception, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.db = db
+    app.state.wake_outbox = lambda: None
+    return app
