@@ -11,9 +11,9 @@ from webapp import htmx, validation
 from webapp.account import service
 from webapp.auth.guard import login_required
 from webapp.db import current
-from webapp.registration.forms import Form
-from webapp.registration.service import KeyProblem
+from webapp.forms import Form
 from webapp.security import audit
+from webapp.security.auth_keys import KeyProblem, key_problem
 from webapp.security.passwords import guessable_errors, rule_errors
 from webapp.templating import render
 
@@ -122,7 +122,7 @@ async def email_form(request: Request) -> Response:
     conn = current(request.app)
     pending = await service.pending_email_change(conn, request.state.user["id"])
     now = request.app.state.clock.now()
-    if pending is not None and service.key_problem(pending, now) is None:
+    if pending is not None and key_problem(pending, now) is None:
         return _email_page(request, Form(), pending=pending)
     return _email_page(request, Form())
 

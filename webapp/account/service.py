@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.mail import outbox
-from webapp.registration.service import KEY_LIFETIME, MAX_KEY_ATTEMPTS, KeyWrong, key_problem
 from webapp.schema import auth_keys, job_seekers, security_events, sessions
-from webapp.security import tokens
+from webapp.security import auth_keys as keys
 from webapp.security.passwords import hash_password, verify_password
 
 EMAIL_CHANGE = "email_change"
@@ -68,34 +67,15 @@ async def request_email_change(
     async with conn.transaction():
         if await _address_taken(conn, new_email, user["id"]):
             raise AddressTaken
-        await conn.execute(
-            auth_keys.update()
-            .where(
-                auth_keys.c.seeker_id == user["id"],
-                auth_keys.c.purpose == EMAIL_CHANGE,
-                auth_keys.c.used_at.is_(None),
-                auth_keys.c.superseded_at.is_(None),
-            )
-            .values(superseded_at=now)
-        )
-        key = tokens.new_auth_key()
-        await conn.execute(
-            auth_keys.insert().values(
-                purpose=EMAIL_CHANGE,
-                seeker_id=user["id"],
-                email=new_email,
-                key_hash=tokens.digest(secret_key, EMAIL_CHANGE, key),
-                failed_attempts=0,
-                created_at=now,
-                expires_at=now + KEY_LIFETIME,
-            )
+        key = await keys.issue(
+            conn, secret_key, EMAIL_CHANGE, {"seeker_id": user["id"]}, email=new_email, now=now
         )
         await outbox.enqueue(
             conn,
             to=new_email,
             template="email_change_key",
             now=now,
-            context={"name": user["name"], "key": key, "expires_at": now + KEY_LIFETIME},
+            context={"name": user["name"], "key": key.value, "expires_at": key.expires_at},
         )
 
 
@@ -117,29 +97,12 @@ async def confirm_email_change(
 ) -> str:
     """Check the key and switch the address; the old one gets a notice. Raises KeyProblem
     or AddressTaken. Returns the new address."""
-    failure = None
     async with conn.transaction():
         key = await pending_email_change(conn, user["id"])
-        problem = key_problem(key, now)
-        if problem:
-            raise problem
-        typed = tokens.digest(secret_key, EMAIL_CHANGE, tokens.normalize_auth_key(typed_key))
-        if not tokens.same(typed, key["key_hash"]):
-            attempts = key["failed_attempts"] + 1
-            await conn.execute(
-                auth_keys.update()
-                .where(auth_keys.c.id == key["id"])
-                .values(failed_attempts=attempts)
-            )
-            failure = key_problem({**key._mapping, "failed_attempts": attempts}, now) or KeyWrong(
-                MAX_KEY_ATTEMPTS - attempts
-            )
-        else:
+        failure = await keys.redeem(conn, secret_key, EMAIL_CHANGE, key, typed_key, now)
+        if not failure:
             if await _address_taken(conn, key["email"], user["id"]):
-                raise AddressTaken
-            await conn.execute(
-                auth_keys.update().where(auth_keys.c.id == key["id"]).values(used_at=now)
-            )
+                raise AddressTaken  # the key stays unused: the transaction rolls back
             await conn.execute(
                 job_seekers.update()
                 .where(job_seekers.c.id == user["id"])
@@ -154,7 +117,7 @@ async def confirm_email_change(
                 context={"name": user["name"], "new_email": key["email"]},
             )
     if failure:
-        raise failure
+        raise failure  # after the commit: the wrong try stays counted
     return key["email"]
 
 

@@ -15,7 +15,9 @@ from databases.core import Connection
 from webapp.auth.roles import PORTALS, SEEKER, Account
 from webapp.auth.service import account_table
 from webapp.mail import outbox
-from webapp.registration.service import (
+from webapp.schema import members, registration_wizards, remembered_devices
+from webapp.security import auth_keys, tokens
+from webapp.security.auth_keys import (
     MAX_KEY_ATTEMPTS,
     KeyExpired,
     KeyProblem,
@@ -23,10 +25,7 @@ from webapp.registration.service import (
     KeyUsed,
     KeyVoid,
     KeyWrong,
-    key_problem,
 )
-from webapp.schema import auth_keys, members, registration_wizards, remembered_devices
-from webapp.security import tokens
 
 PURPOSE = "login"
 CODE_LIFETIME = dt.timedelta(minutes=10)
@@ -105,34 +104,19 @@ async def send_code(
 ) -> str:
     """Mail a new code (older ones stop working); returns the challenge cookie's value."""
     table = account_table(account.role)
-    (owner_column,) = account.columns
     async with conn.transaction():
         owner = await conn.fetch_one(
             sa.select(table.c.name, table.c.email).where(table.c.id == account.id)
         )
-        await conn.execute(
-            auth_keys.update()
-            .where(
-                auth_keys.c[owner_column] == account.id,
-                auth_keys.c.purpose == PURPOSE,
-                auth_keys.c.used_at.is_(None),
-                auth_keys.c.superseded_at.is_(None),
-            )
-            .values(superseded_at=now)
-        )
-        code = _new_code()
-        key_id = await conn.fetch_val(
-            auth_keys.insert()
-            .values(
-                purpose=PURPOSE,
-                **account.columns,
-                email=owner["email"],
-                key_hash=tokens.digest(secret_key, PURPOSE, code),
-                failed_attempts=0,
-                created_at=now,
-                expires_at=now + CODE_LIFETIME,
-            )
-            .returning(auth_keys.c.id)
+        key = await auth_keys.issue(
+            conn,
+            secret_key,
+            PURPOSE,
+            account.columns,
+            email=owner["email"],
+            now=now,
+            value=_new_code(),
+            lifetime=CODE_LIFETIME,
         )
         if cookie:
             await conn.execute(
@@ -146,7 +130,7 @@ async def send_code(
                 token_hash=_challenge_hash(secret_key, cookie),
                 step=3,
                 email=owner["email"],
-                auth_key_id=key_id,
+                auth_key_id=key.id,
                 created_at=now,
                 updated_at=now,
             )
@@ -158,8 +142,8 @@ async def send_code(
             now=now,
             context={
                 "name": owner["name"],
-                "code": code,
-                "expires_at": now + CODE_LIFETIME,
+                "code": key.value,
+                "expires_at": key.expires_at,
                 "site": PORTALS[account.role].title,
             },
         )
@@ -177,8 +161,7 @@ async def challenge(conn: Connection, secret_key: str, cookie: str | None):
     )
     if row is None:
         return None, None
-    key = await conn.fetch_one(sa.select(auth_keys).where(auth_keys.c.id == row["auth_key_id"]))
-    return row, key
+    return row, await auth_keys.find(conn, row["auth_key_id"])
 
 
 async def account_of(conn: Connection, key) -> Account:
@@ -193,26 +176,13 @@ async def check_code(
     conn: Connection, secret_key: str, cookie: str | None, typed: str, now: dt.datetime
 ) -> Account:
     """The account whose code this is. Raises KeyProblem (wrong tries are counted)."""
-    failure = None
     async with conn.transaction():
         row, key = await challenge(conn, secret_key, cookie)
-        problem = key_problem(key, now) if row else KeyExpired()
-        if problem:
-            raise problem
         digits = "".join(ch for ch in tokens.normalize_auth_key(typed) if ch.isdigit())
-        if tokens.same(tokens.digest(secret_key, PURPOSE, digits), key["key_hash"]):
-            await conn.execute(
-                auth_keys.update().where(auth_keys.c.id == key["id"]).values(used_at=now)
-            )
+        failure = await auth_keys.redeem(conn, secret_key, PURPOSE, key, digits, now)
+        if not failure:
             await conn.execute(
                 registration_wizards.delete().where(registration_wizards.c.id == row["id"])
             )
             return await account_of(conn, key)
-        attempts = key["failed_attempts"] + 1
-        await conn.execute(
-            auth_keys.update().where(auth_keys.c.id == key["id"]).values(failed_attempts=attempts)
-        )
-        failure = (
-            KeyVoid() if attempts >= MAX_KEY_ATTEMPTS else KeyWrong(MAX_KEY_ATTEMPTS - attempts)
-        )
-    raise failure
+    raise failure  # after the commit: the wrong try stays counted

@@ -1,6 +1,6 @@
 """パスワードを忘れた方: 生年月日 and address → a 認証キー mail → a new password.
 
-The same machinery as パスワード登録 (webapp.registration.service, purpose RESET): the key
+The same machinery as パスワード登録 (webapp.auth.password_wizard, purpose RESET): the key
 lives 50 minutes, is used once, is void after 5 wrong tries or when a newer one is asked,
 and the page after the request is the same whether or not the address is registered.
 """
@@ -12,12 +12,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx
-from webapp.auth import throttle
+from webapp.auth import forms, password_pages, password_wizard
+from webapp.auth.password_wizard import RESET, STEP_DONE, STEP_PASSWORD
 from webapp.db import current
-from webapp.registration import forms, service
-from webapp.registration.routes import password_context, typed_birthdate
-from webapp.registration.service import RESET, STEP_DONE, STEP_PASSWORD
-from webapp.security import cookies
+from webapp.forms import Form
+from webapp.security import cookies, throttle
+from webapp.security.auth_keys import KeyProblem
 from webapp.templating import render
 
 TARGET = "#wizard"
@@ -32,17 +32,11 @@ FLOW = {
 
 
 async def _wizard(request: Request, cookie: str | None = None):
-    return await service.load(
-        current(request.app),
-        request.app.state.settings.secret_key,
-        cookie or cookies.read(request, "reset"),
-        request.app.state.clock.now(),
-        RESET,
-    )
+    return await password_pages.wizard(request, RESET, cookie)
 
 
 def _forgot_page(
-    request: Request, form: forms.Form, status_code: int = 200, headers: dict | None = None
+    request: Request, form: Form, status_code: int = 200, headers: dict | None = None
 ) -> Response:
     return render(
         request,
@@ -56,12 +50,9 @@ def _forgot_page(
 
 async def forgot(request: Request) -> Response:
     """The request form; a pending key takes the user straight to the new-password form."""
-    wizard = await _wizard(request)
-    if wizard is not None and wizard["step"] == STEP_PASSWORD:
-        key = await service.load_key(current(request.app), wizard)
-        if service.key_problem(key, request.app.state.clock.now()) is None:
-            return RedirectResponse("/password/reset", status_code=303)
-    return _forgot_page(request, forms.Form())
+    if await password_pages.key_pending(request, RESET):
+        return RedirectResponse("/password/reset", status_code=303)
+    return _forgot_page(request, Form())
 
 
 async def request_key(request: Request) -> Response:
@@ -76,9 +67,9 @@ async def request_key(request: Request) -> Response:
         return _forgot_page(request, form, 429, {"Retry-After": str(refusal.retry_after)})
     settings = request.app.state.settings
     wizard = await _wizard(request)
-    cookie = await service.agree(conn, settings.secret_key, wizard, now, RESET)
+    cookie = await password_wizard.start(conn, settings.secret_key, wizard, now, RESET)
     wizard = await _wizard(request, cookie)
-    queued = await service.request_key(
+    queued = await password_wizard.request_key(
         conn,
         wizard,
         email=form.values["email"],
@@ -93,14 +84,17 @@ async def request_key(request: Request) -> Response:
         request.app.state.wake_outbox()
     response = htmx.redirect(request, "/password/reset")
     if cookie:
-        cookies.set_private(response, request, "reset", cookie, max_age=2 * 60 * 60)
+        cookies.set_private(response, request, RESET.cookie, cookie, max_age=2 * 60 * 60)
     return response
 
 
 async def _reset_page(
-    request: Request, wizard, form: forms.Form, problem=None, status_code: int = 200
+    request: Request, wizard, form: Form, problem=None, status_code: int = 200
 ) -> Response:
-    context = {"flow": FLOW, **await password_context(request, wizard, form, problem)}
+    context = {
+        "flow": FLOW,
+        **await password_pages.password_context(request, wizard, form, problem),
+    }
     return render(
         request,
         "auth/reset.html",
@@ -116,7 +110,7 @@ async def reset_form(request: Request) -> Response:
         return RedirectResponse("/password/forgot", status_code=303)
     if wizard["step"] == STEP_DONE:
         return RedirectResponse("/password/reset/done", status_code=303)
-    return await _reset_page(request, wizard, forms.Form())
+    return await _reset_page(request, wizard, Form())
 
 
 async def reset(request: Request) -> Response:
@@ -126,13 +120,15 @@ async def reset(request: Request) -> Response:
     if wizard["step"] == STEP_DONE:
         return htmx.redirect(request, "/password/reset/done")
     form = forms.password_form(
-        await request.form(), email=wizard["email"] or "", birthdate=typed_birthdate(wizard)
+        await request.form(),
+        email=wizard["email"] or "",
+        birthdate=password_wizard.typed_birthdate(wizard),
     )
     if not form.valid:
         return await _reset_page(request, wizard, form, status_code=422)
     settings = request.app.state.settings
     try:
-        await service.complete(
+        await password_wizard.complete(
             current(request.app),
             wizard,
             password=form.values["password"],
@@ -142,7 +138,7 @@ async def reset(request: Request) -> Response:
             now=request.app.state.clock.now(),
             purpose=RESET,
         )
-    except service.KeyProblem as problem:
+    except KeyProblem as problem:
         if not problem.restart:
             form.add("auth_key", problem.message)
         return await _reset_page(request, wizard, form, problem, status_code=422)
@@ -151,9 +147,9 @@ async def reset(request: Request) -> Response:
 
 
 async def restart(request: Request) -> Response:
-    await service.forget(current(request.app), await _wizard(request))
+    await password_wizard.forget(current(request.app), await _wizard(request))
     response = htmx.redirect(request, "/password/forgot")
-    cookies.delete(response, request, "reset")
+    cookies.delete(response, request, RESET.cookie)
     return response
 
 

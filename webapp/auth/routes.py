@@ -10,14 +10,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx, validation
-from webapp.auth import login_code, service, throttle
+from webapp.auth import login_code, service
 from webapp.auth.guard import safe_next
 from webapp.auth.roles import PORTALS, SEEKER, Account, Portal
 from webapp.db import current
-from webapp.registration.forms import Form
-from webapp.registration.service import KeyProblem, KeyWrong
-from webapp.security import audit, cookies
+from webapp.forms import Form
+from webapp.security import audit, cookies, throttle
 from webapp.security.audit import client_ip
+from webapp.security.auth_keys import KeyProblem, KeyWrong
 from webapp.templating import render
 
 LOGIN_FAILED = "ID（メールアドレス）またはパスワードが正しくありません。"
@@ -79,7 +79,14 @@ async def login(request: Request) -> Response:
         )
     account = await service.authenticate(conn, portal.role, email, password)
     if account is None:
-        refusal = await throttle.login_failed(conn, request, portal.role, email, now)
+        refusal = await throttle.login_failed(
+            conn,
+            request,
+            email,
+            now,
+            owner=await service.owner(conn, portal.role, email),
+            login_url=settings.base_url + portal.login_path,
+        )
         form.errors["form"] = [refusal.message if refusal else LOGIN_FAILED]
         if refusal:
             request.app.state.wake_outbox()
@@ -87,11 +94,11 @@ async def login(request: Request) -> Response:
                 request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
             )
         return _login_page(request, form, status_code=422)
-    await throttle.password_accepted(conn, request, email, account, now)
+    await throttle.password_accepted(conn, request, email, account.columns, now)
     if await login_code.is_remembered(
         conn, settings.secret_key, cookies.read(request, "device"), account, now
     ):
-        await throttle.login_succeeded(conn, request, email, account, now)
+        await throttle.login_succeeded(conn, request, email, account.columns, now)
         return await _signed_in(request, account, form.values["next"])
     cookie = await login_code.send_code(
         conn,
@@ -218,7 +225,7 @@ async def check_code(request: Request) -> Response:
             request, form, email=row["email"], status_code=422, problem=login_code.message(problem)
         )
     await throttle.login_succeeded(
-        conn, request, row["email"], account, request.app.state.clock.now()
+        conn, request, row["email"], account.columns, request.app.state.clock.now()
     )
     response = await _signed_in(
         request, account, form.values["next"], remember=form.values["remember"]

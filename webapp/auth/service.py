@@ -13,7 +13,7 @@ from databases.core import Connection
 
 from webapp.auth.roles import SEEKER, Account
 from webapp.schema import employers, job_seekers, members, offices, sessions
-from webapp.security import tokens
+from webapp.security import throttle, tokens
 from webapp.security.passwords import hash_password, needs_rehash, verify_password
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
@@ -44,6 +44,12 @@ def _by_email(role: str, email: str):
 async def find_account(conn: Connection, role: str, email: str):
     """(id, name, email, password_hash) of the account behind this address at this door."""
     return await conn.fetch_one(_by_email(role, email))
+
+
+async def owner(conn: Connection, role: str, email: str) -> throttle.Owner | None:
+    """Whom a wrong password at this door counts against (audit ids, name), or None."""
+    row = await find_account(conn, role, email)
+    return throttle.Owner(Account(role, row["id"]).columns, row["name"]) if row else None
 
 
 async def authenticate(conn: Connection, role: str, email: str, password: str) -> Account | None:

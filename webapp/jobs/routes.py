@@ -16,6 +16,7 @@ from webapp.applications import service as applications
 from webapp.auth.guard import login_required, safe_next
 from webapp.clock import ymd
 from webapp.db import current
+from webapp.forms import Form
 from webapp.jobs import catalog, favourites, forms, saved_searches, search, service, text
 from webapp.referrals import service as referrals
 from webapp.templating import VARY, render, templates
@@ -93,7 +94,7 @@ async def city_field(request: Request) -> Response:
     prefecture = request.query_params.get("pref", "")
     if prefecture not in catalog.PREFECTURES:
         prefecture = ""
-    form = forms.Form(values={"pref": prefecture, "city": ""})
+    form = Form(values={"pref": prefecture, "city": ""})
     return render(request, "jobs/_city_field.html", {"form": form}, public=True)
 
 

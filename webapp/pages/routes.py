@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from webapp.auth.password_pages import key_pending
 from webapp.config import PROJECT_ROOT
-from webapp.registration.routes import key_pending
 from webapp.templating import render
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx
-from webapp.auth import throttle
+from webapp.auth import forms, password_pages, password_wizard
+from webapp.auth.password_wizard import REGISTER, STEP_DONE, STEP_EMAIL, STEP_PASSWORD
 from webapp.db import current
-from webapp.registration import forms, service
-from webapp.registration.service import STEP_DONE, STEP_EMAIL, STEP_PASSWORD
-from webapp.security import cookies
+from webapp.forms import Form
+from webapp.registration.forms import terms_form
+from webapp.security import cookies, throttle
+from webapp.security.auth_keys import KeyProblem
 from webapp.templating import render
 
 WIZARD_COOKIE_AGE = 2 * 60 * 60
@@ -24,24 +24,6 @@ STEP_URLS = {
     STEP_PASSWORD: "/register/password",
     STEP_DONE: "/register/done",
 }
-
-
-async def current_wizard(request: Request):
-    return await service.load(
-        current(request.app),
-        request.app.state.settings.secret_key,
-        cookies.read(request, "wizard"),
-        request.app.state.clock.now(),
-    )
-
-
-async def key_pending(request: Request) -> bool:
-    """A key was sent and can still be used: the user belongs on ステップ3."""
-    wizard = await current_wizard(request)
-    if wizard is None or wizard["step"] != STEP_PASSWORD:
-        return False
-    key = await service.load_key(current(request.app), wizard)
-    return service.key_problem(key, request.app.state.clock.now()) is None
 
 
 def _page(
@@ -70,17 +52,17 @@ def _go(request: Request, step: int) -> Response:
 
 async def terms(request: Request) -> Response:
     """ステップ1 求職者マイページ利用規約確認."""
-    if await key_pending(request):
+    if await password_pages.key_pending(request):
         return RedirectResponse(STEP_URLS[STEP_PASSWORD], status_code=303)
-    return _page(request, 1, {"form": forms.Form()})
+    return _page(request, 1, {"form": Form()})
 
 
 async def agree(request: Request) -> Response:
-    form = forms.terms_form(await request.form())
+    form = terms_form(await request.form())
     if not form.valid:
         return _page(request, 1, {"form": form}, status_code=422)
-    wizard = await current_wizard(request)
-    cookie = await service.agree(
+    wizard = await password_pages.wizard(request)
+    cookie = await password_wizard.start(
         current(request.app),
         request.app.state.settings.secret_key,
         wizard,
@@ -88,13 +70,13 @@ async def agree(request: Request) -> Response:
     )
     response = _go(request, STEP_EMAIL)
     if cookie:
-        cookies.set_private(response, request, "wizard", cookie, max_age=WIZARD_COOKIE_AGE)
+        cookies.set_private(response, request, REGISTER.cookie, cookie, max_age=WIZARD_COOKIE_AGE)
     return response
 
 
 async def email(request: Request) -> Response:
     """ステップ2 メールアドレスの入力（パスワード登録申込）."""
-    wizard = await current_wizard(request)
+    wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] < STEP_EMAIL:
         return RedirectResponse(STEP_URLS[1], status_code=303)
     if wizard["step"] == STEP_DONE:
@@ -105,11 +87,11 @@ async def email(request: Request) -> Response:
         "month": wizard["birth_month"] or "",
         "day": wizard["birth_day"] or "",
     }
-    return _page(request, STEP_EMAIL, {"form": forms.Form(values=values)})
+    return _page(request, STEP_EMAIL, {"form": Form(values=values)})
 
 
 async def request_key(request: Request) -> Response:
-    wizard = await current_wizard(request)
+    wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] < STEP_EMAIL:
         return _go(request, 1)
     now = request.app.state.clock.now()
@@ -129,7 +111,7 @@ async def request_key(request: Request) -> Response:
             headers={"Retry-After": str(refusal.retry_after)},
         )
     settings = request.app.state.settings
-    queued = await service.request_key(
+    queued = await password_wizard.request_key(
         current(request.app),
         wizard,
         email=form.values["email"],
@@ -146,71 +128,48 @@ async def request_key(request: Request) -> Response:
 
 async def cancel(request: Request) -> Response:
     """キャンセル: forget the wizard and go back to the top page."""
-    await service.forget(current(request.app), await current_wizard(request))
+    await password_wizard.forget(current(request.app), await password_pages.wizard(request))
     response = htmx.redirect(request, "/")
-    cookies.delete(response, request, "wizard")
+    cookies.delete(response, request, REGISTER.cookie)
     return response
 
 
 async def restart(request: Request) -> Response:
     """はじめからやり直す (after an expired or void key)."""
-    await service.forget(current(request.app), await current_wizard(request))
+    await password_wizard.forget(current(request.app), await password_pages.wizard(request))
     response = _go(request, 1)
-    cookies.delete(response, request, "wizard")
+    cookies.delete(response, request, REGISTER.cookie)
     return response
-
-
-def typed_birthdate(wizard) -> dt.date | None:
-    try:
-        return dt.date(
-            int(wizard["birth_year"]), int(wizard["birth_month"]), int(wizard["birth_day"])
-        )
-    except (TypeError, ValueError):
-        return None
-
-
-async def password_context(
-    request: Request, wizard, form: forms.Form, problem: service.KeyProblem | None = None
-) -> dict:
-    """What the key page shows (ステップ3, and the reset's new-password page)."""
-    now = request.app.state.clock.now()
-    key = await service.load_key(current(request.app), wizard)
-    problem = problem or service.key_problem(key, now)
-    expires_at = key["expires_at"] if key else None
-    minutes_left = max(0, int((expires_at - now).total_seconds() // 60)) if expires_at else 0
-    return {
-        "form": form,
-        "email": wizard["email"],
-        "expires_at": expires_at,
-        "minutes_left": minutes_left,
-        "problem": problem,
-    }
 
 
 async def password(request: Request) -> Response:
     """ステップ3 パスワード登録: where a returning user lands, with nothing to retype."""
-    wizard = await current_wizard(request)
+    wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] < STEP_PASSWORD:
         step = wizard["step"] if wizard else 1
         return RedirectResponse(STEP_URLS[step], status_code=303)
     if wizard["step"] == STEP_DONE:
         return RedirectResponse(STEP_URLS[STEP_DONE], status_code=303)
-    return _page(request, STEP_PASSWORD, await password_context(request, wizard, forms.Form()))
+    return _page(
+        request, STEP_PASSWORD, await password_pages.password_context(request, wizard, Form())
+    )
 
 
 async def set_password(request: Request) -> Response:
-    wizard = await current_wizard(request)
+    wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] < STEP_PASSWORD:
         return _go(request, wizard["step"] if wizard else 1)
     if wizard["step"] == STEP_DONE:  # a second tap on 完了
         return _go(request, STEP_DONE)
     form = forms.password_form(
-        await request.form(), email=wizard["email"] or "", birthdate=typed_birthdate(wizard)
+        await request.form(),
+        email=wizard["email"] or "",
+        birthdate=password_wizard.typed_birthdate(wizard),
     )
     if form.valid:
         settings = request.app.state.settings
         try:
-            await service.complete(
+            await password_wizard.complete(
                 current(request.app),
                 wizard,
                 password=form.values["password"],
@@ -219,21 +178,24 @@ async def set_password(request: Request) -> Response:
                 base_url=settings.base_url,
                 now=request.app.state.clock.now(),
             )
-        except service.KeyProblem as problem:
+        except KeyProblem as problem:
             if not problem.restart:
                 form.add("auth_key", problem.message)
-            context = await password_context(request, wizard, form, problem)
+            context = await password_pages.password_context(request, wizard, form, problem)
             return _page(request, STEP_PASSWORD, context, status_code=422)
         request.app.state.wake_outbox()
         return _go(request, STEP_DONE)
     return _page(
-        request, STEP_PASSWORD, await password_context(request, wizard, form), status_code=422
+        request,
+        STEP_PASSWORD,
+        await password_pages.password_context(request, wizard, form),
+        status_code=422,
     )
 
 
 async def done(request: Request) -> Response:
     """ステップ4 パスワード登録完了."""
-    wizard = await current_wizard(request)
+    wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] != STEP_DONE:
         return RedirectResponse(STEP_URLS[wizard["step"] if wizard else 1], status_code=303)
     return _page(request, STEP_DONE, {})

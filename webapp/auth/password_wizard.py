@@ -1,9 +1,10 @@
-"""パスワード登録 (opening My Page): wizard state, 認証キー, and setting the password.
+"""A job-seeker's password set with a mailed 認証キー: パスワード登録 (opening My Page,
+webapp.registration) and パスワードを忘れた方 (webapp.auth.reset_routes) share it.
 
-The wizard's state is a row bound to an HttpOnly cookie, so a user who leaves for the
-mail app, closes the tab or loses signal comes back to the same step. Whether the
-address and birthdate match a job-seeker never shows: both paths write a key row and
-move to ステップ3; only a match also queues the mail.
+The state is a row bound to an HttpOnly cookie, so a user who leaves for the mail app,
+closes the tab or loses signal comes back to the same step. Whether the address and
+birthdate match a job-seeker never shows: both paths write a key row and move to the
+key page; only a match also queues the mail.
 """
 
 from __future__ import annotations
@@ -15,14 +16,9 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.mail import outbox
-from webapp.schema import (
-    auth_keys,
-    job_seekers,
-    registration_wizards,
-    remembered_devices,
-    sessions,
-)
-from webapp.security import tokens
+from webapp.schema import job_seekers, registration_wizards, remembered_devices, sessions
+from webapp.security import auth_keys, tokens
+from webapp.security.auth_keys import key_problem
 from webapp.security.passwords import hash_password
 
 
@@ -35,61 +31,18 @@ class Purpose:
     key_mail: str
     done_mail: str
     key_page: str
+    cookie: str  # the browser's cookie holding the state
 
 
-REGISTER = Purpose("register", False, "register_key", "register_done", "/register/password")
-RESET = Purpose("reset", True, "reset_key", "password_changed", "/password/reset")
-KEY_LIFETIME = dt.timedelta(minutes=50)
-MAX_KEY_ATTEMPTS = 5
+REGISTER = Purpose(
+    "register", False, "register_key", "register_done", "/register/password", "wizard"
+)
+RESET = Purpose("reset", True, "reset_key", "password_changed", "/password/reset", "reset")
 # Pressing 次へ進む twice (or reloading the POST) within this window sends no second key.
 RESEND_GRACE = dt.timedelta(seconds=60)
 WIZARD_IDLE_LIFETIME = dt.timedelta(hours=2)
 
 STEP_TERMS, STEP_EMAIL, STEP_PASSWORD, STEP_DONE = 1, 2, 3, 4
-
-
-class KeyProblem(Exception):
-    """The 認証キー was not accepted; `message` says why and what to do."""
-
-    message = ""
-    restart = False  # the user must start over from ステップ1
-
-
-class KeyWrong(KeyProblem):
-    def __init__(self, remaining: int) -> None:
-        self.message = (
-            f"認証キーが正しくありません。メールに記載された認証キーを確認して入力してください"
-            f"（あと{remaining}回間違えると、この申込は無効になります）。"
-        )
-
-
-class KeyVoid(KeyProblem):
-    message = (
-        f"認証キーを{MAX_KEY_ATTEMPTS}回間違えたため、このパスワード登録申込は無効になりました。"
-        "お手数ですが、はじめからやり直してください。"
-    )
-    restart = True
-
-
-class KeyExpired(KeyProblem):
-    message = (
-        "認証キーの有効期限（メール配信から50分）が過ぎました。"
-        "お手数ですが、はじめからパスワード登録をやり直してください。"
-    )
-    restart = True
-
-
-class KeySuperseded(KeyProblem):
-    message = (
-        "この申込の後に新しいパスワード登録申込があったため、この認証キーは無効です。"
-        "最後に届いたメールの画面から手続きするか、はじめからやり直してください。"
-    )
-    restart = True
-
-
-class KeyUsed(KeyProblem):
-    message = "この認証キーは既に使用されています。ログイン画面からログインしてください。"
-    restart = True
 
 
 def _password_state(purpose: Purpose):
@@ -123,30 +76,30 @@ async def load(
 
 
 async def load_key(conn: Connection, wizard):
-    if wizard is None or wizard["auth_key_id"] is None:
+    return await auth_keys.find(conn, wizard["auth_key_id"] if wizard else None)
+
+
+async def key_pending(conn: Connection, wizard, now: dt.datetime) -> bool:
+    """A key was sent and can still be used: the user belongs on the key page."""
+    if wizard is None or wizard["step"] != STEP_PASSWORD:
+        return False
+    return key_problem(await load_key(conn, wizard), now) is None
+
+
+def typed_birthdate(wizard) -> dt.date | None:
+    """The 生年月日 typed at the address step (the new password may not contain it)."""
+    try:
+        return dt.date(
+            int(wizard["birth_year"]), int(wizard["birth_month"]), int(wizard["birth_day"])
+        )
+    except (TypeError, ValueError):
         return None
-    return await conn.fetch_one(sa.select(auth_keys).where(auth_keys.c.id == wizard["auth_key_id"]))
 
 
-def key_problem(key, now: dt.datetime) -> KeyProblem | None:
-    """Why this key can no longer be used, checked before any typed value."""
-    if key is None:
-        return KeyExpired()
-    if key["used_at"] is not None:
-        return KeyUsed()
-    if key["failed_attempts"] >= MAX_KEY_ATTEMPTS:
-        return KeyVoid()
-    if key["superseded_at"] is not None:
-        return KeySuperseded()
-    if key["expires_at"] <= now:
-        return KeyExpired()
-    return None
-
-
-async def agree(
+async def start(
     conn: Connection, secret_key: str, wizard, now: dt.datetime, purpose: Purpose = REGISTER
 ) -> str | None:
-    """ステップ1 done: start a wizard (a new cookie value is returned) or move it on."""
+    """Start a wizard (a new cookie value is returned) or move it on to the address step."""
     async with conn.transaction():
         # Old, abandoned wizards are swept here rather than by a separate job.
         await conn.execute(
@@ -185,8 +138,8 @@ async def request_key(
     now: dt.datetime,
     purpose: Purpose = REGISTER,
 ) -> bool:
-    """ステップ2: issue a 認証キー (mailed only when the address and birthdate match a
-    job-seeker: without a password to register, with one to reset it). Returns True when
+    """The address step: issue a 認証キー (mailed only when the address and birthdate match
+    a job-seeker: without a password to register, with one to reset it). Returns True when
     a mail was queued, for the caller's wake-up only: nothing the user sees may depend on it."""
     async with conn.transaction():
         current = await load_key(conn, wizard)
@@ -207,32 +160,15 @@ async def request_key(
                 _password_state(purpose),
             )
         )
-        key = tokens.new_auth_key()
-        expires_at = now + KEY_LIFETIME
         # Both paths run the same statements (a non-match's write nothing), so the answer
         # takes as long whether or not the address is registered.
-        await conn.execute(
-            auth_keys.update()
-            .where(
-                auth_keys.c.seeker_id == (seeker["id"] if seeker else -1),
-                auth_keys.c.purpose == purpose.name,
-                auth_keys.c.used_at.is_(None),
-                auth_keys.c.superseded_at.is_(None),
-            )
-            .values(superseded_at=now)
-        )
-        key_id = await conn.fetch_val(
-            auth_keys.insert()
-            .values(
-                purpose=purpose.name,
-                seeker_id=seeker["id"] if seeker else None,
-                email=email,
-                key_hash=tokens.digest(secret_key, purpose.name, key),
-                failed_attempts=0,
-                created_at=now,
-                expires_at=expires_at,
-            )
-            .returning(auth_keys.c.id)
+        key = await auth_keys.issue(
+            conn,
+            secret_key,
+            purpose.name,
+            {"seeker_id": seeker["id"] if seeker else None},
+            email=email,
+            now=now,
         )
         await conn.execute(
             registration_wizards.update()
@@ -243,7 +179,7 @@ async def request_key(
                 birth_year=typed_birth[0],
                 birth_month=typed_birth[1],
                 birth_day=typed_birth[2],
-                auth_key_id=key_id,
+                auth_key_id=key.id,
                 updated_at=now,
             )
         )
@@ -251,8 +187,8 @@ async def request_key(
             "template": purpose.key_mail,
             "context": {
                 "name": seeker["name"] if seeker else "",
-                "key": key,
-                "expires_at": expires_at,
+                "key": key.value,
+                "expires_at": key.expires_at,
                 "url": f"{base_url}{purpose.key_page}",
             },
             "now": now,
@@ -275,40 +211,22 @@ async def complete(
     now: dt.datetime,
     purpose: Purpose = REGISTER,
 ) -> None:
-    """ステップ3: check the key and set the password. Raises KeyProblem. A reset also
+    """The key page: check the key and set the password. Raises KeyProblem. A reset also
     ends every session of the account: whoever had the old password is out."""
     password_hash = await hash_password(password)  # slow: before the write lock is taken
     async with conn.transaction():
         key = await load_key(conn, wizard)
-        problem = key_problem(key, now)
-        if problem:
-            raise problem
-        typed = tokens.digest(secret_key, purpose.name, tokens.normalize_auth_key(typed_key))
         seeker = None
-        if key["seeker_id"] is not None:
+        if key is not None and key["seeker_id"] is not None:
             seeker = await conn.fetch_one(
                 sa.select(job_seekers.c.id, job_seekers.c.name, job_seekers.c.email).where(
                     job_seekers.c.id == key["seeker_id"], _password_state(purpose)
                 )
             )
-        if seeker is None or not tokens.same(typed, key["key_hash"]):
-            attempts = key["failed_attempts"] + 1
-            await conn.execute(
-                auth_keys.update()
-                .where(auth_keys.c.id == key["id"])
-                .values(failed_attempts=attempts)
-            )
-            if attempts >= MAX_KEY_ATTEMPTS:
-                failure: KeyProblem = KeyVoid()
-            else:
-                failure = KeyWrong(MAX_KEY_ATTEMPTS - attempts)
-            # The attempt must count even though the request fails: commit, then raise.
-            failed = failure
-        else:
-            failed = None
-            await conn.execute(
-                auth_keys.update().where(auth_keys.c.id == key["id"]).values(used_at=now)
-            )
+        failed = await auth_keys.redeem(
+            conn, secret_key, purpose.name, key, typed_key, now, owner_ok=seeker is not None
+        )
+        if not failed:
             await conn.execute(
                 job_seekers.update()
                 .where(job_seekers.c.id == seeker["id"])
@@ -333,6 +251,7 @@ async def complete(
                 context={"name": seeker["name"], "login_url": f"{base_url}/login"},
                 now=now,
             )
+    # The wrong try must count even though the request fails: committed, then raised.
     if failed:
         raise failed
 

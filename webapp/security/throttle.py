@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from databases.core import Connection
 from starlette.requests import Request
 
-from webapp.auth.roles import PORTALS, Account
-from webapp.auth.service import find_account
 from webapp.clock import to_jst
 from webapp.mail import outbox
 from webapp.security import audit
@@ -59,21 +57,31 @@ async def login_refusal(
     return _locked(wait, now) if wait else None
 
 
-def _audit_ids(account: Account | None) -> dict[str, int]:
-    return account.columns if account else {}
+@dataclass(frozen=True)
+class Owner:
+    """Whose address was typed at this door: the account's audit ids and its name."""
+
+    ids: dict[str, int]  # {"seeker_id": id} or {"member_id": id}
+    name: str
 
 
 async def login_failed(
-    conn: Connection, request: Request, role: str, email: str, now: dt.datetime
+    conn: Connection,
+    request: Request,
+    email: str,
+    now: dt.datetime,
+    *,
+    owner: Owner | None,
+    login_url: str,
 ) -> Refusal | None:
-    """Count a wrong password; the Refusal when this one locked the account."""
+    """Count a wrong password; the Refusal when this one locked the account. `owner`: the
+    account behind the address (None: no account has it), mailed when it is locked."""
     secret_key = request.app.state.settings.secret_key
     ip = audit.client_ip(request)
+    ids = owner.ids if owner else {}
     async with conn.transaction():
         await LOGIN_FAILURES_PER_ADDRESS.hit(conn, secret_key, ip, now)
         await LOGIN_FAILURES_PER_ACCOUNT.hit(conn, secret_key, email, now)
-        owner = await find_account(conn, role, email)
-        ids = _audit_ids(Account(role, owner["id"]) if owner else None)
         await audit.record(conn, request, "login", "failure", **ids, email=email, now=now)
         wait = await LOGIN_FAILURES_PER_ACCOUNT.retry_after(conn, secret_key, email, now)
         if not wait:
@@ -86,34 +94,36 @@ async def login_failed(
                 template="account_locked",
                 now=now,
                 context={
-                    "name": owner["name"],
+                    "name": owner.name,
                     "until": now + dt.timedelta(seconds=wait),
                     "ip": ip,
-                    "reset_url": request.app.state.settings.base_url + PORTALS[role].login_path,
+                    "reset_url": login_url,
                 },
             )
         return _locked(wait, now)
 
 
-async def password_accepted(
-    conn: Connection, request: Request, email: str, account: Account, now: dt.datetime
+async def _accepted(
+    conn: Connection, request: Request, email: str, ids: dict[str, int], outcome: str, now
 ) -> None:
-    """The password was right: the lockout count starts again; the code step follows."""
     async with conn.transaction():
         await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
-        await audit.record(
-            conn, request, "login", "password_ok", **account.columns, email=email, now=now
-        )
+        await audit.record(conn, request, "login", outcome, **ids, email=email, now=now)
+
+
+async def password_accepted(
+    conn: Connection, request: Request, email: str, ids: dict[str, int], now: dt.datetime
+) -> None:
+    """The password was right: the lockout count starts again; the code step follows.
+    `ids`: the account's audit ids ({"seeker_id": id} or {"member_id": id})."""
+    await _accepted(conn, request, email, ids, "password_ok", now)
 
 
 async def login_succeeded(
-    conn: Connection, request: Request, email: str, account: Account, now: dt.datetime
+    conn: Connection, request: Request, email: str, ids: dict[str, int], now: dt.datetime
 ) -> None:
-    async with conn.transaction():
-        await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
-        await audit.record(
-            conn, request, "login", "success", **account.columns, email=email, now=now
-        )
+    """Signed in (after the code, or on a remembered browser)."""
+    await _accepted(conn, request, email, ids, "success", now)
 
 
 async def key_request_refusal(
