@@ -81,6 +81,32 @@ def migrate(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+# A duplicate primary key is a unique violation too (PostgreSQL reports both alike).
+_SQLITE_UNIQUE = {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}
+
+
+def is_unique_violation(error: BaseException, column: str | None = None) -> bool:
+    """A unique constraint or index refused the write (a racing writer got there first),
+    on either backend; with `column`, one that covers that column. A NOT NULL, foreign-key
+    or check violation is not one. `databases` lets each driver's own exception through."""
+    if isinstance(error, sqlite3.IntegrityError):
+        if error.sqlite_errorcode not in _SQLITE_UNIQUE:
+            return False
+        # "UNIQUE constraint failed: job_postings.job_number" (one "table.column" per column)
+        names = str(error).partition(": ")[2].split(", ")
+        columns = {name.rpartition(".")[2] for name in names}
+    else:
+        # Imported here: a SQLite-only process (the CLI, say) never loads asyncpg.
+        from asyncpg.exceptions import UniqueViolationError
+
+        if not isinstance(error, UniqueViolationError):
+            return False
+        # detail: "Key (seeker_id, posting_id)=(1, 2) already exists."
+        key = (error.detail or "").partition("(")[2].partition(")=")[0]
+        columns = {name.strip() for name in key.split(",")}
+    return column is None or column in columns
+
+
 async def migrate_async(url: str) -> None:
     await asyncio.to_thread(migrate, url)
 

@@ -16,6 +16,7 @@ from databases.core import Connection
 from webapp.applications import states
 from webapp.applications.documents import Document
 from webapp.clock import ymd
+from webapp.db import is_unique_violation
 from webapp.employer.service import mail_users
 from webapp.jobs import catalog
 from webapp.jobs import service as jobs
@@ -115,11 +116,6 @@ async def for_seeker_posting(conn: Connection, seeker_id: int | None, posting_id
     )
 
 
-def _is_unique_violation(error: Exception) -> bool:
-    # sqlite3.IntegrityError / asyncpg UniqueViolationError, without importing either driver.
-    return "unique" in str(error).lower() or type(error).__name__ == "UniqueViolationError"
-
-
 async def apply(
     conn: Connection,
     *,
@@ -173,7 +169,7 @@ async def apply(
             # extends the 有効期限 (seekers/validity.py).
             await validity.extend_for_activity(conn, seeker_id, now)
     except Exception as error:
-        if not _is_unique_violation(error):
+        if not is_unique_violation(error):
             raise
         existing = await for_seeker_posting(conn, seeker_id, posting["id"])
         if existing is None:

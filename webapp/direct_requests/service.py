@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.db import is_unique_violation
 from webapp.direct_requests.forms import ProfileSearch
 from webapp.jobs import catalog
 from webapp.jobs.search import jst_today
@@ -257,8 +258,8 @@ async def send(
                 )
                 .returning(direct_requests.c.id)
             )
-        except Exception as error:  # IntegrityError of either driver: a racing duplicate
-            if "unique" not in str(error).lower():
+        except Exception as error:
+            if not is_unique_violation(error):  # a racing duplicate
                 raise
             raise AlreadySent from error
         seeker = await conn.fetch_one(

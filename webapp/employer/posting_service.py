@@ -19,6 +19,7 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.db import is_unique_violation
 from webapp.employer.service import mail_users
 from webapp.jobs import catalog, search
 from webapp.jobs import service as jobs
@@ -124,13 +125,6 @@ async def _next_serial(conn: Connection, office_code: str) -> int:
     return int(highest.split("-")[1]) + 1 if highest else 1
 
 
-def _duplicate_number(error: Exception) -> bool:
-    # sqlite3.IntegrityError and asyncpg's UniqueViolationError both name the column or
-    # its constraint (uq_job_postings_job_number).
-    message = str(error).lower()
-    return "unique" in message and "job_number" in message
-
-
 async def create_draft(conn: Connection, employer_id: int, values: dict, *, now) -> int:
     """A new 下書き with a 求人番号 of the employer's office; returns its id."""
     today = search.jst_today(now)
@@ -161,7 +155,7 @@ async def create_draft(conn: Connection, employer_id: int, values: dict, *, now)
                     job_postings.insert().values(**posting).returning(job_postings.c.id)
                 )
         except Exception as error:
-            if not _duplicate_number(error) or attempt == SERIAL_ATTEMPTS - 1:
+            if not is_unique_violation(error, "job_number") or attempt == SERIAL_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 

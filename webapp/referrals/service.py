@@ -17,6 +17,7 @@ from starlette.datastructures import QueryParams
 
 from webapp.applications import states as application_states
 from webapp.clock import to_jst, ymd
+from webapp.db import is_unique_violation
 from webapp.jobs import catalog, search, text
 from webapp.jobs import forms as job_forms
 from webapp.jobs import service as jobs
@@ -96,12 +97,6 @@ class AlreadyReferred(ReferralRefused):
 
 def jst_today(now: dt.datetime) -> dt.date:
     return to_jst(now).date()
-
-
-def _unique_violation(error: Exception) -> bool:
-    # sqlite3.IntegrityError says "UNIQUE constraint failed", asyncpg's
-    # UniqueViolationError "duplicate key value violates unique constraint".
-    return "unique" in str(error).lower()
 
 
 # ---------------------------------------------------------------------------------------
@@ -357,7 +352,7 @@ async def _with_retries(work):
         except ReferralRefused:
             raise
         except Exception as error:
-            if not _unique_violation(error) or attempt == ATTEMPTS - 1:
+            if not is_unique_violation(error) or attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
@@ -626,7 +621,7 @@ async def request_referral(
         raise
     except Exception as error:
         # Two submissions at once: the partial unique index keeps one waiting request.
-        if _unique_violation(error):
+        if is_unique_violation(error):
             raise ReferralRefused(SEEKER_ALREADY_PENDING) from error
         raise
 

@@ -13,6 +13,7 @@ from databases.core import Connection
 
 from webapp import validation
 from webapp.clock import to_jst
+from webapp.db import is_unique_violation
 from webapp.jobs import catalog
 from webapp.schema import (
     applications,
@@ -174,10 +175,6 @@ def format_seeker_number(office_code: str, serial: int) -> str:
     return f"{office_code}-{serial:08d}"
 
 
-def _is_unique_violation(error: Exception) -> bool:
-    return "unique" in str(error).lower()
-
-
 async def register(
     conn: Connection, seeker: NewSeeker, *, office_code: str | None, now: dt.datetime
 ) -> str:
@@ -228,8 +225,8 @@ async def register(
                     valid_until=end_of_month_after_next(to_jst(now).date()),
                 )
             )
-        except Exception as error:  # sqlite3 / asyncpg IntegrityError: a racing registration
-            if not _is_unique_violation(error):
+        except Exception as error:  # a racing registration of the same address
+            if not is_unique_violation(error):
                 raise
             raise AddressTaken(seeker.email) from error
     return number

@@ -1,0 +1,77 @@
+"""The database layer: what each backend's driver raises when a constraint refuses a write
+(the suite runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.helpers import run_db
+from webapp.db import is_unique_violation
+from webapp.schema import job_seekers, offices
+
+OFFICE = {"id": 901, "code": "99901", "name": "ハローワーク試験", "phone": "03-0000-0000"}
+SEEKER = {
+    "seeker_number": "99901-00000001",
+    "office_id": OFFICE["id"],
+    "name": "山田太郎",
+    "kana": "ヤマダタロウ",
+    "birthdate": dt.date(1990, 4, 1),
+    "email": "taro@example.com",
+    "created_at": dt.datetime(2026, 11, 10, 1, 0, tzinfo=dt.UTC),
+}
+
+# (the statement that fails after OFFICE and SEEKER were written, a unique violation?)
+REFUSED = {
+    "a taken unique column": (offices.insert().values({**OFFICE, "id": 902}), True),
+    "a taken primary key": (offices.insert().values({**OFFICE, "code": "99902"}), True),
+    "a taken address": (
+        job_seekers.insert().values({**SEEKER, "seeker_number": "99901-00000002"}),
+        True,
+    ),
+    "a missing NOT NULL value": (
+        offices.insert().values(id=903, code="99903", name="名前だけ"),
+        False,
+    ),
+    "a foreign key to nothing": (
+        job_seekers.insert().values(
+            {
+                **SEEKER,
+                "seeker_number": "99901-00000003",
+                "email": "x@example.com",
+                "office_id": 999_999,
+            }
+        ),
+        False,
+    ),
+}
+
+
+def _refusal(database_url: str, statement) -> Exception:
+    async def work(conn):
+        await conn.execute(offices.insert().values(OFFICE))
+        await conn.execute(job_seekers.insert().values(SEEKER))
+        try:
+            await conn.execute(statement)
+        except Exception as error:  # whatever the driver raises, as `databases` lets it by
+            return error
+        raise AssertionError("the database accepted the write")
+
+    return run_db(database_url, work)
+
+
+@pytest.mark.parametrize("statement, unique", REFUSED.values(), ids=REFUSED.keys())
+def test_only_a_unique_violation_is_recognised_as_one(database_url, statement, unique):
+    error = _refusal(database_url, statement)
+    assert is_unique_violation(error) is unique
+
+
+def test_a_unique_violation_names_its_column(database_url):
+    error = _refusal(database_url, REFUSED["a taken address"][0])
+    assert is_unique_violation(error, "email")
+    assert not is_unique_violation(error, "seeker_number")
+
+
+def test_other_errors_are_not_unique_violations():
+    assert not is_unique_violation(ValueError("UNIQUE constraint failed: offices.code"))
