@@ -96,7 +96,7 @@ async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str
     db = create_database(url)
     await db.connect()
     started = time.perf_counter()
-    today = search.jst_today(Clock().now())
+    today = Clock().today()
     async with db.connection() as conn:
         await bulk.load_postings(conn, demo_postings.generate(size, seed=1, today=today))
     seconds = time.perf_counter() - started

@@ -119,11 +119,10 @@ def posting(client, *, days_old: int = 0, open_days: int = 60, **overrides) -> d
     that; registered now by the test clock. Returns its id and 求人番号."""
     import datetime as dt
 
-    from webapp.jobs import search as job_search
     from webapp.jobs import service as jobs
 
     now = client.app.state.clock.now()
-    received = job_search.jst_today(now) - dt.timedelta(days=days_old)
+    received = client.app.state.clock.today() - dt.timedelta(days=days_old)
     values = {
         **POSTING,
         "job_number": f"13010-{next(_serials):08d}",

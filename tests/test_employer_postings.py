@@ -12,7 +12,6 @@ from starlette.datastructures import FormData
 from tests import factories
 from tests.helpers import another_browser, errors_of, login, submit
 from webapp.employer import posting_forms, posting_service
-from webapp.jobs import search
 from webapp.schema import job_postings, members
 from webapp.seekers.validity import end_of_month_after_next
 
@@ -135,7 +134,7 @@ def found(client, keyword: str, posting: dict) -> bool:
 
 
 def today(client) -> dt.date:
-    return search.jst_today(client.app.state.clock.now())
+    return client.app.state.clock.today()
 
 
 # --- drafting ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests import factories
 from tests.conftest import PG_URL
 from tests.helpers import run_cli
-from webapp.jobs import bulk, catalog, demo_postings, search
+from webapp.jobs import bulk, catalog, demo_postings
 from webapp.schema import job_postings
 
 TODAY = dt.date(2026, 11, 23)
@@ -45,9 +45,7 @@ def test_postings_look_like_hello_work_postings():
 
 
 def test_bulk_load_is_searchable(client):
-    postings = list(
-        demo_postings.generate(300, seed=2, today=search.jst_today(client.app.state.clock.now()))
-    )
+    postings = list(demo_postings.generate(300, seed=2, today=client.app.state.clock.today()))
     loaded = factories.run(client, lambda conn: bulk.load_postings(conn, iter(postings)))
     assert loaded == 300
     expected = sum(
@@ -55,7 +53,7 @@ def test_bulk_load_is_searchable(client):
         for p in postings
         if "介護" in p["search_text"]
         and p["status"] == "open"
-        and p["referral_deadline"] >= search.jst_today(client.app.state.clock.now())
+        and p["referral_deadline"] >= client.app.state.clock.today()
     )
     response = client.get("/jobs/search", params={"q": "介護"})
     assert f'class="results__count">{expected:,}件<' in response.text

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.helpers import another_browser, errors_of, login, submit
-from webapp.jobs.search import jst_today
 from webapp.publishing import parts
 from webapp.publishing.service import age_band
 from webapp.schema import employers, job_seekers, seeker_profiles, work_history
@@ -164,11 +163,11 @@ def test_each_part_shows_its_fields_only_when_chosen(taro, employer, shown):
 def test_always_shown_the_number_the_age_band_and_the_update_date(taro, employer, clock):
     number = publish(employer, SEEKER["email"], chosen=["pr"], **PROFILE)
     view = employer_view(employer, number)
-    band = age_band(dt.date(1990, 4, 1), jst_today(clock.now()))
+    band = age_band(dt.date(1990, 4, 1), clock.today())
     assert f'公開番号 <span class="nowrap">{number}</span>' in view
     assert f"<dd>{band}</dd>" in view
     assert re.search(r"代(前半|後半)</dd>", view)
-    assert jst_today(clock.now()).strftime("%Y年%m月%d日") in view
+    assert clock.today().strftime("%Y年%m月%d日") in view
 
 
 @pytest.mark.parametrize(
@@ -304,7 +303,7 @@ def _inactive(client, taro):
 
 
 def _lapsed(client, taro):
-    yesterday = jst_today(client.app.state.clock.now()) - dt.timedelta(days=1)
+    yesterday = client.app.state.clock.today() - dt.timedelta(days=1)
     update_seeker(client, SEEKER["email"], valid_until=yesterday)
 
 

@@ -102,14 +102,15 @@ async def _with_db(settings: Settings, work):
 
 
 async def _seeker_add(settings: Settings, args) -> int:
-    now = Clock().now()
+    clock = Clock()
+    now = clock.now()
     try:
         new = seekers.validate_new_seeker(
             name=args.name,
             kana=args.kana,
             birthdate=args.birthdate,
             email=args.email,
-            today=now.date(),
+            today=clock.today(),
             phone=args.phone,
             address=args.address,
             desired_occupation=args.occupation,

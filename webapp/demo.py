@@ -8,9 +8,9 @@ import time
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.clock import Clock
+from webapp.clock import Clock, jst_date
 from webapp.employer import posting_service as employer_postings
-from webapp.jobs import bulk, demo_postings, search
+from webapp.jobs import bulk, demo_postings
 from webapp.members import service as members
 from webapp.schema import job_postings, job_seekers
 from webapp.schema import members as member_rows
@@ -112,7 +112,7 @@ async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
             kana=kana,
             birthdate=birthdate,
             email=email,
-            today=now.date(),
+            today=jst_date(now),
             **DEMO_DETAILS[email],
         )
         added.append(await seekers.register(conn, new, office_code=None, now=now))
@@ -134,6 +134,6 @@ async def _load_postings(conn: Connection, count: int, *, seed: int, now) -> str
     if existing:
         return f"demo postings: {existing:,} already present, none added (use a fresh database)"
     started = time.monotonic()
-    postings = demo_postings.generate(count, seed=seed, today=search.jst_today(now))
+    postings = demo_postings.generate(count, seed=seed, today=jst_date(now))
     loaded = await bulk.load_postings(conn, postings)
     return f"demo postings added: {loaded:,} in {time.monotonic() - started:.1f} s"

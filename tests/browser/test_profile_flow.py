@@ -23,9 +23,8 @@ from tests.browser.test_register_flow import (
     member_log_in,
 )
 from tests.conftest import off_main_thread
-from webapp.clock import Clock
+from webapp.clock import Clock, jst_date
 from webapp.db import create_database
-from webapp.jobs import search
 from webapp.jobs import service as jobs
 from webapp.members import service as members
 from webapp.publishing.service import age_band
@@ -53,7 +52,7 @@ async def _prepare(database_url: str) -> None:
     (希望職種, 希望勤務地, 電話番号, 住所); an employer with one open posting that takes
     オンライン自主応募."""
     now = Clock().now()
-    today = search.jst_today(now)
+    today = jst_date(now)
     db = create_database(database_url)
     await db.connect()
     try:
@@ -249,7 +248,7 @@ def test_publish_receive_a_request_and_apply(walk_data, phone, tablet, axe, live
     expect(page.get_by_role("status")).to_contain_text("公開中です。")
     view = page.locator("#profile-view")
     expect(view.get_by_role("heading", level=2)).to_have_text(f"公開番号 {publish_number}")
-    today = search.jst_today(Clock().now())
+    today = Clock().today()
     band = age_band(dt.date.fromisoformat(seeker["birthdate"]), today)
     expect(view).to_contain_text(band)
     expect(view.get_by_role("heading", level=3)).to_have_text(

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_register_flow import log_in
 from tests.conftest import off_main_thread
-from webapp.clock import Clock
+from webapp.clock import Clock, jst_date
 from webapp.db import create_database
-from webapp.jobs import bulk, demo_postings, search, service
+from webapp.jobs import bulk, demo_postings, service
 from webapp.schema import job_seekers
 from webapp.security.passwords import hash_password
 
@@ -28,7 +28,7 @@ async def _prepare(database_url: str) -> None:
     """A password for the counter-registered seeker, varied demo postings, and 27 that
     the walk's conditions find."""
     now = Clock().now()
-    today = search.jst_today(now)
+    today = jst_date(now)
     db = create_database(database_url)
     await db.connect()
     try:

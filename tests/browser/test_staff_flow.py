@@ -25,9 +25,9 @@ from tests.browser.test_register_flow import (
     scroll_to_end,
 )
 from tests.conftest import off_main_thread
-from webapp.clock import Clock
+from webapp.clock import Clock, jst_date
 from webapp.db import create_database
-from webapp.jobs import search, service
+from webapp.jobs import service
 from webapp.members import service as members
 
 pytestmark = pytest.mark.browser
@@ -57,7 +57,7 @@ NOTICE_BODY = "紹介した求人の面接に向けて、応募書類の書き�
 async def _prepare(database_url: str) -> None:
     """A staff member at ハローワーク砺波 and the open posting they will refer to."""
     now = Clock().now()
-    today = search.jst_today(now)
+    today = jst_date(now)
     db = create_database(database_url)
     await db.connect()
     try:

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx, validation
+from webapp import htmx, requests, validation
 from webapp.account import service
 from webapp.auth.guard import login_required
 from webapp.db import current
@@ -100,7 +100,7 @@ async def change_password(request: Request) -> Response:
         return _password_page(request, form, 422)
     settings = request.app.state.settings
     await service.change_password(
-        conn, user, new, base_url=settings.base_url, now=request.app.state.clock.now()
+        conn, user, new, base_url=settings.base_url, now=requests.now(request)
     )
     await audit.record(conn, request, "password_change", "success", seeker_id=user["id"])
     request.app.state.wake_outbox()
@@ -121,7 +121,7 @@ def _email_page(request: Request, form: Form, status_code: int = 200, **extra) -
 async def email_form(request: Request) -> Response:
     conn = current(request.app)
     pending = await service.pending_email_change(conn, request.state.user["id"])
-    now = request.app.state.clock.now()
+    now = requests.now(request)
     if pending is not None and key_problem(pending, now) is None:
         return _email_page(request, Form(), pending=pending)
     return _email_page(request, Form())
@@ -151,7 +151,7 @@ async def request_email_change(request: Request) -> Response:
                 user,
                 form.values["email"],
                 secret_key=request.app.state.settings.secret_key,
-                now=request.app.state.clock.now(),
+                now=requests.now(request),
             )
         except service.AddressTaken:
             form.add(
@@ -185,7 +185,7 @@ async def confirm_email_change(request: Request) -> Response:
             user,
             typed,
             secret_key=request.app.state.settings.secret_key,
-            now=request.app.state.clock.now(),
+            now=requests.now(request),
         )
     except KeyProblem as problem:
         form.add("auth_key", problem.message)

@@ -8,11 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx, validation
+from webapp import htmx, requests, validation
 from webapp.activities import service
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
-from webapp.clock import to_jst
 from webapp.db import current
 from webapp.forms import Form
 from webapp.staff.access import seeker_for_staff
@@ -29,7 +28,7 @@ async def activity_list(request: Request) -> Response:
 @login_required
 async def activity_csv(request: Request) -> Response:
     found = await service.for_seeker(current(request.app), request.state.user["id"])
-    today = to_jst(request.app.state.clock.now()).date()
+    today = requests.today(request)
     return Response(
         service.as_csv(found),
         media_type="text/csv; charset=utf-8",
@@ -57,7 +56,7 @@ async def _staff_page(
 async def staff_page(request: Request) -> Response:
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
-    today = to_jst(request.app.state.clock.now()).date()
+    today = requests.today(request)
     form = Form(values={"kind": "counselling", "happened_on": today.isoformat(), "note": ""})
     return await _staff_page(request, seeker, form, done=request.query_params.get("done") == "1")
 
@@ -68,8 +67,8 @@ async def staff_record(request: Request) -> Response:
     member = request.state.member
     seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
     data = await request.form()
-    now = request.app.state.clock.now()
-    today = to_jst(now).date()
+    now = requests.now(request)
+    today = requests.today(request)
     form = Form(values={k: str(data.get(k, ""))[:600] for k in ("kind", "happened_on", "note")})
     if form.values["kind"] not in service.KINDS:
         form.add("kind", "活動の種類を選んでください。")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.clock import to_jst
+from webapp.clock import jst_date
 from webapp.schema import activities, applications, job_postings, offices, referrals
 from webapp.seekers import validity
 
@@ -45,7 +45,7 @@ async def for_seeker(conn: Connection, seeker_id: int) -> list[Activity]:
     )
     found += [
         Activity(
-            to_jst(r["created_at"]).date(),
+            jst_date(r["created_at"]),
             "職業紹介（ハローワークの紹介）",
             f"{r['company_name']}　{r['job_title']}",
             r["job_number"],
@@ -66,7 +66,7 @@ async def for_seeker(conn: Connection, seeker_id: int) -> list[Activity]:
     )
     found += [
         Activity(
-            to_jst(r["created_at"]).date(),
+            jst_date(r["created_at"]),
             "応募（オンライン自主応募）",
             f"{r['company_name']}　{r['job_title']}",
             r["job_number"],

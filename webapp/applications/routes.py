@@ -7,14 +7,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.applications import documents, forms, service, states
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import EMPLOYER
 from webapp.db import current
 from webapp.employer.access import application_for_employer
 from webapp.forms import Form
-from webapp.jobs.search import jst_today
 from webapp.templating import render
 
 DONE_MESSAGES = {
@@ -33,14 +32,6 @@ def _path_id(request: Request, name: str) -> int:
     if value > MAX_ID:
         raise HTTPException(404)
     return value
-
-
-def _now(request: Request):
-    return request.app.state.clock.now()
-
-
-def _base_url(request: Request) -> str:
-    return request.app.state.settings.base_url.rstrip("/")
 
 
 def _common() -> dict:
@@ -65,7 +56,7 @@ async def _posting_to_apply(request: Request):
     existing = await service.for_seeker_posting(conn, request.state.user["id"], posting["id"])
     if existing is not None:  # already applied (or referred): the application is the answer
         return posting, htmx.redirect(request, f"/mypage/applications/{existing['id']}")
-    refusal = service.apply_refusal(posting, jst_today(_now(request)), request.state.user)
+    refusal = service.apply_refusal(posting, requests.today(request), request.state.user)
     if refusal is not None:
         if htmx.is_htmx(request):
             # htmx swaps no 403/409 into the form (the tap would seem to do nothing): the
@@ -126,8 +117,8 @@ async def apply(request: Request) -> Response:
         posting=posting,
         motivation=form.values["motivation"],
         documents=chosen,
-        now=_now(request),
-        base_url=_base_url(request),
+        now=requests.now(request),
+        base_url=requests.base_url(request),
     )
     if created:
         request.app.state.wake_outbox()
@@ -215,8 +206,8 @@ async def withdraw(request: Request) -> Response:
             actor=service.Actor(states.SEEKER),
             expected=_expected(data, application),
             target=states.WITHDRAWN,
-            now=_now(request),
-            base_url=_base_url(request),
+            now=requests.now(request),
+            base_url=requests.base_url(request),
         )
     except service.Refused as refused:
         fresh = await _own_application(request)
@@ -294,7 +285,7 @@ async def _employer_page(
 ) -> Response:
     conn = current(request.app)
     entries = await service.timeline(conn, application)
-    today = jst_today(_now(request))
+    today = requests.today(request)
     return render(
         request,
         "employer/applicant.html",
@@ -344,8 +335,8 @@ async def applicant_state(request: Request) -> Response:
             actor=service.Actor(states.EMPLOYER, request.state.member["id"]),
             expected=_expected(data, application),
             target=target,
-            now=_now(request),
-            base_url=_base_url(request),
+            now=requests.now(request),
+            base_url=requests.base_url(request),
         )
     except service.Refused as refused:
         fresh = await _employer_application(request)
@@ -360,7 +351,7 @@ async def applicant_state(request: Request) -> Response:
 async def applicant_interview(request: Request) -> Response:
     """面接日時 (JST, in the future), while the application is 面接調整中."""
     application = await _employer_application(request)
-    form, interview_at = forms.interview(await request.form(), now=_now(request))
+    form, interview_at = forms.interview(await request.form(), now=requests.now(request))
     if not form.valid:
         return await _employer_page(request, application, interview_form=form, status_code=422)
     try:
@@ -370,8 +361,8 @@ async def applicant_interview(request: Request) -> Response:
             member_id=request.state.member["id"],
             interview_at=interview_at,
             note=form.values["note"],
-            now=_now(request),
-            base_url=_base_url(request),
+            now=requests.now(request),
+            base_url=requests.base_url(request),
         )
     except service.Refused as refused:
         fresh = await _employer_application(request)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth import form_restore
 from webapp.auth.roles import PORTALS
 from webapp.db import current
@@ -55,7 +55,7 @@ def login_required(handler):
                     seeker_id=expired_for,
                     path=back.split("?")[0],
                     data=form_restore.keepable(await request.form()),
-                    now=request.app.state.clock.now(),
+                    now=requests.now(request),
                 )
                 cookies.set_private(response, request, RESTORE_COOKIE, cookie, max_age=3600)
             return response
@@ -68,7 +68,7 @@ def login_required(handler):
                 kept,
                 seeker_id=request.state.user["id"],
                 path=request.url.path,
-                now=request.app.state.clock.now(),
+                now=requests.now(request),
             )
             request.state.restored_form = restored
         response = await handler(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from webapp import requests
 from webapp.auth import password_wizard
 from webapp.auth.password_wizard import REGISTER, Purpose
 from webapp.db import current
@@ -19,7 +20,7 @@ async def wizard(request: Request, purpose: Purpose = REGISTER, cookie: str | No
         current(request.app),
         request.app.state.settings.secret_key,
         cookie or cookies.read(request, purpose.cookie),
-        request.app.state.clock.now(),
+        requests.now(request),
         purpose,
     )
 
@@ -27,7 +28,7 @@ async def wizard(request: Request, purpose: Purpose = REGISTER, cookie: str | No
 async def key_pending(request: Request, purpose: Purpose = REGISTER) -> bool:
     """A key was sent and can still be used: the user belongs on the key page."""
     return await password_wizard.key_pending(
-        current(request.app), await wizard(request, purpose), request.app.state.clock.now()
+        current(request.app), await wizard(request, purpose), requests.now(request)
     )
 
 
@@ -35,7 +36,7 @@ async def password_context(
     request: Request, wizard, form: Form, problem: KeyProblem | None = None
 ) -> dict:
     """What the key page shows (ステップ3, and the reset's new-password page)."""
-    now = request.app.state.clock.now()
+    now = requests.now(request)
     key = await password_wizard.load_key(current(request.app), wizard)
     problem = problem or key_problem(key, now)
     expires_at = key["expires_at"] if key else None

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth import forms, password_pages, password_wizard
 from webapp.auth.password_wizard import RESET, STEP_DONE, STEP_PASSWORD
 from webapp.db import current
@@ -56,8 +56,8 @@ async def forgot(request: Request) -> Response:
 
 
 async def request_key(request: Request) -> Response:
-    now = request.app.state.clock.now()
-    form = forms.email_form(await request.form(), today=now.date())
+    now = requests.now(request)
+    form = forms.email_form(await request.form(), today=requests.today(request))
     if not form.valid:
         return _forgot_page(request, form, 422)
     conn = current(request.app)
@@ -135,7 +135,7 @@ async def reset(request: Request) -> Response:
             typed_key=form.values["auth_key"],
             secret_key=settings.secret_key,
             base_url=settings.base_url,
-            now=request.app.state.clock.now(),
+            now=requests.now(request),
             purpose=RESET,
         )
     except KeyProblem as problem:

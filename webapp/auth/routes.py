@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from webapp import htmx, validation
+from webapp import htmx, requests, validation
 from webapp.auth import login_code, service
 from webapp.auth.guard import safe_next
 from webapp.auth.roles import PORTALS, SEEKER, Account, Portal
@@ -68,7 +68,7 @@ async def login(request: Request) -> Response:
         return _login_page(request, form, status_code=422)
     conn = current(request.app)
     settings = request.app.state.settings
-    now = request.app.state.clock.now()
+    now = requests.now(request)
     refusal = await throttle.login_refusal(
         conn, settings.secret_key, email, client_ip(request), now
     )
@@ -121,7 +121,7 @@ async def _signed_in(
     """Start a new session (a new cookie: never the one from before login)."""
     settings = request.app.state.settings
     conn = current(request.app)
-    now = request.app.state.clock.now()
+    now = requests.now(request)
     token = await service.start_session(
         conn,
         settings.secret_key,
@@ -215,7 +215,7 @@ async def check_code(request: Request) -> Response:
         return _code_page(request, form, email=row["email"], status_code=422)
     try:
         account = await login_code.check_code(
-            conn, settings.secret_key, cookie, form.values["code"], request.app.state.clock.now()
+            conn, settings.secret_key, cookie, form.values["code"], requests.now(request)
         )
     except KeyProblem as problem:
         if isinstance(problem, KeyWrong):
@@ -225,7 +225,7 @@ async def check_code(request: Request) -> Response:
             request, form, email=row["email"], status_code=422, problem=login_code.message(problem)
         )
     await throttle.login_succeeded(
-        conn, request, row["email"], account.columns, request.app.state.clock.now()
+        conn, request, row["email"], account.columns, requests.now(request)
     )
     response = await _signed_in(
         request, account, form.values["next"], remember=form.values["remember"]
@@ -243,7 +243,7 @@ async def resend_code(request: Request) -> Response:
     if row is None:
         return htmx.redirect(request, portal.login_path)
     next_url = safe_next(str((await request.form()).get("next", "")), portal.home)
-    now = request.app.state.clock.now()
+    now = requests.now(request)
     refusal = await throttle.key_request_refusal(conn, request, row["email"], now)
     if refusal:
         form = Form(values={"next": next_url})

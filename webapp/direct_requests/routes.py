@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.applications import service as applications
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import EMPLOYER
@@ -16,7 +16,6 @@ from webapp.db import current
 from webapp.direct_requests import forms, service
 from webapp.forms import Form
 from webapp.jobs import catalog
-from webapp.jobs.search import jst_today
 from webapp.publishing import service as publishing
 from webapp.templating import render
 
@@ -28,10 +27,6 @@ DONE_MESSAGES = {
     ),
     "unblocked": "ブロックを解除しました。",
 }
-
-
-def _today(request: Request):
-    return jst_today(request.app.state.clock.now())
 
 
 # ---------------------------------------------------------------------------------------
@@ -54,7 +49,10 @@ async def profiles(request: Request) -> Response:
     """求職情報検索: published profiles this employer may see, filtered, a page at a time."""
     form, search = forms.profile_search(request.query_params)
     result = await service.search_profiles(
-        current(request.app), request.state.member["employer_id"], search, today=_today(request)
+        current(request.app),
+        request.state.member["employer_id"],
+        search,
+        today=requests.today(request),
     )
     return render(
         request,
@@ -77,7 +75,7 @@ async def _profile_page(
         current(request.app),
         request.state.member["employer_id"],
         seeker_id,
-        today=_today(request),
+        today=requests.today(request),
     )
     return render(
         request,
@@ -102,7 +100,7 @@ async def profile(request: Request) -> Response:
         current(request.app),
         request.path_params["publish_number"],
         request.state.member["employer_id"],
-        _today(request),
+        requests.today(request),
     )
     if found is None:
         return _profile_not_found(request)
@@ -117,7 +115,9 @@ async def send_request(request: Request) -> Response:
     member = request.state.member
     number = request.path_params["publish_number"]
     here = f"/employer/profiles/{number}"
-    found = await publishing.view_for_employer(conn, number, member["employer_id"], _today(request))
+    found = await publishing.view_for_employer(
+        conn, number, member["employer_id"], requests.today(request)
+    )
     if found is None:
         # htmx would not swap a 404 into the form: send the browser to the page, which
         # then answers with the same not-found page.
@@ -126,7 +126,7 @@ async def send_request(request: Request) -> Response:
         )
     seeker_id, view = found
     postings = await service.sendable_postings(
-        conn, member["employer_id"], seeker_id, today=_today(request)
+        conn, member["employer_id"], seeker_id, today=requests.today(request)
     )
     form = forms.request_form(await request.form(), {p["id"] for p in postings})
     if form.valid:
@@ -137,7 +137,7 @@ async def send_request(request: Request) -> Response:
                 publish_number=number,
                 posting_id=form.values["posting_id"],
                 message=form.values["message"],
-                now=request.app.state.clock.now(),
+                now=requests.now(request),
                 base_url=request.app.state.settings.base_url,
             )
         except service.ProfileNotVisible:
@@ -156,7 +156,7 @@ async def send_request(request: Request) -> Response:
 async def sent(request: Request) -> Response:
     """送信したリクエスト: what the employer's users sent, and each job-seeker's answer."""
     items, more = await service.sent_by_employer(
-        current(request.app), request.state.member["employer_id"], today=_today(request)
+        current(request.app), request.state.member["employer_id"], today=requests.today(request)
     )
     return render(
         request,
@@ -184,7 +184,7 @@ async def _own_request(request: Request):
 async def inbox(request: Request) -> Response:
     """求人者からのリクエスト: received requests; opening the list marks them read."""
     items = await service.inbox(
-        current(request.app), request.state.user["id"], now=request.app.state.clock.now()
+        current(request.app), request.state.user["id"], now=requests.now(request)
     )
     return render(
         request,
@@ -193,7 +193,7 @@ async def inbox(request: Request) -> Response:
             "items": items,
             "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
             # 無効 or lapsed: the requests stay readable, without 応募する.
-            "refusal": applications.seeker_refusal(request.state.user, _today(request)),
+            "refusal": applications.seeker_refusal(request.state.user, requests.today(request)),
         },
     )
 
@@ -203,7 +203,7 @@ async def decline(request: Request) -> Response:
     """辞退する: the request stays listed, marked 辞退済み."""
     row = await _own_request(request)
     await service.decline(
-        current(request.app), request.state.user["id"], row["id"], now=request.app.state.clock.now()
+        current(request.app), request.state.user["id"], row["id"], now=requests.now(request)
     )
     return htmx.redirect(request, "/mypage/requests?done=declined")
 
@@ -222,7 +222,7 @@ async def block(request: Request) -> Response:
         current(request.app),
         request.state.user["id"],
         row["employer_id"],
-        now=request.app.state.clock.now(),
+        now=requests.now(request),
     )
     return htmx.redirect(request, "/mypage/requests?done=blocked")
 

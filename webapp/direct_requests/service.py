@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.clock import jst_date
 from webapp.db import is_unique_violation
 from webapp.direct_requests.forms import ProfileSearch
 from webapp.jobs import catalog
-from webapp.jobs.search import jst_today
 from webapp.mail import outbox
 from webapp.publishing import service as publishing
 from webapp.publishing.service import PROFILE_JOIN, PUBLIC_COLUMNS, ProfileView
@@ -212,7 +212,7 @@ async def send(
     IMMEDIATE on SQLite, the posting row locked FOR UPDATE on PostgreSQL, so two employer
     users sending the same posting at once cannot pass the limit together.
     """
-    today = jst_today(now)
+    today = jst_date(now)
     employer_id = member["employer_id"]
     async with conn.transaction():
         posting = await conn.fetch_one(
@@ -353,7 +353,7 @@ async def inbox(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list[d
     """The requests received, newest first, from employers not blocked. Opening the list
     marks them read (each item keeps `unread` for this showing), and a request whose
     posting the job-seeker has since applied to becomes 応募済み."""
-    today = jst_today(now)
+    today = jst_date(now)
     r = direct_requests.c
     rows = await conn.fetch_all(
         sa.select(

@@ -19,6 +19,7 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.clock import jst_date
 from webapp.db import is_unique_violation
 from webapp.employer.service import mail_users
 from webapp.jobs import catalog, search
@@ -127,7 +128,7 @@ async def _next_serial(conn: Connection, office_code: str) -> int:
 
 async def create_draft(conn: Connection, employer_id: int, values: dict, *, now) -> int:
     """A new 下書き with a 求人番号 of the employer's office; returns its id."""
-    today = search.jst_today(now)
+    today = jst_date(now)
     for attempt in range(SERIAL_ATTEMPTS):
         try:
             async with conn.transaction():
@@ -207,7 +208,7 @@ async def extend(
     """A later 紹介期限日 for an open posting whose date is still `seen` (the one on the
     page the employer sent), so a second click extends once only. The new date, or None
     if the posting changed meanwhile. Raises CannotExtend at the limit."""
-    new = extended_deadline(seen, search.jst_today(now))
+    new = extended_deadline(seen, jst_date(now))
     changed = await conn.fetch_val(
         _transition(posting_id, employer_id, catalog.STATUS_OPEN)
         .where(job_postings.c.referral_deadline == seen)
@@ -280,7 +281,7 @@ async def _tell_employer(
 async def approve(conn: Connection, posting_id: int, member, *, now, base_url: str = "") -> bool:
     """審査待ち → 募集中: 受付年月日 today, 紹介期限日 set, and into the keyword index; the
     employer's users are mailed. False if it was not waiting for review."""
-    today = search.jst_today(now)
+    today = jst_date(now)
     async with conn.transaction():
         row = await conn.fetch_one(
             _transition(posting_id, None, PENDING)

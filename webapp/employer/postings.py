@@ -9,14 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import member_required
 from webapp.auth.roles import EMPLOYER
 from webapp.db import current
 from webapp.employer import posting_forms, posting_service
 from webapp.employer.access import posting_for_employer
 from webapp.forms import Form
-from webapp.jobs import catalog, search
+from webapp.jobs import catalog
 from webapp.jobs import service as jobs
 from webapp.templating import render
 
@@ -53,10 +53,6 @@ DONE_MESSAGES = {
 MUNICIPALITY_OPTIONS = list(dict.fromkeys(m for ms in catalog.MUNICIPALITIES.values() for m in ms))
 
 
-def _now(request: Request):
-    return request.app.state.clock.now()
-
-
 def _member(request: Request):
     return request.state.member
 
@@ -82,7 +78,7 @@ async def index(request: Request) -> Response:
     rows = await posting_service.list_postings(
         current(request.app), _member(request)["employer_id"]
     )
-    today = search.jst_today(_now(request))
+    today = requests.today(request)
     items = [
         {
             "row": row,
@@ -132,7 +128,7 @@ async def create(request: Request) -> Response:
     if values is None:
         return await _form_page(request, form, status_code=422)
     posting_id = await posting_service.create_draft(
-        current(request.app), _member(request)["employer_id"], values, now=_now(request)
+        current(request.app), _member(request)["employer_id"], values, now=requests.now(request)
     )
     return _back_to(request, posting_id, "created")
 
@@ -141,7 +137,7 @@ async def create(request: Request) -> Response:
 async def show(request: Request) -> Response:
     """The posting as a job-seeker will see it, with what may be done with it now."""
     posting = await _own(request)
-    today = search.jst_today(_now(request))
+    today = requests.today(request)
     state = jobs.state(posting, today)
     extend_to = None
     if posting["status"] == catalog.STATUS_OPEN:
@@ -179,7 +175,11 @@ async def update(request: Request) -> Response:
     if values is None:
         return await _form_page(request, form, posting=posting, status_code=422)
     saved = await posting_service.update_draft(
-        current(request.app), posting["id"], posting["employer_id"], values, now=_now(request)
+        current(request.app),
+        posting["id"],
+        posting["employer_id"],
+        values,
+        now=requests.now(request),
     )
     return _back_to(request, posting["id"], "saved" if saved else "not_editable")
 
@@ -189,7 +189,7 @@ async def submit(request: Request) -> Response:
     """下書き → 審査待ち; a second submit says it is already done."""
     posting = await _own(request)
     done = await posting_service.submit(
-        current(request.app), posting["id"], posting["employer_id"], now=_now(request)
+        current(request.app), posting["id"], posting["employer_id"], now=requests.now(request)
     )
     return _back_to(request, posting["id"], "submitted" if done else "already_submitted")
 
@@ -214,7 +214,7 @@ async def close(request: Request) -> Response:
     if data.get("confirm") != "yes":
         return _close_page(request, posting)
     done = await posting_service.close(
-        current(request.app), posting["id"], posting["employer_id"], now=_now(request)
+        current(request.app), posting["id"], posting["employer_id"], now=requests.now(request)
     )
     return _back_to(request, posting["id"], "closed" if done else "already_closed")
 
@@ -237,7 +237,7 @@ async def extend(request: Request) -> Response:
             posting["id"],
             posting["employer_id"],
             seen=seen,
-            now=_now(request),
+            now=requests.now(request),
         )
     except posting_service.CannotExtend:
         return _back_to(request, posting["id"], "at_limit")

@@ -16,7 +16,7 @@ import logging
 
 import sqlalchemy as sa
 
-from webapp.clock import Clock
+from webapp.clock import Clock, jst_date
 from webapp.db import AppDatabase
 from webapp.jobs import catalog, forms, search, service
 from webapp.mail import outbox
@@ -71,7 +71,7 @@ async def _digest_one(conn, saved_id: int, now: dt.datetime, base_url: str) -> b
         if claimed is None:
             return False  # another instance took it
         conditions = forms.conditions_from_query(saved["query"])
-        match = search.filters(conn, conditions, today=search.jst_today(now)).also(
+        match = search.filters(conn, conditions, today=jst_date(now)).also(
             job_postings.c.registered_at > since, job_postings.c.registered_at <= now
         )
         total, capped = await search.count(conn, match, cap=999)

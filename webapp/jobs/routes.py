@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.applications import service as applications
 from webapp.auth.guard import login_required, safe_next
 from webapp.clock import ymd
@@ -31,10 +31,6 @@ templates.env.filters["ymd"] = lambda d: ymd(d) if d else ""
 templates.env.filters["highlight"] = functools.lru_cache(maxsize=4096)(text.highlight)
 templates.env.filters["snippet"] = functools.lru_cache(maxsize=2048)(text.snippet)
 templates.env.globals["catalog"] = catalog
-
-
-def _now(request: Request):
-    return request.app.state.clock.now()
 
 
 def _seeker_id(request: Request) -> int | None:
@@ -71,7 +67,7 @@ async def search_page(request: Request) -> Response:
     cache = getattr(request.app.state, "search_cache", None)
     if cache is None:
         cache = request.app.state.search_cache = search.ResultCache()
-    page = await cache.find(conn, conditions, now=_now(request), offset=offset, limit=limit)
+    page = await cache.find(conn, conditions, now=requests.now(request), offset=offset, limit=limit)
     context.update(
         page=page,
         favourite_ids=await favourites.ids_among(
@@ -79,7 +75,7 @@ async def search_page(request: Request) -> Response:
         ),
         next_url="/jobs/search?" + conditions.with_page(conditions.page + 1).to_query(),
         here=_here(request),
-        today=search.jst_today(_now(request)),
+        today=requests.today(request),
         appending=appending,
     )
     # Signed out, the page is the same for everyone: the page cache may serve it.
@@ -116,7 +112,7 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
     favourite = posting["id"] in await favourites.ids_among(
         conn, _seeker_id(request), [posting["id"]]
     )
-    today = search.jst_today(_now(request))
+    today = requests.today(request)
     seeker_id = _seeker_id(request)
     return render(
         request,
@@ -154,7 +150,7 @@ async def set_favourite(request: Request) -> Response:
     error = ""
     try:
         await favourites.set_favourite(
-            current(request.app), _seeker_id(request), posting["id"], on, now=_now(request)
+            current(request.app), _seeker_id(request), posting["id"], on, now=requests.now(request)
         )
     except favourites.FavouriteLimit as limit:
         error = limit.message
@@ -176,7 +172,7 @@ async def set_favourite(request: Request) -> Response:
 async def favourite_list(request: Request) -> Response:
     """お気に入り一覧: closed postings stay, marked as closed."""
     rows = await favourites.listing(current(request.app), _seeker_id(request))
-    today = search.jst_today(_now(request))
+    today = requests.today(request)
     items = [{"row": r, "state": service.state(r, today)} for r in rows]
     return render(
         request,
@@ -197,7 +193,7 @@ DONE_MESSAGES = {
 
 async def _saved_list_page(request: Request, *, rename_form=None, rename_id=None, status=200):
     items = await saved_searches.listing(
-        current(request.app), _seeker_id(request), now=_now(request)
+        current(request.app), _seeker_id(request), now=requests.now(request)
     )
     return render(
         request,
@@ -236,7 +232,7 @@ async def save_search(request: Request) -> Response:
                 _seeker_id(request),
                 conditions,
                 form.values["name"],
-                now=_now(request),
+                now=requests.now(request),
             )
         except saved_searches.AlreadySaved:
             return htmx.redirect(request, "/mypage/saved-searches?done=exists")
@@ -264,7 +260,7 @@ def _saved_id(request: Request) -> int:
 async def run_saved(request: Request) -> Response:
     """実行: the saved conditions on the search page ("new since" restarts from now)."""
     row = await saved_searches.mark_run(
-        current(request.app), _seeker_id(request), _saved_id(request), now=_now(request)
+        current(request.app), _seeker_id(request), _saved_id(request), now=requests.now(request)
     )
     if row is None:
         raise HTTPException(404)
@@ -298,7 +294,7 @@ async def delete_saved(request: Request) -> Response:
 async def mail_saved(request: Request) -> Response:
     on = (await request.form()).get("on") == "1"
     found = await saved_searches.set_mail(
-        current(request.app), _seeker_id(request), _saved_id(request), on, now=_now(request)
+        current(request.app), _seeker_id(request), _saved_id(request), on, now=requests.now(request)
     )
     if not found:
         raise HTTPException(404)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.clock import to_jst
+from webapp.clock import jst_date
 from webapp.jobs import catalog, text
 from webapp.schema import job_postings
 
@@ -154,10 +154,6 @@ class SearchPage:
     capped: bool  # total is COUNT_CAP and there are more
     offset: int
     has_more: bool
-
-
-def jst_today(now: dt.datetime) -> dt.date:
-    return to_jst(now).date()
 
 
 FTS = sa.table("job_search", sa.column("rowid"))  # SQLite's FTS5 table (migration 0002)
@@ -337,7 +333,7 @@ async def find(
     limit: int,
 ) -> SearchPage:
     """One window of results, in the chosen order, with the (capped) total."""
-    match = filters(conn, conditions, today=jst_today(now))
+    match = filters(conn, conditions, today=jst_date(now))
     total, capped = await count(conn, match)
     rows = []
     if offset < total:
@@ -374,7 +370,7 @@ class ResultCache:
         self._items: OrderedDict[tuple, tuple[float, SearchPage]] = OrderedDict()
 
     async def find(self, conn, conditions: SearchConditions, *, now, offset: int, limit: int):
-        key = (conditions.to_query(page=False), offset, limit, jst_today(now))
+        key = (conditions.to_query(page=False), offset, limit, jst_date(now))
         hit = self._items.get(key)
         moment = now.timestamp()  # the app's clock, which tests can move past the TTL
         if hit and hit[0] - self.ttl <= moment < hit[0]:
@@ -391,7 +387,7 @@ async def count_new(
     conn: Connection, conditions: SearchConditions, *, since: dt.datetime, now: dt.datetime
 ) -> int:
     """Open postings matching the conditions that were registered after `since`."""
-    match = filters(conn, conditions, today=jst_today(now))
+    match = filters(conn, conditions, today=jst_date(now))
     total, _ = await count(conn, match.also(job_postings.c.registered_at > since), cap=999)
     return total
 

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.applications.states import label as state_label
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import EMPLOYER
@@ -91,7 +91,7 @@ async def _shown(request: Request, viewer: str, thread: Thread, after: int = 0) 
             thread.application_id,
             reader=viewer,
             up_to=items[-1]["id"],
-            now=request.app.state.clock.now(),
+            now=requests.now(request),
         )
     return items
 
@@ -141,7 +141,7 @@ async def _send(request: Request, viewer: str, thread: Thread, member_id: int | 
             member_id=member_id,
             text=form.values["text"],
             seen=seen,
-            now=request.app.state.clock.now(),
+            now=requests.now(request),
             base_url=request.app.state.settings.base_url,
         )
     except service.Closed:

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from webapp import requests
 from webapp.auth.guard import login_required
-from webapp.clock import to_jst
 from webapp.db import current
 from webapp.mypage.service import menu_counts
 from webapp.seekers import validity
@@ -24,7 +24,7 @@ async def home(request: Request) -> Response:
     """The job-seeker's name, 求職番号, the registration's 有効期限 and the menu."""
     user = request.state.user
     counts = await menu_counts(current(request.app), user["id"])
-    today = to_jst(request.app.state.clock.now()).date()
+    today = requests.today(request)
     left = validity.days_left(user["valid_until"], today)
     return render(
         request,

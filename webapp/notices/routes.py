@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
@@ -48,10 +48,6 @@ def _pager(path: str, page: int, total: int, size: int) -> dict:
     }
 
 
-def _now(request: Request):
-    return request.app.state.clock.now()
-
-
 def _id(text: str) -> int:
     """An id from the URL; past a 32-bit integer nothing matches (PostgreSQL would refuse
     the number instead of finding no row)."""
@@ -88,7 +84,7 @@ async def _send_page(
     form.errors = {name: form.errors[name] for name in FIELD_ORDER[kind] if name in form.errors}
     member = request.state.member
     active = await service.active_count(
-        current(request.app), member["office_id"], service.jst_today(_now(request))
+        current(request.app), member["office_id"], requests.today(request)
     )
     query = f"&seeker={seeker['id']}" if seeker else ""
     return render(
@@ -128,8 +124,8 @@ async def send(request: Request) -> Response:
     """Send: everything checked first, then one transaction (see service.send)."""
     member = request.state.member
     conn = current(request.app)
-    now = _now(request)
-    today = service.jst_today(now)
+    now = requests.now(request)
+    today = requests.today(request)
     form, numbers = forms.read_send_form(await request.form())
     kind = form.values["kind"]
     posting = None
@@ -235,7 +231,7 @@ async def notice_detail(request: Request) -> Response:
     """One notice the job-seeker received (else 404); opening it marks it read."""
     conn = current(request.app)
     seeker_id = request.state.user["id"]
-    now = _now(request)
+    now = requests.now(request)
     notice = await service.received(conn, seeker_id, _id(request.path_params["notice_id"]))
     if notice is None:
         raise HTTPException(404)
@@ -245,7 +241,7 @@ async def notice_detail(request: Request) -> Response:
     if notice["job_number"]:
         posting_state = jobs.state(
             {"status": notice["posting_status"], "referral_deadline": notice["referral_deadline"]},
-            service.jst_today(now),
+            requests.today(request),
         )
     return render(
         request,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.clock import to_jst
+from webapp.clock import jst_date
 from webapp.jobs import catalog
 from webapp.jobs import service as jobs
 from webapp.mail.outbox import render_mail
@@ -70,10 +70,6 @@ class Chosen:
     ids: tuple[int, ...]
     not_found: list[str]  # nobody's, or another office's: one answer for both
     inactive: list[str]
-
-
-def jst_today(now: dt.datetime) -> dt.date:
-    return to_jst(now).date()
 
 
 def _is_active(today: dt.date):
@@ -186,7 +182,7 @@ async def send(
     kind, title, body, posting and recipients within DUPLICATE_WINDOW; sending the same
     text again later, or to someone else, is a new notice.
     """
-    today = jst_today(now)
+    today = jst_date(now)
     async with conn.transaction():
         await conn.fetch_val(
             sa.select(members.c.id).where(members.c.id == staff_id).with_for_update()

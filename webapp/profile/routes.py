@@ -8,10 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
-from webapp.clock import to_jst
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import catalog
@@ -33,10 +32,6 @@ CHOICES = {
     "employment_types": catalog.EMPLOYMENT_TYPES,
     "wage_types": catalog.WAGE_TYPES,
 }
-
-
-def _today(request: Request):
-    return to_jst(request.app.state.clock.now()).date()
 
 
 async def _overview_context(request: Request, history_form: Form | None = None) -> dict:
@@ -90,21 +85,21 @@ async def save(request: Request) -> Response:
         request.state.user["id"],
         clean,
         actor="seeker",
-        now=request.app.state.clock.now(),
+        now=requests.now(request),
     )
     return htmx.redirect(request, f"/mypage/profile?done={'saved' if changed else 'unchanged'}")
 
 
 @login_required
 async def add_history(request: Request) -> Response:
-    form, clean = forms.parse_history(await request.form(), _today(request))
+    form, clean = forms.parse_history(await request.form(), requests.today(request))
     if form.valid:
         try:
             await service.add_history(
                 current(request.app),
                 request.state.user["id"],
                 clean,
-                now=request.app.state.clock.now(),
+                now=requests.now(request),
             )
         except service.HistoryFull:
             form.add("form", f"職歴は{service.MAX_HISTORY_ENTRIES}件まで登録できます。")
@@ -126,7 +121,7 @@ async def remove_history(request: Request) -> Response:
         current(request.app),
         request.state.user["id"],
         request.path_params["entry_id"],
-        now=request.app.state.clock.now(),
+        now=requests.now(request),
     )
     if not removed:
         raise HTTPException(404)
@@ -143,7 +138,8 @@ async def status_page(request: Request) -> Response:
         {
             "status": user["status"],
             "valid_until": user["valid_until"],
-            "lapsed": user["valid_until"] is not None and user["valid_until"] < _today(request),
+            "lapsed": user["valid_until"] is not None
+            and user["valid_until"] < requests.today(request),
             "error": None,
         },
     )
@@ -159,7 +155,7 @@ async def set_status(request: Request) -> Response:
             current(request.app),
             request.state.user["id"],
             wanted,
-            now=request.app.state.clock.now(),
+            now=requests.now(request),
         )
     except service.CannotReactivate:
         user = request.state.user

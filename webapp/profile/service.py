@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.clock import to_jst
+from webapp.clock import jst_date
 from webapp.jobs import catalog
 from webapp.profile.forms import FIELDS, LABELS
 from webapp.schema import job_seekers, profile_changes, seeker_profiles, work_history
@@ -204,7 +204,7 @@ async def set_status(conn: Connection, seeker_id: int, status: str, *, now: dt.d
         )
         if row["status"] == status:
             return False
-        if status == "active" and row["valid_until"] and row["valid_until"] < to_jst(now).date():
+        if status == "active" and row["valid_until"] and row["valid_until"] < jst_date(now):
             raise CannotReactivate
         await conn.execute(
             job_seekers.update().where(job_seekers.c.id == seeker_id).values(status=status)

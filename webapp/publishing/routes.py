@@ -6,11 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import login_required
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs.search import jst_today
 from webapp.publishing import forms, parts, service
 from webapp.templating import render
 
@@ -20,10 +19,6 @@ DONE_MESSAGES = {
     "stopped": "求職情報の公開を停止しました。求人者からは見えなくなりました。",
     "kept_private": "設定を保存しました。求職情報は公開していません。",
 }
-
-
-def _today(request: Request):
-    return jst_today(request.app.state.clock.now())
 
 
 async def _settings_page(request: Request, form: Form | None = None, status_code: int = 200):
@@ -42,7 +37,7 @@ async def _settings_page(request: Request, form: Form | None = None, status_code
             "form": form,
             "profile": row,
             "parts": parts,
-            "reasons": service.hidden_reasons(row, _today(request)),
+            "reasons": service.hidden_reasons(row, requests.today(request)),
             "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
         },
         fragment="publishing/_settings_form.html",
@@ -76,7 +71,7 @@ async def save_settings(request: Request) -> Response:
         seeker_id,
         publish=publish,
         chosen=form.values["parts"],
-        now=request.app.state.clock.now(),
+        now=requests.now(request),
     )
     if publish:
         done = "saved" if was_published else "published"
@@ -90,7 +85,7 @@ async def preview(request: Request) -> Response:
     """プレビュー: the employer view, built by the function the employer pages use."""
     conn = current(request.app)
     seeker_id = request.state.user["id"]
-    today = _today(request)
+    today = requests.today(request)
     row = await service.own_profile(conn, seeker_id)
     return render(
         request,

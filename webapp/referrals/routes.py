@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
@@ -33,14 +33,6 @@ REQUEST_NOTICES = {
 }
 
 
-def _now(request: Request):
-    return request.app.state.clock.now()
-
-
-def _base_url(request: Request) -> str:
-    return request.app.state.settings.base_url
-
-
 # ---------------------------------------------------------------------------------------
 # Staff: refer a job-seeker of their office to a posting
 
@@ -59,10 +51,10 @@ async def _refer_page(
     conn = current(request.app)
     search_form, results = None, []
     if query and not htmx.wants_fragment(request):
-        search_form, rows = await service.find_postings(conn, query, now=_now(request))
-        today = service.jst_today(_now(request))
+        search_form, rows = await service.find_postings(conn, query, now=requests.now(request))
+        today = requests.today(request)
         results = [{**row, "state": jobs.state(row, today)} for row in rows]
-    today = service.jst_today(_now(request))
+    today = requests.today(request)
     return render(
         request,
         "referrals/refer.html",
@@ -98,7 +90,7 @@ async def refer_page(request: Request) -> Response:
             form.add("posting", "この求人は見つかりません。求人番号を確かめてください。")
         else:
             try:
-                await service.check_referral(conn, seeker, chosen, service.jst_today(_now(request)))
+                await service.check_referral(conn, seeker, chosen, requests.today(request))
             except service.AlreadyReferred as refused:
                 already = refused
                 blocked = True
@@ -135,8 +127,8 @@ async def refer(request: Request) -> Response:
             posting_id=chosen["id"],
             staff=member,
             note=note,
-            now=_now(request),
-            base_url=_base_url(request),
+            now=requests.now(request),
+            base_url=requests.base_url(request),
         )
     except service.AlreadyReferred as refused:
         # Also the second of a double submission: it lands on the referral the first made.
@@ -188,7 +180,7 @@ async def _queue_page(
 ) -> Response:
     conn = current(request.app)
     member = request.state.member
-    today = service.jst_today(_now(request))
+    today = requests.today(request)
     items = [
         {
             **row._mapping,
@@ -259,8 +251,8 @@ async def approve(request: Request) -> Response:
                 row["id"],
                 staff=request.state.member,
                 note=form.values[f"note-{row['id']}"],
-                now=_now(request),
-                base_url=_base_url(request),
+                now=requests.now(request),
+                base_url=requests.base_url(request),
             )
         except service.ReferralRefused as refused:
             form.add(f"request-{row['id']}", refused.message)
@@ -289,8 +281,8 @@ async def decline(request: Request) -> Response:
                 row["id"],
                 staff=request.state.member,
                 reason=reason,
-                now=_now(request),
-                base_url=_base_url(request),
+                now=requests.now(request),
+                base_url=requests.base_url(request),
             )
         except service.ReferralRefused as refused:
             form.add(f"request-{row['id']}", refused.message)
@@ -318,13 +310,13 @@ async def ask(request: Request) -> Response:
     if form.valid:
         try:
             await service.request_referral(
-                conn, user["id"], posting, message=message, now=_now(request)
+                conn, user["id"], posting, message=message, now=requests.now(request)
             )
         except service.ReferralRefused as refused:
             form.add("form", refused.message)
     if form.valid and not htmx.wants_fragment(request):
         return htmx.redirect(request, "/mypage/referral-requests?done=requested")
-    today = service.jst_today(_now(request))
+    today = requests.today(request)
     return render(
         request,
         "referrals/request.html",
@@ -374,7 +366,7 @@ async def withdraw(request: Request) -> Response:
             current(request.app),
             request.state.user["id"],
             request.path_params["request_id"],
-            now=_now(request),
+            now=requests.now(request),
         )
     except service.ReferralRefused as refused:
         return await _requests_page(request, error=refused.message, status_code=422)
@@ -389,7 +381,7 @@ async def withdraw(request: Request) -> Response:
 async def my_referrals(request: Request) -> Response:
     """ハローワークで紹介した求人: each referral with its posting and 紹介状."""
     rows = await service.seeker_referrals(current(request.app), request.state.user["id"])
-    today = service.jst_today(_now(request))
+    today = requests.today(request)
     return render(request, "referrals/mine.html", {"referrals": rows, "today": today})
 
 

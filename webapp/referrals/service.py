@@ -16,7 +16,7 @@ from databases.core import Connection
 from starlette.datastructures import QueryParams
 
 from webapp.applications import states as application_states
-from webapp.clock import to_jst, ymd
+from webapp.clock import jst_date, ymd
 from webapp.db import is_unique_violation
 from webapp.jobs import catalog, search, text
 from webapp.jobs import forms as job_forms
@@ -93,10 +93,6 @@ class AlreadyReferred(ReferralRefused):
     def __init__(self, number: str, referral_id: int) -> None:
         super().__init__(STAFF_ALREADY_REFERRED.format(number=number), field="posting")
         self.referral_id = referral_id
-
-
-def jst_today(now: dt.datetime) -> dt.date:
-    return to_jst(now).date()
 
 
 # ---------------------------------------------------------------------------------------
@@ -198,14 +194,14 @@ def format_referral_number(office_code: str, day: dt.date, serial: int) -> str:
 
 
 async def _next_number(conn: Connection, office_code: str, now: dt.datetime) -> str:
-    prefix = format_referral_number(office_code, jst_today(now), 0)[:-4]
+    prefix = format_referral_number(office_code, jst_date(now), 0)[:-4]
     last = await conn.fetch_val(
         sa.select(sa.func.max(referrals.c.referral_number)).where(
             referrals.c.referral_number.like(f"{prefix}%")
         )
     )
     serial = int(last[len(prefix) :]) + 1 if last else 1
-    return format_referral_number(office_code, jst_today(now), serial)
+    return format_referral_number(office_code, jst_date(now), serial)
 
 
 def _mail_context(seeker, posting, office, base_url: str, **extra) -> dict:
@@ -280,7 +276,7 @@ async def _refer_in_transaction(
     posting = await published_posting(conn, posting_id)
     if seeker is None or posting is None:
         raise ReferralRefused("この求人は見つかりません。", field="posting")
-    await check_referral(conn, seeker, posting, jst_today(now))
+    await check_referral(conn, seeker, posting, jst_date(now))
     office = await conn.fetch_one(sa.select(offices).where(offices.c.id == staff["office_id"]))
     number = await _next_number(conn, office["code"], now)
     referral_id = await conn.fetch_val(
@@ -587,7 +583,7 @@ async def request_referral(
     conn: Connection, seeker_id: int, posting, *, message: str, now: dt.datetime
 ) -> int:
     """Ask Hello Work for a referral to the posting; it waits in the office's queue."""
-    today = jst_today(now)
+    today = jst_date(now)
     try:
         async with conn.transaction():
             seeker = await conn.fetch_one(

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth import forms, password_pages, password_wizard
 from webapp.auth.password_wizard import REGISTER, STEP_DONE, STEP_EMAIL, STEP_PASSWORD
 from webapp.db import current
@@ -66,7 +66,7 @@ async def agree(request: Request) -> Response:
         current(request.app),
         request.app.state.settings.secret_key,
         wizard,
-        request.app.state.clock.now(),
+        requests.now(request),
     )
     response = _go(request, STEP_EMAIL)
     if cookie:
@@ -94,8 +94,8 @@ async def request_key(request: Request) -> Response:
     wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] < STEP_EMAIL:
         return _go(request, 1)
-    now = request.app.state.clock.now()
-    form = forms.email_form(await request.form(), today=now.date())
+    now = requests.now(request)
+    form = forms.email_form(await request.form(), today=requests.today(request))
     if not form.valid:
         return _page(request, STEP_EMAIL, {"form": form}, status_code=422)
     refusal = await throttle.key_request_refusal(
@@ -176,7 +176,7 @@ async def set_password(request: Request) -> Response:
                 typed_key=form.values["auth_key"],
                 secret_key=settings.secret_key,
                 base_url=settings.base_url,
-                now=request.app.state.clock.now(),
+                now=requests.now(request),
             )
         except KeyProblem as problem:
             if not problem.restart:

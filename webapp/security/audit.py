@@ -7,6 +7,7 @@ import datetime as dt
 from databases.core import Connection
 from starlette.requests import Request
 
+from webapp import requests
 from webapp.schema import security_events
 from webapp.security.tokens import digest
 
@@ -26,7 +27,7 @@ async def record(
     settings = request.app.state.settings
     await conn.execute(
         security_events.insert().values(
-            created_at=now or request.app.state.clock.now(),
+            created_at=now or requests.now(request),
             event=event,
             outcome=outcome,
             seeker_id=seeker_id,

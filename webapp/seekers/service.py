@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp import validation
-from webapp.clock import to_jst
+from webapp.clock import jst_date
 from webapp.db import is_unique_violation
 from webapp.jobs import catalog
 from webapp.schema import (
@@ -222,7 +222,7 @@ async def register(
                     desired_municipality=seeker.desired_municipality,
                     desired_employment_type=seeker.desired_employment_type,
                     created_at=now,
-                    valid_until=end_of_month_after_next(to_jst(now).date()),
+                    valid_until=end_of_month_after_next(jst_date(now)),
                 )
             )
         except Exception as error:  # a racing registration of the same address

@@ -15,7 +15,7 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.clock import to_jst
+from webapp.clock import jst_date
 from webapp.mail import outbox
 from webapp.schema import job_seekers
 
@@ -53,7 +53,7 @@ def in_last_month(valid_until: dt.date, today: dt.date) -> bool:
 async def extend_for_activity(conn: Connection, seeker_id: int, now: dt.datetime) -> bool:
     """Counselling, a referral or an application happened: in the registration's last month
     it is extended to the end of the next month. Call inside the activity's transaction."""
-    today = to_jst(now).date()
+    today = jst_date(now)
     valid_until = await conn.fetch_val(
         sa.select(job_seekers.c.valid_until).where(job_seekers.c.id == seeker_id)
     )
@@ -72,7 +72,7 @@ async def remind_once(db, clock, base_url: str) -> int:
     has not had one for this date; returns how many were queued. Safe on several
     instances: each row is claimed by an UPDATE that only one of them wins."""
     now = clock.now()
-    today = to_jst(now).date()
+    today = jst_date(now)
     horizon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
     queued = 0
     async with db.connection() as conn:

@@ -8,13 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
 from webapp.employer import posting_forms, posting_service
 from webapp.forms import Form
-from webapp.jobs import search
 from webapp.jobs import service as jobs
 from webapp.templating import render
 
@@ -23,10 +22,6 @@ DONE_MESSAGES = {
     "rejected": ("success", "差し戻しました。事業所の求人者マイページに理由が表示されます。"),
     "already_decided": ("info", "この求人票は既に審査済みです。"),
 }
-
-
-def _now(request: Request):
-    return request.app.state.clock.now()
 
 
 async def _reviewable(request: Request):
@@ -50,7 +45,7 @@ async def queue(request: Request) -> Response:
 
 
 def _review_page(request: Request, posting, form: Form, status_code: int = 200) -> Response:
-    today = search.jst_today(_now(request))
+    today = requests.today(request)
     return render(
         request,
         "staff/review.html",
@@ -79,7 +74,7 @@ async def approve(request: Request) -> Response:
         current(request.app),
         posting["id"],
         request.state.member,
-        now=_now(request),
+        now=requests.now(request),
         base_url=request.app.state.settings.base_url,
     )
     request.app.state.wake_outbox()
@@ -115,7 +110,7 @@ async def reject(request: Request) -> Response:
         posting["id"],
         request.state.member,
         note,
-        now=_now(request),
+        now=requests.now(request),
         base_url=request.app.state.settings.base_url,
     )
     request.app.state.wake_outbox()

@@ -9,10 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from webapp import htmx
+from webapp import htmx, requests
 from webapp.auth.guard import member_required
 from webapp.auth.roles import STAFF
-from webapp.clock import to_jst
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import catalog
@@ -42,10 +41,6 @@ APPLICATION_KINDS = {"direct": "自主応募", "referral": "紹介"}
 NOTICE_KINDS = {"notice": "お知らせ", "job": "求人情報"}
 
 
-def _today(request: Request):
-    return to_jst(request.app.state.clock.now()).date()
-
-
 def _form_page(request: Request, form: Form, status_code: int = 200, **extra) -> Response:
     return render(
         request,
@@ -68,8 +63,8 @@ async def create(request: Request) -> Response:
     same form sent twice lands on the sheet of the job-seeker the first one registered."""
     member = request.state.member
     conn = current(request.app)
-    now = request.app.state.clock.now()
-    form, new = forms.counter_form(await request.form(), today=_today(request))
+    now = requests.now(request)
+    form, new = forms.counter_form(await request.form(), today=requests.today(request))
     existing = None
     if new is not None:
         try:
@@ -158,7 +153,7 @@ async def search(request: Request) -> Response:
             "query": query,
             "result": result,
             "page_size": seekers.PAGE_SIZE,
-            "today": _today(request),
+            "today": requests.today(request),
             "is_valid": validity.is_active,
         },
         fragment="staff/_seeker_results.html",
@@ -170,7 +165,7 @@ async def profile(request: Request) -> Response:
     """One job-seeker: registration, 有効/無効, and what is on their My Page."""
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
-    today = _today(request)
+    today = requests.today(request)
     return render(
         request,
         "staff/seeker_profile.html",

@@ -1,0 +1,22 @@
+"""What a handler reads off the request besides its input: the time, from the app's one
+clock (the one the tests hold), and the site's public address."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.requests import Request
+
+
+def now(request: Request) -> dt.datetime:
+    return request.app.state.clock.now()
+
+
+def today(request: Request) -> dt.date:
+    """Today's date in Japan."""
+    return request.app.state.clock.today()
+
+
+def base_url(request: Request) -> str:
+    """BASE_URL, without a trailing slash: links in mails and pages start with it."""
+    return request.app.state.settings.base_url.rstrip("/")
