@@ -29,7 +29,7 @@ def seeker(client, *, password: str | None = None, **overrides) -> str:
     """A counter-registered job-seeker (with a password when given); returns the 求職番号."""
     values = {**DEFAULTS, **overrides}
     now = client.app.state.clock.now()
-    new = seekers.validate_new_seeker(today=now.date(), **values)
+    new = seekers.validate_new_seeker(today=client.app.state.clock.today(), **values)
 
     async def work(conn):
         number = await seekers.register(conn, new, office_code=None, now=now)

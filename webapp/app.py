@@ -27,6 +27,7 @@ from webapp.employer import routes as employer_routes
 from webapp.jobs import routes as job_routes
 from webapp.jobs.digest import DigestTask
 from webapp.mail.catcher import MailCatcher
+from webapp.mail.outbox import WakeSenderAfterResponse
 from webapp.mail.sender import OutboxSender, SmtpTarget
 from webapp.mailbox import routes as mailbox_routes
 from webapp.messages import routes as message_routes
@@ -149,6 +150,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         middleware=[
+            # Outermost: its wake-up comes after the response has gone out completely.
+            Middleware(WakeSenderAfterResponse),
             Middleware(SecurityHeadersMiddleware, https=settings.https, htmx_cdn=settings.htmx_cdn),
             Middleware(
                 CSRFMiddleware,

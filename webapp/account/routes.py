@@ -103,7 +103,6 @@ async def change_password(request: Request) -> Response:
         conn, user, new, base_url=settings.base_url, now=requests.now(request)
     )
     await audit.record(conn, request, "password_change", "success", seeker_id=user["id"])
-    request.app.state.wake_outbox()
     return _done(request, "password")
 
 
@@ -162,7 +161,6 @@ async def request_email_change(request: Request) -> Response:
     await audit.record(
         conn, request, "email_change", "key_sent", seeker_id=user["id"], email=form.values["email"]
     )
-    request.app.state.wake_outbox()
     return htmx.redirect(request, "/mypage/account/email")
 
 
@@ -199,7 +197,6 @@ async def confirm_email_change(request: Request) -> Response:
     await audit.record(
         conn, request, "email_change", "success", seeker_id=user["id"], email=new_email
     )
-    request.app.state.wake_outbox()
     return _done(request, "email")
 
 

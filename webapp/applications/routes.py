@@ -120,8 +120,6 @@ async def apply(request: Request) -> Response:
         now=requests.now(request),
         base_url=requests.base_url(request),
     )
-    if created:
-        request.app.state.wake_outbox()
     suffix = "?done=sent" if created else ""
     return htmx.redirect(request, f"/mypage/applications/{application_id}{suffix}")
 
@@ -343,7 +341,6 @@ async def applicant_state(request: Request) -> Response:
         return await _employer_page(
             request, fresh, error=refused.message, status_code=refused.status
         )
-    request.app.state.wake_outbox()
     return RedirectResponse(f"/employer/applicants/{application['id']}?done=state", 303)
 
 
@@ -369,7 +366,6 @@ async def applicant_interview(request: Request) -> Response:
         return await _employer_page(
             request, fresh, error=refused.message, status_code=refused.status
         )
-    request.app.state.wake_outbox()
     return RedirectResponse(f"/employer/applicants/{application['id']}?done=interview", 303)
 
 

@@ -137,10 +137,10 @@ async def request_key(
     base_url: str,
     now: dt.datetime,
     purpose: Purpose = REGISTER,
-) -> bool:
+) -> None:
     """The address step: issue a 認証キー (mailed only when the address and birthdate match
-    a job-seeker: without a password to register, with one to reset it). Returns True when
-    a mail was queued, for the caller's wake-up only: nothing the user sees may depend on it."""
+    a job-seeker: without a password to register, with one to reset it). Nothing the user
+    sees may depend on which."""
     async with conn.transaction():
         current = await load_key(conn, wizard)
         if (
@@ -152,7 +152,7 @@ async def request_key(
             and current["created_at"] > now - RESEND_GRACE
             and key_problem(current, now) is None
         ):
-            return False  # a double tap: the key already sent stands
+            return  # a double tap: the key already sent stands
         seeker = await conn.fetch_one(
             sa.select(job_seekers.c.id, job_seekers.c.name).where(
                 job_seekers.c.email == email,
@@ -195,9 +195,8 @@ async def request_key(
         }
         if seeker is None:
             await outbox.enqueue_nothing(conn, **mail)
-            return False
-        await outbox.enqueue(conn, to=email, **mail)
-        return True
+        else:
+            await outbox.enqueue(conn, to=email, **mail)
 
 
 async def complete(

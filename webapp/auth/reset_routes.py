@@ -69,7 +69,7 @@ async def request_key(request: Request) -> Response:
     wizard = await _wizard(request)
     cookie = await password_wizard.start(conn, settings.secret_key, wizard, now, RESET)
     wizard = await _wizard(request, cookie)
-    queued = await password_wizard.request_key(
+    await password_wizard.request_key(
         conn,
         wizard,
         email=form.values["email"],
@@ -80,8 +80,6 @@ async def request_key(request: Request) -> Response:
         now=now,
         purpose=RESET,
     )
-    if queued:
-        request.app.state.wake_outbox()
     response = htmx.redirect(request, "/password/reset")
     if cookie:
         cookies.set_private(response, request, RESET.cookie, cookie, max_age=2 * 60 * 60)
@@ -142,7 +140,6 @@ async def reset(request: Request) -> Response:
         if not problem.restart:
             form.add("auth_key", problem.message)
         return await _reset_page(request, wizard, form, problem, status_code=422)
-    request.app.state.wake_outbox()
     return htmx.redirect(request, "/password/reset/done")
 
 

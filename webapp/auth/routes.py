@@ -89,7 +89,6 @@ async def login(request: Request) -> Response:
         )
         form.errors["form"] = [refusal.message if refusal else LOGIN_FAILED]
         if refusal:
-            request.app.state.wake_outbox()
             return _login_page(
                 request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
             )
@@ -107,7 +106,6 @@ async def login(request: Request) -> Response:
         cookie=cookies.read(request, "login_challenge"),
         now=now,
     )
-    request.app.state.wake_outbox()
     response = htmx.redirect(
         request, f"{portal.login_path}/code?next={quote(form.values['next'], safe='')}"
     )
@@ -258,7 +256,6 @@ async def resend_code(request: Request) -> Response:
     new_cookie = await login_code.send_code(
         conn, settings.secret_key, await login_code.account_of(conn, key), cookie=cookie, now=now
     )
-    request.app.state.wake_outbox()
     response = htmx.redirect(
         request, f"{portal.login_path}/code?next={quote(next_url, safe='')}&resent=1"
     )

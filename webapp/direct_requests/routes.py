@@ -147,7 +147,6 @@ async def send_request(request: Request) -> Response:
         except service.RequestRefused as refused:
             form.add(refused.field, refused.message)
         else:
-            request.app.state.wake_outbox()
             return htmx.redirect(request, f"{here}?sent=1")
     return await _profile_page(request, seeker_id, view, form, 422)
 

@@ -1,12 +1,19 @@
-"""The durable outbox: a mail is a row written in the same transaction as its cause."""
+"""The durable outbox: a mail is a row written in the same transaction as its cause.
+
+A request that queues mail wakes the sender by itself: enqueue() marks the request it runs
+in, and WakeSenderAfterResponse wakes the sender once that request's response is sent. No
+handler has to remember; work outside a request (the daily digest) wakes it directly.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 
 import sqlalchemy as sa
 from databases.core import Connection
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from webapp.clock import to_jst
 from webapp.schema import outbox
@@ -28,18 +35,56 @@ def render_mail(name: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
+class _RequestMail:
+    """Whether the current request queued mail (mutable: set deep inside the handler, read
+    by the middleware around it)."""
+
+    queued = False
+
+
+_request_mail: contextvars.ContextVar[_RequestMail | None] = contextvars.ContextVar(
+    "request_mail", default=None
+)
+
+
 async def enqueue(
     conn: Connection, *, to: str, template: str, context: dict, now: dt.datetime
 ) -> int:
     """Queue a mail; call inside the transaction of the change that causes it."""
     subject, body = render_mail(template, context)
-    return await conn.fetch_val(
+    mail_id = await conn.fetch_val(
         outbox.insert()
         .values(
             to_addr=to, subject=subject, body=body, created_at=now, next_attempt_at=now, attempts=0
         )
         .returning(outbox.c.id)
     )
+    request_mail = _request_mail.get()
+    if request_mail is not None:
+        # A rolled-back transaction leaves a wake-up for nothing: the sender finds no row.
+        request_mail.queued = True
+    return mail_id
+
+
+class WakeSenderAfterResponse:
+    """Around each HTTP request: when it queued mail, wake the sender (app.state.wake_outbox)
+    once, after the response has been sent (or the handler failed: mail it committed goes
+    out all the same)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request_mail = _RequestMail()
+        token = _request_mail.set(request_mail)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _request_mail.reset(token)
+            if request_mail.queued:
+                scope["app"].state.wake_outbox()
 
 
 async def pending_count(conn: Connection) -> int:

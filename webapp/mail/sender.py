@@ -65,9 +65,10 @@ class OutboxSender:
         self._stopping = False
 
     def wake(self) -> None:
-        """A request just queued mail: send soon rather than at the next poll. Soon, not
-        at once: the request answers first, so its timing says nothing about whether a mail
-        was queued (an address that matches must not answer slower than one that doesn't)."""
+        """Mail was just queued (outbox.WakeSenderAfterResponse calls this after a request
+        that queued some): send soon rather than at the next poll. Soon, not at once: the
+        request answers first, so its timing says nothing about whether a mail was queued
+        (an address that matches must not answer slower than one that doesn't)."""
         asyncio.get_running_loop().call_later(self.wake_delay, self._wake.set)
 
     def start(self) -> None:

@@ -148,7 +148,6 @@ async def _send(request: Request, viewer: str, thread: Thread, member_id: int | 
         form.add("form", CLOSED_MESSAGES["withdrawn"])
         closed = await service.thread(current(request.app), thread.application_id) or thread
         return await _page(request, viewer, closed, form=form, seen=seen, status_code=422)
-    request.app.state.wake_outbox()
     # A second send of the same form lands here too: it shows the thread, message once.
     if not htmx.wants_fragment(request):
         return RedirectResponse(f"{_path(viewer, thread)}?sent=1#message-form", status_code=303)

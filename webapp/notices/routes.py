@@ -176,8 +176,6 @@ async def send(request: Request) -> Response:
     except service.NoRecipients:
         form.add("audience", "送信できる有効な求職者がいません。")
         return await _send_page(request, form, status_code=422)
-    if not sent.duplicate:
-        request.app.state.wake_outbox()
     return htmx.redirect(request, f"/staff/notices/{sent.notice_id}?sent=1")
 
 

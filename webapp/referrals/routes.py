@@ -138,7 +138,6 @@ async def refer(request: Request) -> Response:
         return await _refer_page(
             request, seeker, form=form, query=query, chosen=chosen, blocked=True, status_code=422
         )
-    request.app.state.wake_outbox()
     return htmx.redirect(request, f"/staff/referrals/{referral_id}/letter?done=created")
 
 
@@ -258,7 +257,6 @@ async def approve(request: Request) -> Response:
             form.add(f"request-{row['id']}", refused.message)
     if not form.valid:
         return await _queue_page(request, failed={row["id"]: form}, status_code=422)
-    request.app.state.wake_outbox()
     return htmx.redirect(
         request,
         f"/staff/referral-requests?done=approved&referral={referral_id}",
@@ -288,7 +286,6 @@ async def decline(request: Request) -> Response:
             form.add(f"request-{row['id']}", refused.message)
     if not form.valid:
         return await _queue_page(request, failed={row["id"]: form}, status_code=422)
-    request.app.state.wake_outbox()
     return htmx.redirect(request, "/staff/referral-requests?done=declined", target=QUEUE_TARGET)
 
 

@@ -111,7 +111,7 @@ async def request_key(request: Request) -> Response:
             headers={"Retry-After": str(refusal.retry_after)},
         )
     settings = request.app.state.settings
-    queued = await password_wizard.request_key(
+    await password_wizard.request_key(
         current(request.app),
         wizard,
         email=form.values["email"],
@@ -121,8 +121,6 @@ async def request_key(request: Request) -> Response:
         base_url=settings.base_url,
         now=now,
     )
-    if queued:
-        request.app.state.wake_outbox()
     return _go(request, STEP_PASSWORD)
 
 
@@ -183,7 +181,6 @@ async def set_password(request: Request) -> Response:
                 form.add("auth_key", problem.message)
             context = await password_pages.password_context(request, wizard, form, problem)
             return _page(request, STEP_PASSWORD, context, status_code=422)
-        request.app.state.wake_outbox()
         return _go(request, STEP_DONE)
     return _page(
         request,

@@ -77,7 +77,6 @@ async def approve(request: Request) -> Response:
         now=requests.now(request),
         base_url=request.app.state.settings.base_url,
     )
-    request.app.state.wake_outbox()
     if not done:
         return htmx.redirect(
             request, f"/staff/postings/review/{posting['id']}?done=already_decided"
@@ -113,7 +112,6 @@ async def reject(request: Request) -> Response:
         now=requests.now(request),
         base_url=request.app.state.settings.base_url,
     )
-    request.app.state.wake_outbox()
     if not done:
         return htmx.redirect(
             request, f"/staff/postings/review/{posting['id']}?done=already_decided"
