@@ -120,7 +120,7 @@ def posting(client, *, days_old: int = 0, open_days: int = 60, **overrides) -> d
     import datetime as dt
 
     from webapp.jobs import search as job_search
-    from webapp.jobs import service as jobs
+    from webapp.postings import service as postings
 
     now = client.app.state.clock.now()
     received = job_search.jst_today(now) - dt.timedelta(days=days_old)
@@ -131,5 +131,5 @@ def posting(client, *, days_old: int = 0, open_days: int = 60, **overrides) -> d
         "referral_deadline": received + dt.timedelta(days=open_days),
         **overrides,
     }
-    posting_id = run(client, lambda conn: jobs.create_posting(conn, values, now=now))
+    posting_id = run(client, lambda conn: postings.create_posting(conn, values, now=now))
     return {"id": posting_id, "job_number": values["job_number"], **values}

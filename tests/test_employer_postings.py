@@ -11,8 +11,9 @@ from starlette.datastructures import FormData
 
 from tests import factories
 from tests.helpers import another_browser, errors_of, login, submit
-from webapp.employer import posting_forms, posting_service
 from webapp.jobs import search
+from webapp.postings import forms as posting_forms
+from webapp.postings import service as posting_service
 from webapp.schema import job_postings, members
 from webapp.seekers.validity import end_of_month_after_next
 

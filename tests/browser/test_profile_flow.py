@@ -26,8 +26,8 @@ from tests.conftest import off_main_thread
 from webapp.clock import Clock
 from webapp.db import create_database
 from webapp.jobs import search
-from webapp.jobs import service as jobs
 from webapp.members import service as members
+from webapp.postings import service as postings
 from webapp.publishing.service import age_band
 from webapp.schema import employers, job_seekers
 from webapp.security.passwords import hash_password
@@ -86,7 +86,7 @@ async def _prepare(database_url: str) -> None:
             employer_id = await conn.fetch_val(
                 sa.select(employers.c.id).where(employers.c.employer_number == number)
             )
-            await jobs.create_posting(
+            await postings.create_posting(
                 conn,
                 {
                     "employer_id": employer_id,

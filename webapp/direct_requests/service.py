@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.direct_requests.forms import ProfileSearch
-from webapp.jobs import catalog
 from webapp.jobs.search import jst_today
 from webapp.mail import outbox
+from webapp.postings import catalog
 from webapp.publishing import service as publishing
 from webapp.publishing.service import PROFILE_JOIN, PUBLIC_COLUMNS, ProfileView
 from webapp.schema import (

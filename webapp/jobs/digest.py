@@ -18,8 +18,10 @@ import sqlalchemy as sa
 
 from webapp.clock import Clock
 from webapp.db import AppDatabase
-from webapp.jobs import catalog, forms, search, service
+from webapp.jobs import forms, search
 from webapp.mail import outbox
+from webapp.postings import catalog
+from webapp.postings import service as postings
 from webapp.schema import job_postings, job_seekers, saved_searches
 from webapp.seekers import validity
 
@@ -83,12 +85,12 @@ async def _digest_one(conn, saved_id: int, now: dt.datetime, base_url: str) -> b
             .order_by(job_postings.c.registered_at.desc(), job_postings.c.id.desc())
             .limit(LISTED)
         )
-        postings = [
+        listed = [
             {
                 "title": r["job_title"],
                 "company": r["company_name"],
                 "place": catalog.prefecture_name(r["prefecture_code"]) + r["municipality"],
-                "wage": service.wage_text(r),
+                "wage": postings.wage_text(r),
                 "employment": catalog.EMPLOYMENT_TYPES[r["employment_type"]],
                 "url": f"{base_url}/jobs/{r['job_number']}",
             }
@@ -104,8 +106,8 @@ async def _digest_one(conn, saved_id: int, now: dt.datetime, base_url: str) -> b
                 "summary": " / ".join(conditions.summary()),
                 "total": total,
                 "capped": capped,
-                "postings": postings,
-                "more": total - len(postings),
+                "postings": listed,
+                "more": total - len(listed),
                 "run_url": f"{base_url}/mypage/saved-searches/{saved_id}/run",
                 "list_url": f"{base_url}/mypage/saved-searches",
                 "since": since,

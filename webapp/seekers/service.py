@@ -13,7 +13,7 @@ from databases.core import Connection
 
 from webapp import validation
 from webapp.clock import to_jst
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.schema import (
     applications,
     favourites,

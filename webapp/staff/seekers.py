@@ -15,7 +15,7 @@ from webapp.auth.roles import STAFF
 from webapp.clock import to_jst
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.security import audit
 from webapp.seekers import service as seekers
 from webapp.seekers import validity

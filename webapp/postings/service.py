@@ -1,28 +1,32 @@
-"""求人票 an employer drafts: 下書き → 審査待ち → 募集中 (or back to 下書き with the
-reviewer's note), then 充足 or a later 紹介期限日.
+"""求人票: reading a posting, and its life. An employer drafts it: 下書き → 審査待ち →
+募集中 (or back to 下書き with the reviewer's note), then 充足 or a later 紹介期限日.
+Postings loaded as they are (counters, tests, demo data) start 募集中.
 
 Every state change is one UPDATE whose WHERE names the state it expects, and answers
 whether it changed anything: a second click (or a second tab) changes nothing and is
 told so, never an error.
 
-The keyword index (webapp/jobs/search.py) is written once, when staff approve: drafts and
-postings under review are never in it, and only a draft's text can change, so no indexed
-posting's text ever changes and the index needs no refresh. (The SQLite index is a
-contentless FTS5 table: removing a row from it needs the exact tokens it was given.)
+The keyword index (webapp/postings/index.py) is written once, when staff approve: drafts
+and postings under review are never in it, and only a draft's text can change, so no
+indexed posting's text ever changes and the index needs no refresh. (The SQLite index is
+a contentless FTS5 table: removing a row from it needs the exact tokens it was given.)
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.employer.service import mail_users
-from webapp.jobs import catalog, search
-from webapp.jobs import service as jobs
+from webapp.clock import to_jst
+from webapp.members.service import mail_employer_users
+from webapp.postings import catalog, index, text
 from webapp.schema import applications, employers, job_postings, members, offices
+
+JOB_NUMBER = re.compile(r"\d{5}-\d{8}")
 
 DRAFT, PENDING = "draft", "pending"
 STATUS_LABELS = {DRAFT: "下書き", PENDING: "審査待ち", **catalog.STATUS_LABELS}
@@ -34,7 +38,6 @@ STATUS_LABELS = {DRAFT: "下書き", PENDING: "審査待ち", **catalog.STATUS_L
 EXTEND_LIMIT_MONTHS = 3
 
 SERIAL_ATTEMPTS = 5  # 求人番号 collisions (a racing draft, a loaded posting) are retried
-REVIEW_NOTE_MAX = 500
 
 
 class CannotExtend(Exception):
@@ -74,7 +77,70 @@ def status_label(posting, today: dt.date) -> str:
     """下書き, 差し戻し, 審査待ち, 募集中, 充足 or 紹介期限切れ."""
     if posting["status"] == DRAFT and posting["review_note"]:
         return "差し戻し"
-    return STATUS_LABELS[jobs.state(posting, today)]
+    return STATUS_LABELS[state(posting, today)]
+
+
+def state(posting, today: dt.date) -> str:
+    """募集中, 充足 or 紹介期限切れ (a passed 紹介期限日 closes an open posting)."""
+    if posting["status"] == catalog.STATUS_OPEN and posting["referral_deadline"] < today:
+        return catalog.STATUS_EXPIRED
+    return posting["status"]
+
+
+def wage_text(row) -> str:
+    label = catalog.WAGE_TYPES.get(row["wage_type"], "")
+    if row["wage_max"] and row["wage_max"] != row["wage_min"]:
+        return f"{label} {row['wage_min']:,}円〜{row['wage_max']:,}円"
+    return f"{label} {row['wage_min']:,}円"
+
+
+async def by_number(conn: Connection, job_number: str):
+    """The posting with this 求人番号 (any state but an employer's unpublished 下書き or
+    審査待ち), or None."""
+    number = text.normalize(job_number).strip()
+    if not JOB_NUMBER.fullmatch(number):
+        return None
+    return await conn.fetch_one(
+        sa.select(job_postings).where(
+            job_postings.c.job_number == number,
+            job_postings.c.status.not_in((DRAFT, PENDING)),
+        )
+    )
+
+
+SEARCHED_FIELDS = (
+    "job_title",
+    "description",
+    "company_name",
+    "company_business",
+    "municipality",
+    "licenses",
+    "experience",
+)
+
+
+def complete(posting: dict) -> dict:
+    """Fill the derived columns: the wage sort key and the normalized keyword text."""
+    hourly = posting["wage_type"] == "hourly"
+    posting["wage_monthly"] = posting["wage_min"] * (catalog.HOURS_PER_MONTH if hourly else 1)
+    parts = [posting.get(name) or "" for name in SEARCHED_FIELDS]
+    parts.insert(4, catalog.PREFECTURES.get(posting["prefecture_code"], ""))
+    # Fields are joined by newlines, so no keyword matches across two of them.
+    posting["search_text"] = text.normalize("\n".join(parts))
+    return posting
+
+
+async def create_posting(conn: Connection, values: dict, *, now: dt.datetime) -> int:
+    """Register one posting as it is, and index it (counters, tests): no 下書き, no review."""
+    posting = complete({"registered_at": now, "updated_at": now, **values})
+    async with conn.transaction():
+        posting_id = await conn.fetch_val(
+            job_postings.insert().values(**posting).returning(job_postings.c.id)
+        )
+        await index.index_postings(
+            conn, [(posting_id, posting["search_text"], posting["prefecture_code"])]
+        )
+    return posting_id
 
 
 # --- the employer's side -----------------------------------------------------------------
@@ -133,13 +199,13 @@ def _duplicate_number(error: Exception) -> bool:
 
 async def create_draft(conn: Connection, employer_id: int, values: dict, *, now) -> int:
     """A new 下書き with a 求人番号 of the employer's office; returns its id."""
-    today = search.jst_today(now)
+    today = to_jst(now).date()
     for attempt in range(SERIAL_ATTEMPTS):
         try:
             async with conn.transaction():
                 employer = await employer_profile(conn, employer_id)
                 serial = await _next_serial(conn, employer["office_code"]) + attempt
-                posting = jobs.complete(
+                posting = complete(
                     {
                         **values,
                         "job_number": f"{employer['office_code']}-{serial:08d}",
@@ -180,7 +246,7 @@ async def update_draft(
     conn: Connection, posting_id: int, employer_id: int, values: dict, *, now
 ) -> bool:
     """Save the draft's fields; False if it is no longer a draft."""
-    posting = jobs.complete({**values, "updated_at": now})
+    posting = complete({**values, "updated_at": now})
     changed = await conn.fetch_val(
         _transition(posting_id, employer_id, DRAFT).values(**posting).returning(job_postings.c.id)
     )
@@ -213,7 +279,7 @@ async def extend(
     """A later 紹介期限日 for an open posting whose date is still `seen` (the one on the
     page the employer sent), so a second click extends once only. The new date, or None
     if the posting changed meanwhile. Raises CannotExtend at the limit."""
-    new = extended_deadline(seen, search.jst_today(now))
+    new = extended_deadline(seen, to_jst(now).date())
     changed = await conn.fetch_val(
         _transition(posting_id, employer_id, catalog.STATUS_OPEN)
         .where(job_postings.c.referral_deadline == seen)
@@ -269,7 +335,7 @@ async def _tell_employer(
             job_postings.c.employer_id, job_postings.c.job_title, job_postings.c.job_number
         ).where(job_postings.c.id == posting_id)
     )
-    await mail_users(
+    await mail_employer_users(
         conn,
         posting["employer_id"],
         template=template,
@@ -286,7 +352,7 @@ async def _tell_employer(
 async def approve(conn: Connection, posting_id: int, member, *, now, base_url: str = "") -> bool:
     """審査待ち → 募集中: 受付年月日 today, 紹介期限日 set, and into the keyword index; the
     employer's users are mailed. False if it was not waiting for review."""
-    today = search.jst_today(now)
+    today = to_jst(now).date()
     async with conn.transaction():
         row = await conn.fetch_one(
             _transition(posting_id, None, PENDING)
@@ -308,7 +374,7 @@ async def approve(conn: Connection, posting_id: int, member, *, now, base_url: s
         )
         if row is None:
             return False
-        await search.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
+        await index.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
         await _tell_employer(
             conn,
             posting_id,
