@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from tests import factories
 from tests.helpers import another_browser, errors_of, login, submit
+from webapp.demo import employer_postings
 from webapp.jobs import search
 from webapp.postings import forms as posting_forms
 from webapp.postings import service as posting_service
@@ -637,7 +638,7 @@ def test_the_list_shows_only_the_employers_own_postings_with_applicants(people):
 
 
 def test_the_demo_postings_pass_the_form_rules():
-    for values in posting_service.DEMO_POSTINGS:
+    for values in employer_postings.DEMO_POSTINGS:
         data = {
             **{k: ("" if v is None else str(v)) for k, v in values.items()},
             "insurance": values["insurance"].split(),

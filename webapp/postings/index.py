@@ -3,7 +3,7 @@
 SQLite keeps the tokens in an FTS5 table (job_search, migration 0002), PostgreSQL in the
 posting's own GIN-indexed tsvector column (search_tokens, migration 0008). 求人検索
 (webapp/jobs/search.py) reads either; this module only writes, when a posting is
-published (webapp/postings/service.py) or loaded in bulk (webapp/jobs/bulk.py).
+published (webapp/postings/service.py) or loaded in bulk (webapp/demo/bulk.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Demo data: counter-registered job-seekers, ready for the パスワード登録 wizard, and postings."""
+"""Demo data (`python -m webapp demo`): counter-registered job-seekers, ready for the
+パスワード登録 wizard, staff and employer sign-ins, and postings (employer_postings.py: the
+demo employer's own; postings.py and bulk.py: generated ones, loaded in bulk)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import Clock
-from webapp.jobs import bulk, demo_postings, search
+from webapp.demo import bulk, employer_postings
+from webapp.demo import postings as demo_postings
+from webapp.jobs import search
 from webapp.members import service as members
-from webapp.postings import service as postings
 from webapp.schema import job_postings, job_seekers
 from webapp.schema import members as member_rows
 from webapp.seekers import service as seekers
@@ -84,7 +87,7 @@ async def _load_members(conn: Connection, now) -> list[str]:
         )
         new = members.NewMember(name=user_name, email=email, password=DEMO_MEMBER_PASSWORD)
         await members.add_employer(conn, employer, new, office_code="16040", now=now)
-    await postings.load_demo_postings(
+    await employer_postings.load_demo_postings(
         conn, employer_email=email, staff_email=DEMO_STAFF[0][1], now=now
     )
     lines.append(f"  求人者 {email} / {DEMO_MEMBER_PASSWORD}（募集中の求人票 2件）")
