@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ARGS ?= --jobs 20000
 
-.PHONY: help run test check bench browser-deps
+.PHONY: help run test test-fast check bench browser-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,6 +25,9 @@ browser-deps:  ## Debian chromium + Japanese fonts, and axe-core from npm, for t
 
 test: $(VENV)/.installed browser-deps  ## set up and run the whole test suite (SQLite; PostgreSQL with TEST_DATABASE_URL)
 	$(PY) -m pytest -q -n auto --dist worksteal
+
+test-fast: $(VENV)/.installed  ## the suite without the browser walks (a quick loop while working)
+	$(PY) -m pytest -q -n auto --dist worksteal -m "not browser"
 
 check: $(VENV)/.installed  ## ruff format check and lint
 	$(VENV)/bin/ruff format --check webapp tests bench scripts

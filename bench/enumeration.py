@@ -99,6 +99,11 @@ def main(n: int) -> None:
                             {"email": email + "example.com", **birth},
                         )
                     )
+    # The production defaults, never the tests' cheap argon2 or zero wake delay.
+    print(
+        f"argon2id t={settings.argon2_time_cost} m={settings.argon2_memory_cost} KiB "
+        f"p={settings.argon2_parallelism}; outbox wake delay {settings.outbox_wake_delay} s"
+    )
     for name, samples in rows.items():
         print(f"{name:38} {summary(samples)}")
 

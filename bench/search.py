@@ -29,7 +29,9 @@ from starlette.datastructures import QueryParams  # noqa: E402
 
 from webapp.clock import Clock  # noqa: E402
 from webapp.db import create_database, migrate_async  # noqa: E402
-from webapp.jobs import bulk, demo_postings, forms, search  # noqa: E402
+from webapp.demo import bulk  # noqa: E402
+from webapp.demo import postings as demo_postings  # noqa: E402
+from webapp.jobs import forms, search  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_search")
 SEARCHES = {

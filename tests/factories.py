@@ -119,7 +119,7 @@ def posting(client, *, days_old: int = 0, open_days: int = 60, **overrides) -> d
     that; registered now by the test clock. Returns its id and 求人番号."""
     import datetime as dt
 
-    from webapp.jobs import service as jobs
+    from webapp.postings import service as postings
 
     now = client.app.state.clock.now()
     received = client.app.state.clock.today() - dt.timedelta(days=days_old)
@@ -130,5 +130,5 @@ def posting(client, *, days_old: int = 0, open_days: int = 60, **overrides) -> d
         "referral_deadline": received + dt.timedelta(days=open_days),
         **overrides,
     }
-    posting_id = run(client, lambda conn: jobs.create_posting(conn, values, now=now))
+    posting_id = run(client, lambda conn: postings.create_posting(conn, values, now=now))
     return {"id": posting_id, "job_number": values["job_number"], **values}

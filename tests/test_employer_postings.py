@@ -11,7 +11,9 @@ from starlette.datastructures import FormData
 
 from tests import factories
 from tests.helpers import another_browser, errors_of, login, submit
-from webapp.employer import posting_forms, posting_service
+from webapp.demo import employer_postings
+from webapp.postings import forms as posting_forms
+from webapp.postings import service as posting_service
 from webapp.schema import job_postings, members
 from webapp.seekers.validity import end_of_month_after_next
 
@@ -635,7 +637,7 @@ def test_the_list_shows_only_the_employers_own_postings_with_applicants(people):
 
 
 def test_the_demo_postings_pass_the_form_rules():
-    for values in posting_service.DEMO_POSTINGS:
+    for values in employer_postings.DEMO_POSTINGS:
         data = {
             **{k: ("" if v is None else str(v)) for k, v in values.items()},
             "insurance": values["insurance"].split(),

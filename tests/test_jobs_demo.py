@@ -11,7 +11,9 @@ import sqlalchemy as sa
 from tests import factories
 from tests.conftest import PG_URL
 from tests.helpers import run_cli
-from webapp.jobs import bulk, catalog, demo_postings
+from webapp.demo import bulk
+from webapp.demo import postings as demo_postings
+from webapp.postings import catalog
 from webapp.schema import job_postings
 
 TODAY = dt.date(2026, 11, 23)

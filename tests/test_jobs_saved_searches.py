@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tests import factories
 from tests.conftest import PG_URL
 from tests.helpers import another_browser, login, run_cli, submit
-from webapp.jobs import digest, saved_searches
+from webapp.jobs import saved_searches
 from webapp.schema import saved_searches as saved_table
 
 PASSWORD = "Hello-work1"
@@ -169,7 +169,9 @@ def switch_mail(client, saved_id, on):
 
 def run_digest(client) -> int:
     state = client.app.state
-    return client.portal.call(digest.run_once, state.db, state.clock, "http://testserver")
+    return client.portal.call(
+        saved_searches.queue_digests, state.db, state.clock, "http://testserver"
+    )
 
 
 def test_daily_mail_of_new_postings(taro, smtp):
@@ -220,7 +222,10 @@ def test_concurrent_runs_send_one_mail(taro):
     state = taro.app.state
 
     async def both():
-        runs = [digest.run_once(state.db, state.clock, "http://testserver") for _ in range(3)]
+        runs = [
+            saved_searches.queue_digests(state.db, state.clock, "http://testserver")
+            for _ in range(3)
+        ]
         return await asyncio.gather(*runs)
 
     assert sum(taro.portal.call(both)) == 1

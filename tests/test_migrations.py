@@ -16,9 +16,10 @@ from tests.factories import POSTING
 from tests.helpers import run_db
 from webapp import create_app
 from webapp.config import Settings
-from webapp.db import alembic_config, migrate
+from webapp.db import alembic_config, is_sqlite, migrate
 from webapp.jobs import forms, search
-from webapp.jobs import service as jobs
+from webapp.postings import index
+from webapp.postings import service as postings
 from webapp.schema import job_postings
 
 NOW = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
@@ -39,12 +40,12 @@ def empty_url(tmp_path):
 async def _insert_as_0007(conn, values: dict) -> int:
     """A posting written and indexed as release 0007 did: on PostgreSQL its tokens went to
     a job_search table of their own."""
-    posting = jobs.complete({"registered_at": NOW, "updated_at": NOW, **values})
+    posting = postings.complete({"registered_at": NOW, "updated_at": NOW, **values})
     posting_id = await conn.fetch_val(
         job_postings.insert().values(**posting).returning(job_postings.c.id)
     )
-    tokens = search.posting_tokens(posting["search_text"], posting["prefecture_code"])
-    if search.is_sqlite(conn):
+    tokens = index.posting_tokens(posting["search_text"], posting["prefecture_code"])
+    if is_sqlite(conn):
         await conn.execute(
             "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
             {"id": posting_id, "tokens": " ".join(tokens)},
@@ -90,7 +91,7 @@ def test_postings_indexed_before_0008_are_found_after_it_and_after_going_back(em
     assert found("q=フォークリフト") == [forklift]
     assert found("q=介護&pref=27") == [care]
     # A posting written by the new release is indexed the new way.
-    new = run_db(empty_url, lambda c: jobs.create_posting(c, _posting("介護ヘルパー"), now=NOW))
+    new = run_db(empty_url, lambda c: postings.create_posting(c, _posting("介護ヘルパー"), now=NOW))
     assert sorted(found("q=介護")) == [care, new]
 
     # Back to 0007 and up again: nothing lost on the way.
@@ -106,7 +107,7 @@ def test_postgres_keeps_the_tokens_on_the_posting_row(empty_url):
     migrate(empty_url)
 
     async def check(conn):
-        posting_id = await jobs.create_posting(conn, _posting("フォークリフト運転"), now=NOW)
+        posting_id = await postings.create_posting(conn, _posting("フォークリフト運転"), now=NOW)
         tokens = await conn.fetch_val(
             sa.text("SELECT search_tokens FROM job_postings WHERE id = :id").bindparams(
                 id=posting_id
@@ -126,7 +127,7 @@ def _tables(url: str) -> set[str]:
     async def names(conn):
         rows = await conn.fetch_all(
             sa.text("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if search.is_sqlite(conn)
+            if is_sqlite(conn)
             else sa.text("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
         )
         return {row["name"] for row in rows}

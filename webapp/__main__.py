@@ -202,20 +202,19 @@ async def _demo(settings: Settings, args) -> int:
 
 
 async def _digest(settings: Settings) -> int:
-    """Queue the due digests; the server's outbox sender (or the next run) delivers them."""
-    from webapp.jobs.digest import run_once
-    from webapp.seekers import validity
+    """Run the daily round once: queue the due mails; the server's outbox sender (or the
+    next run) delivers them."""
+    from webapp import daily
 
     await migrate_async(settings.database_url)
     db = create_database(settings.database_url)
     await db.connect()
     try:
-        queued = await run_once(db, Clock(), settings.base_url)
-        reminded = await validity.remind_once(db, Clock(), settings.base_url)
+        queued = await daily.run_once(db, Clock(), settings.base_url)
     finally:
         await db.disconnect()
-    print(f"saved-search mails queued: {queued}")
-    print(f"registration lapse reminders queued: {reminded}")
+    print(f"saved-search mails queued: {queued.digests}")
+    print(f"registration lapse reminders queued: {queued.reminders}")
     return 0
 
 

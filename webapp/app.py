@@ -20,12 +20,12 @@ from webapp.auth import routes as auth_routes
 from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
 from webapp.config import PROJECT_ROOT, Settings
-from webapp.db import ConnectionPerRequest, create_database, migrate_async
+from webapp.daily import DailyRound
+from webapp.db import AppDatabase, ConnectionPerRequest, create_database, migrate_async
 from webapp.direct_requests import routes as direct_request_routes
 from webapp.employer import postings as employer_postings
 from webapp.employer import routes as employer_routes
 from webapp.jobs import routes as job_routes
-from webapp.jobs.digest import DigestTask
 from webapp.mail.catcher import MailCatcher
 from webapp.mail.outbox import WakeSenderAfterResponse
 from webapp.mail.sender import OutboxSender, SmtpTarget
@@ -77,6 +77,27 @@ async def _server_error(request: Request, exc: Exception):
     return await error_page(request, 500)
 
 
+async def _mail_target(
+    db: AppDatabase, settings: Settings
+) -> tuple[MailCatcher | None, SmtpTarget]:
+    """The SMTP server mail goes to: the configured one, or the built-in catcher (started
+    here) when SMTP_HOST is unset."""
+    if not settings.mail_catcher:
+        target = SmtpTarget(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_username,
+            settings.smtp_password,
+            settings.smtp_tls,
+            settings.mail_from,
+        )
+        return None, target
+    catcher = MailCatcher(db, settings.mail_catcher_port)
+    await catcher.start()
+    log.info("mail catcher on 127.0.0.1:%s; mailbox at /mailbox", catcher.port)
+    return catcher, SmtpTarget("127.0.0.1", catcher.port, mail_from=settings.mail_from)
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     clock = clock or Clock()
@@ -89,33 +110,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await migrate_async(settings.database_url)
         await db.connect()
         await passwords.warm_up()
-        catcher = None
-        if settings.mail_catcher:
-            catcher = MailCatcher(db, settings.mail_catcher_port)
-            await catcher.start()
-            target = SmtpTarget("127.0.0.1", catcher.port, mail_from=settings.mail_from)
-            log.info("mail catcher on 127.0.0.1:%s; mailbox at /mailbox", catcher.port)
-        else:
-            target = SmtpTarget(
-                settings.smtp_host,
-                settings.smtp_port,
-                settings.smtp_username,
-                settings.smtp_password,
-                settings.smtp_tls,
-                settings.mail_from,
-            )
+        catcher, target = await _mail_target(db, settings)
         sender = OutboxSender(
             db, target, clock, settings.outbox_poll_seconds, settings.outbox_wake_delay
         )
         sender.start()
         app.state.wake_outbox = sender.wake
         app.state.mail_catcher = catcher
-        digest = DigestTask(app.state)  # 検索条件の新着求人メール, once a day per condition
-        digest.start()
+        # 検索条件の新着求人メール and 有効期限 reminders, each once a day at most.
+        daily = DailyRound(db, clock, settings.base_url, wake_outbox=sender.wake)
+        daily.start()
         try:
             yield
         finally:
-            await digest.stop()
+            await daily.stop()
             await sender.stop()
             if catcher:
                 await catcher.stop()

@@ -25,6 +25,11 @@ class AppDatabase(Database):
         return self.url.dialect == "sqlite"
 
 
+def is_sqlite(conn: Connection) -> bool:
+    """Whether a connection is SQLite's (where a query must differ between the two)."""
+    return conn._database.url.dialect == "sqlite"  # databases 0.9 keeps the Database here
+
+
 # PostgreSQL sessions: a keyword's bitmap of matching postings (a GIN index scan) stays
 # exact within 16 MB at 1,000,000 postings; past work_mem it turns lossy, and a lossy page
 # is rechecked row by row, reading each posting's tokens: 介護's count took twice as long.

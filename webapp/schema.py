@@ -217,8 +217,9 @@ FILTER_COLUMNS = (
 # on the printed 求人票); employer_id links an employer account's postings (NULL for
 # postings without one, such as the demo data). It has no foreign key: adding one to a
 # million-row SQLite table means rebuilding it, and the service checks ownership.
-# The keyword index lives beside it (see webapp/jobs/search.py and migration 0002): an
-# FTS5 table on SQLite, a GIN-indexed tsvector table on PostgreSQL.
+# The keyword index lives beside it (written by webapp/postings/index.py, read by
+# webapp/jobs/search.py): an FTS5 table on SQLite (migration 0002), a GIN-indexed tsvector
+# column on PostgreSQL (migration 0008).
 job_postings = sa.Table(
     "job_postings",
     metadata,

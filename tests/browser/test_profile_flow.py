@@ -25,8 +25,8 @@ from tests.browser.test_register_flow import (
 from tests.conftest import off_main_thread
 from webapp.clock import Clock, jst_date
 from webapp.db import create_database
-from webapp.jobs import service as jobs
 from webapp.members import service as members
+from webapp.postings import service as postings
 from webapp.publishing.service import age_band
 from webapp.schema import employers, job_seekers
 from webapp.security.passwords import hash_password
@@ -85,7 +85,7 @@ async def _prepare(database_url: str) -> None:
             employer_id = await conn.fetch_val(
                 sa.select(employers.c.id).where(employers.c.employer_number == number)
             )
-            await jobs.create_posting(
+            await postings.create_posting(
                 conn,
                 {
                     "employer_id": employer_id,

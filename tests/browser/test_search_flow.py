@@ -14,7 +14,9 @@ from tests.browser.test_register_flow import log_in
 from tests.conftest import off_main_thread
 from webapp.clock import Clock, jst_date
 from webapp.db import create_database
-from webapp.jobs import bulk, demo_postings, service
+from webapp.demo import bulk
+from webapp.demo import postings as demo_postings
+from webapp.postings import service
 from webapp.schema import job_seekers
 from webapp.security.passwords import hash_password
 

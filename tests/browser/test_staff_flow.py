@@ -27,8 +27,8 @@ from tests.browser.test_register_flow import (
 from tests.conftest import off_main_thread
 from webapp.clock import Clock, jst_date
 from webapp.db import create_database
-from webapp.jobs import service
 from webapp.members import service as members
+from webapp.postings import service
 
 pytestmark = pytest.mark.browser
 

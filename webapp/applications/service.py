@@ -17,10 +17,10 @@ from webapp.applications import states
 from webapp.applications.documents import Document
 from webapp.clock import ymd
 from webapp.db import is_unique_violation
-from webapp.employer.service import mail_users
-from webapp.jobs import catalog
-from webapp.jobs import service as jobs
 from webapp.mail import outbox
+from webapp.members.service import mail_employer_users
+from webapp.postings import catalog
+from webapp.postings import service as postings
 from webapp.schema import (
     application_documents,
     application_events,
@@ -99,7 +99,7 @@ def apply_refusal(posting, today: dt.date, seeker) -> Refused | None:
             "応募にはハローワークの紹介が必要です。求人番号を控えて、ハローワークの窓口にご相談ください。",
             403,
         )
-    state = jobs.state(posting, today)
+    state = postings.state(posting, today)
     if state != catalog.STATUS_OPEN:
         return Refused(f"この求人は{catalog.STATUS_LABELS[state]}のため、応募できません。", 409)
     return seeker_refusal(seeker, today)
@@ -184,7 +184,7 @@ async def _mail_employer(
     """「応募がありました」 (or 「応募が辞退されました」) to each active user of the posting's
     事業所. The mail names the posting only: the applicant's details stay behind the
     employer's sign-in."""
-    await mail_users(
+    await mail_employer_users(
         conn,
         posting["employer_id"],
         template=template,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from webapp import validation
 from webapp.forms import Form
-from webapp.jobs import catalog
+from webapp.postings import catalog
 
 MESSAGE_MAX = 1000
 LICENSE_MAX = 50

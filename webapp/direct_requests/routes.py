@@ -15,7 +15,7 @@ from webapp.auth.roles import EMPLOYER
 from webapp.db import current
 from webapp.direct_requests import forms, service
 from webapp.forms import Form
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.publishing import service as publishing
 from webapp.templating import render
 

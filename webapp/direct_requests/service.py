@@ -17,8 +17,8 @@ from databases.core import Connection
 from webapp.clock import jst_date
 from webapp.db import is_unique_violation
 from webapp.direct_requests.forms import ProfileSearch
-from webapp.jobs import catalog
 from webapp.mail import outbox
+from webapp.postings import catalog
 from webapp.publishing import service as publishing
 from webapp.publishing.service import PROFILE_JOIN, PUBLIC_COLUMNS, ProfileView
 from webapp.schema import (

@@ -1,4 +1,4 @@
-"""求人票の作成・一覧: an employer's postings, from 下書き to 充足 (see posting_service)."""
+"""求人票の作成・一覧: an employer's postings, from 下書き to 充足 (see webapp/postings)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from webapp import htmx, requests
 from webapp.auth.guard import member_required
 from webapp.auth.roles import EMPLOYER
 from webapp.db import current
-from webapp.employer import posting_forms, posting_service
 from webapp.employer.access import posting_for_employer
 from webapp.forms import Form
-from webapp.jobs import catalog
-from webapp.jobs import service as jobs
+from webapp.postings import catalog, forms
+from webapp.postings import service as postings
 from webapp.templating import render
 
 # After an action the page says what happened; the URL carries a code, never the text.
@@ -43,7 +42,7 @@ DONE_MESSAGES = {
     ),
     "at_limit": (
         "info",
-        f"紹介期限日は、今日から{posting_service.EXTEND_LIMIT_MONTHS}か月後の月末より先には"
+        f"紹介期限日は、今日から{postings.EXTEND_LIMIT_MONTHS}か月後の月末より先には"
         "延長できません。",
     ),
 }
@@ -75,15 +74,13 @@ def _back_to(request: Request, posting_id: int, done: str) -> Response:
 @member_required(EMPLOYER)
 async def index(request: Request) -> Response:
     """The 事業所's postings with their state, 紹介期限日 and number of applicants."""
-    rows = await posting_service.list_postings(
-        current(request.app), _member(request)["employer_id"]
-    )
+    rows = await postings.list_postings(current(request.app), _member(request)["employer_id"])
     today = requests.today(request)
     items = [
         {
             "row": row,
-            "state": jobs.state(row, today),
-            "label": posting_service.status_label(row, today),
+            "state": postings.state(row, today),
+            "label": postings.status_label(row, today),
         }
         for row in rows
     ]
@@ -93,9 +90,7 @@ async def index(request: Request) -> Response:
 async def _form_page(
     request: Request, form: Form, *, posting=None, status_code: int = 200
 ) -> Response:
-    profile = await posting_service.employer_profile(
-        current(request.app), _member(request)["employer_id"]
-    )
+    profile = await postings.employer_profile(current(request.app), _member(request)["employer_id"])
     action = f"/employer/postings/{posting['id']}/edit" if posting else "/employer/postings/new"
     return render(
         request,
@@ -105,10 +100,10 @@ async def _form_page(
             "posting": posting,
             "profile": profile,
             "action": action,
-            "insurances": posting_forms.INSURANCES,
-            "anchors": posting_forms.ANCHORS,
-            "limits": {name: spec[1] for name, spec in posting_forms.TEXT_FIELDS.items()},
-            "wage_floors": posting_forms.WAGE_FLOORS,
+            "insurances": forms.INSURANCES,
+            "anchors": forms.ANCHORS,
+            "limits": {name: spec[1] for name, spec in forms.TEXT_FIELDS.items()},
+            "wage_floors": forms.WAGE_FLOORS,
             "municipalities": MUNICIPALITY_OPTIONS,
         },
         fragment="employer/_posting_form.html",
@@ -118,16 +113,16 @@ async def _form_page(
 
 @member_required(EMPLOYER)
 async def new_form(request: Request) -> Response:
-    return await _form_page(request, posting_forms.new_form())
+    return await _form_page(request, forms.new_form())
 
 
 @member_required(EMPLOYER)
 async def create(request: Request) -> Response:
     """Save a new 下書き (nothing is public until staff approve it)."""
-    form, values = posting_forms.parse_posting(await request.form())
+    form, values = forms.parse_posting(await request.form())
     if values is None:
         return await _form_page(request, form, status_code=422)
-    posting_id = await posting_service.create_draft(
+    posting_id = await postings.create_draft(
         current(request.app), _member(request)["employer_id"], values, now=requests.now(request)
     )
     return _back_to(request, posting_id, "created")
@@ -138,21 +133,21 @@ async def show(request: Request) -> Response:
     """The posting as a job-seeker will see it, with what may be done with it now."""
     posting = await _own(request)
     today = requests.today(request)
-    state = jobs.state(posting, today)
+    state = postings.state(posting, today)
     extend_to = None
     if posting["status"] == catalog.STATUS_OPEN:
-        with contextlib.suppress(posting_service.CannotExtend):  # at the limit: no button
-            extend_to = posting_service.extended_deadline(posting["referral_deadline"], today)
+        with contextlib.suppress(postings.CannotExtend):  # at the limit: no button
+            extend_to = postings.extended_deadline(posting["referral_deadline"], today)
     return render(
         request,
         "employer/posting.html",
         {
             "posting": posting,
             "state": state,
-            "label": posting_service.status_label(posting, today),
+            "label": postings.status_label(posting, today),
             "done": _done(request),
             "extend_to": extend_to,
-            "extend_limit": posting_service.extension_limit(today),
+            "extend_limit": postings.extension_limit(today),
         },
     )
 
@@ -160,21 +155,21 @@ async def show(request: Request) -> Response:
 @member_required(EMPLOYER)
 async def edit_form(request: Request) -> Response:
     posting = await _own(request)
-    if posting["status"] != posting_service.DRAFT:
+    if posting["status"] != postings.DRAFT:
         return _back_to(request, posting["id"], "not_editable")
-    return await _form_page(request, posting_forms.form_from_posting(posting), posting=posting)
+    return await _form_page(request, forms.form_from_posting(posting), posting=posting)
 
 
 @member_required(EMPLOYER)
 async def update(request: Request) -> Response:
     """Save the draft; once submitted it can no longer change (the WHERE says draft)."""
     posting = await _own(request)
-    if posting["status"] != posting_service.DRAFT:
+    if posting["status"] != postings.DRAFT:
         return _back_to(request, posting["id"], "not_editable")
-    form, values = posting_forms.parse_posting(await request.form())
+    form, values = forms.parse_posting(await request.form())
     if values is None:
         return await _form_page(request, form, posting=posting, status_code=422)
-    saved = await posting_service.update_draft(
+    saved = await postings.update_draft(
         current(request.app),
         posting["id"],
         posting["employer_id"],
@@ -188,7 +183,7 @@ async def update(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     """下書き → 審査待ち; a second submit says it is already done."""
     posting = await _own(request)
-    done = await posting_service.submit(
+    done = await postings.submit(
         current(request.app), posting["id"], posting["employer_id"], now=requests.now(request)
     )
     return _back_to(request, posting["id"], "submitted" if done else "already_submitted")
@@ -213,7 +208,7 @@ async def close(request: Request) -> Response:
     data = await request.form()
     if data.get("confirm") != "yes":
         return _close_page(request, posting)
-    done = await posting_service.close(
+    done = await postings.close(
         current(request.app), posting["id"], posting["employer_id"], now=requests.now(request)
     )
     return _back_to(request, posting["id"], "closed" if done else "already_closed")
@@ -232,14 +227,14 @@ async def extend(request: Request) -> Response:
     if seen != posting["referral_deadline"]:
         return _back_to(request, posting["id"], "already_extended")
     try:
-        new = await posting_service.extend(
+        new = await postings.extend(
             current(request.app),
             posting["id"],
             posting["employer_id"],
             seen=seen,
             now=requests.now(request),
         )
-    except posting_service.CannotExtend:
+    except postings.CannotExtend:
         return _back_to(request, posting["id"], "at_limit")
     return _back_to(request, posting["id"], "extended" if new else "already_extended")
 

@@ -14,10 +14,10 @@ from starlette.datastructures import QueryParams
 
 from webapp import validation
 from webapp.forms import Form
-from webapp.jobs import catalog, text
 from webapp.jobs.search import MAX_PAGE, SearchConditions
+from webapp.postings import catalog, text
+from webapp.postings.forms import WAGE_LIMITS
 
-WAGE_LIMITS = {"monthly": 2_000_000, "hourly": 10_000}
 SAVED_NAME_MAX = 30
 
 

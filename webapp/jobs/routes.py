@@ -17,14 +17,16 @@ from webapp.auth.guard import login_required, safe_next
 from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import catalog, favourites, forms, saved_searches, search, service, text
+from webapp.jobs import favourites, forms, saved_searches, search
+from webapp.postings import catalog, text
+from webapp.postings import service as postings
 from webapp.referrals import service as referrals
 from webapp.templating import VARY, render, templates
 
 MORE_TARGET = "result-list"  # もっと見る appends to this list
 SEARCH_VARY = f"{VARY}, HX-Target"  # もっと見る is told apart by its target
 
-templates.env.filters["wage"] = service.wage_text
+templates.env.filters["wage"] = postings.wage_text
 templates.env.filters["ymd"] = lambda d: ymd(d) if d else ""
 # A page of results is rendered again and again (result cache, signed-in visitors): the
 # highlighted pieces of the same rows for the same keyword are worked out once.
@@ -95,7 +97,7 @@ async def city_field(request: Request) -> Response:
 
 
 async def _posting_or_404(request: Request):
-    posting = await service.by_number(current(request.app), request.path_params["number"])
+    posting = await postings.by_number(current(request.app), request.path_params["number"])
     if posting is None:
         raise HTTPException(404)
     return posting
@@ -119,7 +121,7 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
         "jobs/detail.html",
         {
             "posting": posting,
-            "state": service.state(posting, today),
+            "state": postings.state(posting, today),
             # 応募 and 紹介を希望: where this job-seeker stands with this posting.
             "referral_state": await referrals.request_state(conn, seeker_id, posting["id"]),
             "application": await applications.for_seeker_posting(conn, seeker_id, posting["id"]),
@@ -173,7 +175,7 @@ async def favourite_list(request: Request) -> Response:
     """お気に入り一覧: closed postings stay, marked as closed."""
     rows = await favourites.listing(current(request.app), _seeker_id(request))
     today = requests.today(request)
-    items = [{"row": r, "state": service.state(r, today)} for r in rows]
+    items = [{"row": r, "state": postings.state(r, today)} for r in rows]
     return render(
         request,
         "jobs/favourites.html",

@@ -4,7 +4,7 @@ The same SQLAlchemy query runs on SQLite and PostgreSQL; only the keyword index 
 (FTS5 MATCH on SQLite, a GIN-indexed tsvector on PostgreSQL), and both answer the same
 question: which postings hold every two-character token of the keyword. Keywords longer
 than two characters are then confirmed against the posting's normalized text, so the
-result is exactly "contains the keyword" (see webapp/jobs/text.py).
+result is exactly "contains the keyword" (see webapp/postings/text.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
-from webapp.jobs import catalog, text
+from webapp.db import is_sqlite
+from webapp.postings import catalog, index, text
 from webapp.schema import job_postings
 
 PAGE_SIZE = 20
@@ -159,23 +160,12 @@ class SearchPage:
 FTS = sa.table("job_search", sa.column("rowid"))  # SQLite's FTS5 table (migration 0002)
 
 
-def is_sqlite(conn: Connection) -> bool:
-    return conn._database.url.dialect == "sqlite"  # databases 0.9 keeps the Database here
-
-
-def posting_tokens(search_text: str, prefecture_code: str) -> list[str]:
-    """What the keyword index holds for a posting: its text's tokens, and its 都道府県 as a
-    token of its own (longer than any text token, so never confused with one), so that a
-    keyword and a prefecture intersect inside the index."""
-    return [*text.index_tokens(search_text), f"pref{prefecture_code}"]
-
-
 def _index_terms(conditions: SearchConditions) -> tuple[list[str], list[str]]:
     """(tokens, one-character prefixes) the index must hold; none without a keyword."""
     tokens = [t for term in conditions.terms for t in term.tokens]
     prefixes = [p for term in conditions.terms for p in term.prefixes]
     if (tokens or prefixes) and conditions.prefecture:
-        tokens.append(f"pref{conditions.prefecture}")
+        tokens.append(index.prefecture_token(conditions.prefecture))
     return tokens, prefixes
 
 
@@ -390,22 +380,3 @@ async def count_new(
     match = filters(conn, conditions, today=jst_date(now))
     total, _ = await count(conn, match.also(job_postings.c.registered_at > since), cap=999)
     return total
-
-
-async def index_postings(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
-    """Index new postings: (id, search_text, prefecture_code). Call in the writing
-    transaction."""
-    if not rows:
-        return
-    if is_sqlite(conn):
-        # A contentless FTS5 table deletes only given the old tokens: new postings only.
-        await conn.execute_many(
-            "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
-            [{"id": i, "tokens": " ".join(posting_tokens(t, p))} for i, t, p in rows],
-        )
-        return
-    await conn.execute_many(
-        "UPDATE job_postings SET search_tokens = array_to_tsvector(CAST(:tokens AS text[])) "
-        "WHERE id = :id",
-        [{"id": i, "tokens": posting_tokens(t, p)} for i, t, p in rows],
-    )

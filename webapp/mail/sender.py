@@ -6,8 +6,6 @@ sender against one database without sending a mail twice. An SMTP outage only de
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from email.message import EmailMessage
@@ -18,6 +16,7 @@ import sqlalchemy as sa
 
 from webapp.clock import Clock
 from webapp.db import AppDatabase
+from webapp.periodic import PeriodicTask
 from webapp.schema import outbox
 
 log = logging.getLogger(__name__)
@@ -46,7 +45,15 @@ class SmtpTarget:
         self.tls, self.mail_from = tls, mail_from
 
 
-class OutboxSender:
+class OutboxSender(PeriodicTask):
+    """Delivers every due mail each round (webapp/periodic.py). wake(): mail was just queued
+    (outbox.WakeSenderAfterResponse calls it after each request that queued some), so send
+    soon rather than at the next poll. Soon, not at once (wake_delay):
+    the request answers first, so its timing says nothing about whether a mail was queued
+    (an address that matches must not answer slower than one that doesn't)."""
+
+    name = "outbox-sender"
+
     def __init__(
         self,
         db: AppDatabase,
@@ -55,49 +62,14 @@ class OutboxSender:
         poll_seconds: float = 2.0,
         wake_delay: float = 0.2,
     ) -> None:
+        super().__init__(poll_seconds, wake_delay)
         self.db = db
-        self.wake_delay = wake_delay
         self.clock = clock
         self.target = target
-        self.poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
-        self._stopping = False
 
-    def wake(self) -> None:
-        """Mail was just queued (outbox.WakeSenderAfterResponse calls this after a request
-        that queued some): send soon rather than at the next poll. Soon, not at once: the
-        request answers first, so its timing says nothing about whether a mail was queued
-        (an address that matches must not answer slower than one that doesn't)."""
-        asyncio.get_running_loop().call_later(self.wake_delay, self._wake.set)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-sender")
-
-    async def stop(self) -> None:
-        # A flag, not only cancel(): Python 3.11's wait_for can swallow a cancellation
-        # that lands as the event fires, leaving shutdown waiting forever.
-        self._stopping = True
-        self._wake.set()
-        if self._task:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                while await self.deliver_one():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database may be briefly away: try again next round
-                log.exception("outbox round failed")
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_seconds):
-                    await self._wake.wait()
-            self._wake.clear()
+    async def run_round(self) -> None:
+        while await self.deliver_one():
+            pass
 
     async def deliver_one(self) -> bool:
         """Claim one due mail and try it. False when nothing is due."""

@@ -1,7 +1,8 @@
 """Hello Work offices, staff accounts, employers (事業所) and their users.
 
-Used by the CLI (`python -m webapp staff add`, `employer add`) and by staff pages; nothing
-here reads a request. Every refusal is a MemberError with a Japanese message.
+Used by the CLI (`python -m webapp staff add`, `employer add`), by staff pages and by the
+areas that mail an employer's users; nothing here reads a request. Every refusal is a
+MemberError with a Japanese message.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from databases.core import Connection
 
 from webapp import validation
 from webapp.auth.roles import EMPLOYER, STAFF
+from webapp.mail import outbox
 from webapp.schema import employers, members, offices
 from webapp.security.passwords import guessable_errors, hash_password, rule_errors
 
@@ -178,3 +180,27 @@ async def add_employer_user(
         if employer_id is None:
             raise MemberError(f"事業所番号 {employer_number} の事業所は登録されていません。")
         return await _insert_member(conn, new, now, role=EMPLOYER, employer_id=employer_id)
+
+
+async def mail_employer_users(
+    conn: Connection, employer_id: int, *, template: str, context: dict, now: dt.datetime
+) -> None:
+    """One mail to each active user of the 事業所, through the outbox: call it inside the
+    transaction of the change it tells them about."""
+    users = await conn.fetch_all(
+        sa.select(members.c.name, members.c.email)
+        .where(
+            members.c.employer_id == employer_id,
+            members.c.role == EMPLOYER,
+            members.c.active.is_(True),
+        )
+        .order_by(members.c.id)
+    )
+    for user in users:
+        await outbox.enqueue(
+            conn,
+            to=user["email"],
+            template=template,
+            context={"name": user["name"], **context},
+            now=now,
+        )

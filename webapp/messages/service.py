@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.applications.states import WITHDRAWN
-from webapp.employer.service import mail_users
 from webapp.mail import outbox
+from webapp.members.service import mail_employer_users
 from webapp.schema import applications, employers, job_postings, job_seekers, members, messages
 
 SEEKER, EMPLOYER = "seeker", "employer"
@@ -232,7 +232,7 @@ async def _notify(
             now=now,
         )
         return
-    await mail_users(
+    await mail_employer_users(
         conn,
         thread.employer_id,
         template="message_new_employer",

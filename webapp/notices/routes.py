@@ -12,10 +12,10 @@ from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import catalog
-from webapp.jobs import service as jobs
 from webapp.notices import forms, service
 from webapp.notices.service import CHOSEN, JOB, KIND_LABELS, NOTICE, OFFICE
+from webapp.postings import catalog
+from webapp.postings import service as postings
 from webapp.staff.access import seeker_for_staff
 from webapp.templating import render
 
@@ -237,7 +237,7 @@ async def notice_detail(request: Request) -> Response:
         await service.mark_read(conn, seeker_id, notice["id"], now)
     posting_state = None
     if notice["job_number"]:
-        posting_state = jobs.state(
+        posting_state = postings.state(
             {"status": notice["posting_status"], "referral_deadline": notice["referral_deadline"]},
             requests.today(request),
         )

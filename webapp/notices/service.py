@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
-from webapp.jobs import catalog
-from webapp.jobs import service as jobs
 from webapp.mail.outbox import render_mail
+from webapp.postings import catalog
+from webapp.postings import service as postings
 from webapp.schema import (
     UTCDateTime,
     job_postings,
@@ -114,10 +114,10 @@ async def resolve_numbers(
 
 async def open_posting(conn: Connection, job_number: str, today: dt.date):
     """The posting to offer: it must exist and be 募集中. Raises PostingProblem."""
-    posting = await jobs.by_number(conn, job_number)
+    posting = await postings.by_number(conn, job_number)
     if posting is None:
         raise PostingProblem(f"求人番号 {job_number} の求人は見つかりません。")
-    if jobs.state(posting, today) != catalog.STATUS_OPEN:
+    if postings.state(posting, today) != catalog.STATUS_OPEN:
         raise PostingProblem(f"求人番号 {job_number} の求人は募集中ではないため、提供できません。")
     return posting
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from webapp import validation
 from webapp.forms import Form
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.seekers import service as seekers
 
 OCCUPATION_FIELDS = ("desired_occupation", "desired_occupation_2", "desired_occupation_3")

@@ -13,7 +13,7 @@ from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.profile import forms, service
 from webapp.schema import job_seekers
 from webapp.staff.access import seeker_for_staff

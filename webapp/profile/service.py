@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.profile.forms import FIELDS, LABELS
 from webapp.schema import job_seekers, profile_changes, seeker_profiles, work_history
 

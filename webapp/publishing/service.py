@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from databases.core import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
-from webapp.jobs import catalog
-from webapp.jobs.search import is_sqlite
+from webapp.db import is_sqlite
+from webapp.postings import catalog
 from webapp.publishing import parts
 from webapp.schema import employer_blocks, job_seekers, seeker_profiles, work_history
 

@@ -13,7 +13,7 @@ from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import service as jobs
+from webapp.postings import service as postings
 from webapp.referrals import forms, service
 from webapp.seekers import validity
 from webapp.staff.access import seeker_for_staff
@@ -53,7 +53,7 @@ async def _refer_page(
     if query and not htmx.wants_fragment(request):
         search_form, rows = await service.find_postings(conn, query, now=requests.now(request))
         today = requests.today(request)
-        results = [{**row, "state": jobs.state(row, today)} for row in rows]
+        results = [{**row, "state": postings.state(row, today)} for row in rows]
     today = requests.today(request)
     return render(
         request,
@@ -67,7 +67,7 @@ async def _refer_page(
             "today": today,
             "form": form,
             "chosen": chosen,
-            "chosen_state": jobs.state(chosen, today) if chosen else None,
+            "chosen_state": postings.state(chosen, today) if chosen else None,
             "blocked": blocked,
             "already": already,
         },
@@ -319,7 +319,7 @@ async def ask(request: Request) -> Response:
         "referrals/request.html",
         {
             "posting": posting,
-            "state": jobs.state(posting, today),
+            "state": postings.state(posting, today),
             "referral_state": await service.request_state(conn, user["id"], posting["id"]),
             "referral_form": form,
             "referral_done": form.valid,

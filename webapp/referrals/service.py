@@ -18,10 +18,11 @@ from starlette.datastructures import QueryParams
 from webapp.applications import states as application_states
 from webapp.clock import jst_date, ymd
 from webapp.db import is_unique_violation
-from webapp.jobs import catalog, search, text
 from webapp.jobs import forms as job_forms
-from webapp.jobs import service as jobs
+from webapp.jobs import search
 from webapp.mail import outbox
+from webapp.postings import catalog, text
+from webapp.postings import service as postings
 from webapp.schema import (
     application_events,
     applications,
@@ -101,7 +102,7 @@ class AlreadyReferred(ReferralRefused):
 
 def closed_label(posting, today: dt.date) -> str | None:
     """充足 or 紹介期限切れ when the posting takes no referral today; None while open."""
-    state = jobs.state(posting, today)
+    state = postings.state(posting, today)
     if state == catalog.STATUS_OPEN:
         return None
     return catalog.STATUS_LABELS.get(state, "募集終了")
@@ -111,7 +112,7 @@ def staff_posting_problem(posting, today: dt.date) -> str | None:
     label = closed_label(posting, today)
     if label is None:
         return None
-    if jobs.state(posting, today) == catalog.STATUS_EXPIRED:
+    if postings.state(posting, today) == catalog.STATUS_EXPIRED:
         return STAFF_POSTING_EXPIRED.format(deadline=ymd(posting["referral_deadline"]))
     return STAFF_POSTING_CLOSED.format(label=label)
 
@@ -172,8 +173,8 @@ async def find_postings(conn: Connection, query: str, *, now: dt.datetime):
     """(form, rows as dicts): a 求人番号 finds that posting in any state, so staff learn why
     a closed one cannot be referred; a keyword finds open postings, as the job search does."""
     number = text.normalize(query).strip()
-    if jobs.JOB_NUMBER.fullmatch(number):
-        row = await jobs.by_number(conn, number)
+    if postings.JOB_NUMBER.fullmatch(number):
+        row = await postings.by_number(conn, number)
         form = job_forms.ConditionsForm(values={"q": query})
         found = row is not None and row["status"] not in UNPUBLISHED
         return form, [dict(row._mapping)] if found else []

@@ -14,7 +14,7 @@ from databases.core import Connection
 from webapp import validation
 from webapp.clock import jst_date
 from webapp.db import is_unique_violation
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.schema import (
     applications,
     favourites,

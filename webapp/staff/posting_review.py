@@ -12,9 +12,9 @@ from webapp import htmx, requests
 from webapp.auth.guard import member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
-from webapp.employer import posting_forms, posting_service
 from webapp.forms import Form
-from webapp.jobs import service as jobs
+from webapp.postings import forms
+from webapp.postings import service as postings
 from webapp.templating import render
 
 DONE_MESSAGES = {
@@ -26,7 +26,7 @@ DONE_MESSAGES = {
 
 async def _reviewable(request: Request):
     """The posting in the URL if this staff member's office received it; 404 otherwise."""
-    posting = await posting_service.posting_for_staff(
+    posting = await postings.posting_for_staff(
         current(request.app), request.state.member, request.path_params["posting_id"]
     )
     if posting is None:
@@ -37,7 +37,7 @@ async def _reviewable(request: Request):
 @member_required(STAFF)
 async def queue(request: Request) -> Response:
     """Postings waiting for review at this office, the longest-waiting first."""
-    rows = await posting_service.pending_for_office(
+    rows = await postings.pending_for_office(
         current(request.app), request.state.member["office_code"]
     )
     done = DONE_MESSAGES.get(request.query_params.get("done", ""))
@@ -51,10 +51,10 @@ def _review_page(request: Request, posting, form: Form, status_code: int = 200) 
         "staff/review.html",
         {
             "posting": posting,
-            "state": jobs.state(posting, today),
-            "label": posting_service.status_label(posting, today),
+            "state": postings.state(posting, today),
+            "label": postings.status_label(posting, today),
             "form": form,
-            "note_max": posting_service.REVIEW_NOTE_MAX,
+            "note_max": forms.REVIEW_NOTE_MAX,
             "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
         },
         status_code=status_code,
@@ -70,7 +70,7 @@ async def review(request: Request) -> Response:
 @member_required(STAFF)
 async def approve(request: Request) -> Response:
     posting = await _reviewable(request)
-    done = await posting_service.approve(
+    done = await postings.approve(
         current(request.app),
         posting["id"],
         request.state.member,
@@ -88,27 +88,18 @@ async def approve(request: Request) -> Response:
 async def reject(request: Request) -> Response:
     """Back to the employer as a draft; the note (required) tells them what to change."""
     posting = await _reviewable(request)
-    if posting["status"] != posting_service.PENDING:
+    if posting["status"] != postings.PENDING:
         return htmx.redirect(
             request, f"/staff/postings/review/{posting['id']}?done=already_decided"
         )
-    note = posting_forms.clean_text(str((await request.form()).get("note", ""))[:5000])
-    form = Form(values={"note": note})
-    if not note:
-        form.add("note", "差し戻しの理由を入力してください。事業所に表示されます。")
-    elif len(note) > posting_service.REVIEW_NOTE_MAX:
-        form.add(
-            "note",
-            f"差し戻しの理由は{posting_service.REVIEW_NOTE_MAX}文字以内で入力してください"
-            f"（入力された文字数: {len(note):,}文字）。",
-        )
+    form = forms.parse_review_note(await request.form())
     if not form.valid:
         return _review_page(request, posting, form, 422)
-    done = await posting_service.reject(
+    done = await postings.reject(
         current(request.app),
         posting["id"],
         request.state.member,
-        note,
+        form.values["note"],
         now=requests.now(request),
         base_url=request.app.state.settings.base_url,
     )

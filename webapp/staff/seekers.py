@@ -14,7 +14,7 @@ from webapp.auth.guard import member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import catalog
+from webapp.postings import catalog
 from webapp.security import audit
 from webapp.seekers import service as seekers
 from webapp.seekers import validity

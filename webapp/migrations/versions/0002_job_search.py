@@ -111,7 +111,7 @@ def upgrade() -> None:
         )
 
     # The keyword index: one row per posting (same id), holding its two-character tokens
-    # (webapp/jobs/text.py). Not in schema.py's metadata: each database has its own kind.
+    # (webapp/postings/text.py). Not in schema.py's metadata: each database has its own kind.
     if op.get_bind().dialect.name == "sqlite":
         # Contentless (the tokens are not stored twice) and without positions: a query
         # only needs which postings hold every token; the text check does the rest.

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.jobs import search
-from webapp.jobs.search import is_sqlite
+from webapp.db import is_sqlite
+from webapp.postings import index
 from webapp.schema import job_postings
 
 COLUMNS = [c.name for c in job_postings.columns]
@@ -44,7 +44,7 @@ async def load_postings(conn: Connection, postings: Iterable[dict], *, optimize=
                 (i, *[p.get(name, DEFAULTS.get(name)) for name in COLUMNS[1:]]) for i, p in numbered
             ]
             tokens = [
-                (i, search.posting_tokens(p["search_text"], p["prefecture_code"]))
+                (i, index.posting_tokens(p["search_text"], p["prefecture_code"]))
                 for i, p in numbered
             ]
             if is_sqlite(conn):

@@ -1,4 +1,6 @@
-"""Demo data: counter-registered job-seekers, ready for the パスワード登録 wizard, and postings."""
+"""Demo data (`python -m webapp demo`): counter-registered job-seekers, ready for the
+パスワード登録 wizard, staff and employer sign-ins, and postings (employer_postings.py: the
+demo employer's own; postings.py and bulk.py: generated ones, loaded in bulk)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import Clock, jst_date
-from webapp.employer import posting_service as employer_postings
-from webapp.jobs import bulk, demo_postings
+from webapp.demo import bulk, employer_postings
+from webapp.demo import postings as demo_postings
 from webapp.members import service as members
 from webapp.schema import job_postings, job_seekers
 from webapp.schema import members as member_rows

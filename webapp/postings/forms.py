@@ -1,4 +1,5 @@
-"""The employer's 求人票 form: every field of a posting, checked, with Japanese messages.
+"""The 求人票 form (every field of a posting, as an employer types it) and the reviewer's
+差し戻し note, checked, with Japanese messages.
 
 Text is kept as the employer typed it (not NFKC: ① or （ ） in a 仕事内容 are theirs);
 only control characters go and line ends become "\\n". Numbers, codes and choices are
@@ -11,8 +12,7 @@ import re
 
 from webapp import validation
 from webapp.forms import Form
-from webapp.jobs import catalog
-from webapp.jobs.forms import WAGE_LIMITS
+from webapp.postings import catalog
 
 # Free-text fields: (label, most characters, what an empty value means). None: required.
 TEXT_FIELDS: dict[str, tuple[str, int, str | None]] = {
@@ -45,11 +45,13 @@ INSURANCES = ("雇用", "労災", "公災", "健康", "厚生", "財形")
 # October; every prefecture's has been above 900 yen an hour since 2024): a floor that
 # catches a dropped digit without needing a yearly update. The reviewing staff check the
 # current 最低賃金 of the 就業場所. A month below 100,000 yen is a typo far more often
-# than a real full-time wage. The ceilings are the search form's (webapp/jobs/forms.py).
+# than a real full-time wage. The ceilings are also the search form's (webapp/jobs/forms.py).
 WAGE_FLOORS = {"monthly": 100_000, "hourly": 900}
+WAGE_LIMITS = {"monthly": 2_000_000, "hourly": 10_000}
 OPENINGS_MAX = 99
 TEXT_CAP = 20_000  # read no further into a field (the length message still shows)
 ANNUAL_HOLIDAYS_MAX = 366
+REVIEW_NOTE_MAX = 500  # 差し戻しの理由
 
 # What a new draft starts with.
 DEFAULTS = {
@@ -212,3 +214,18 @@ def form_from_posting(posting) -> Form:
 
 def new_form() -> Form:
     return Form(values={**DEFAULTS, "insurance": list(DEFAULTS["insurance"])})
+
+
+def parse_review_note(data) -> Form:
+    """差し戻しの理由: required (the employer reads it), at most REVIEW_NOTE_MAX characters."""
+    note = clean_text(str(data.get("note", ""))[:5000])
+    form = Form(values={"note": note})
+    if not note:
+        form.add("note", "差し戻しの理由を入力してください。事業所に表示されます。")
+    elif len(note) > REVIEW_NOTE_MAX:
+        form.add(
+            "note",
+            f"差し戻しの理由は{REVIEW_NOTE_MAX}文字以内で入力してください"
+            f"（入力された文字数: {len(note):,}文字）。",
+        )
+    return form

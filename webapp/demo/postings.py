@@ -9,8 +9,8 @@ import random
 from collections.abc import Iterator
 
 from webapp.clock import JST
-from webapp.jobs import catalog
-from webapp.jobs.service import complete
+from webapp.postings import catalog
+from webapp.postings.service import complete
 
 # Rough shares of job openings by prefecture (population-weighted), so Tokyo has most.
 PREFECTURE_WEIGHTS = {

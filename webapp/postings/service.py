@@ -1,30 +1,33 @@
-"""求人票 an employer drafts: 下書き → 審査待ち → 募集中 (or back to 下書き with the
-reviewer's note), then 充足 or a later 紹介期限日.
+"""求人票: reading a posting, and its life. An employer drafts it: 下書き → 審査待ち →
+募集中 (or back to 下書き with the reviewer's note), then 充足 or a later 紹介期限日.
+Postings loaded as they are (counters, tests, demo data) start 募集中.
 
 Every state change is one UPDATE whose WHERE names the state it expects, and answers
 whether it changed anything: a second click (or a second tab) changes nothing and is
 told so, never an error.
 
-The keyword index (webapp/jobs/search.py) is written once, when staff approve: drafts and
-postings under review are never in it, and only a draft's text can change, so no indexed
-posting's text ever changes and the index needs no refresh. (The SQLite index is a
-contentless FTS5 table: removing a row from it needs the exact tokens it was given.)
+The keyword index (webapp/postings/index.py) is written once, when staff approve: drafts
+and postings under review are never in it, and only a draft's text can change, so no
+indexed posting's text ever changes and the index needs no refresh. (The SQLite index is
+a contentless FTS5 table: removing a row from it needs the exact tokens it was given.)
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
 from webapp.db import is_unique_violation
-from webapp.employer.service import mail_users
-from webapp.jobs import catalog, search
-from webapp.jobs import service as jobs
-from webapp.schema import applications, employers, job_postings, members, offices
+from webapp.members.service import mail_employer_users
+from webapp.postings import catalog, index, text
+from webapp.schema import applications, employers, job_postings, offices
+
+JOB_NUMBER = re.compile(r"\d{5}-\d{8}")
 
 DRAFT, PENDING = "draft", "pending"
 STATUS_LABELS = {DRAFT: "下書き", PENDING: "審査待ち", **catalog.STATUS_LABELS}
@@ -36,7 +39,6 @@ STATUS_LABELS = {DRAFT: "下書き", PENDING: "審査待ち", **catalog.STATUS_L
 EXTEND_LIMIT_MONTHS = 3
 
 SERIAL_ATTEMPTS = 5  # 求人番号 collisions (a racing draft, a loaded posting) are retried
-REVIEW_NOTE_MAX = 500
 
 
 class CannotExtend(Exception):
@@ -76,7 +78,70 @@ def status_label(posting, today: dt.date) -> str:
     """下書き, 差し戻し, 審査待ち, 募集中, 充足 or 紹介期限切れ."""
     if posting["status"] == DRAFT and posting["review_note"]:
         return "差し戻し"
-    return STATUS_LABELS[jobs.state(posting, today)]
+    return STATUS_LABELS[state(posting, today)]
+
+
+def state(posting, today: dt.date) -> str:
+    """募集中, 充足 or 紹介期限切れ (a passed 紹介期限日 closes an open posting)."""
+    if posting["status"] == catalog.STATUS_OPEN and posting["referral_deadline"] < today:
+        return catalog.STATUS_EXPIRED
+    return posting["status"]
+
+
+def wage_text(row) -> str:
+    label = catalog.WAGE_TYPES.get(row["wage_type"], "")
+    if row["wage_max"] and row["wage_max"] != row["wage_min"]:
+        return f"{label} {row['wage_min']:,}円〜{row['wage_max']:,}円"
+    return f"{label} {row['wage_min']:,}円"
+
+
+async def by_number(conn: Connection, job_number: str):
+    """The posting with this 求人番号 (any state but an employer's unpublished 下書き or
+    審査待ち), or None."""
+    number = text.normalize(job_number).strip()
+    if not JOB_NUMBER.fullmatch(number):
+        return None
+    return await conn.fetch_one(
+        sa.select(job_postings).where(
+            job_postings.c.job_number == number,
+            job_postings.c.status.not_in((DRAFT, PENDING)),
+        )
+    )
+
+
+SEARCHED_FIELDS = (
+    "job_title",
+    "description",
+    "company_name",
+    "company_business",
+    "municipality",
+    "licenses",
+    "experience",
+)
+
+
+def complete(posting: dict) -> dict:
+    """Fill the derived columns: the wage sort key and the normalized keyword text."""
+    hourly = posting["wage_type"] == "hourly"
+    posting["wage_monthly"] = posting["wage_min"] * (catalog.HOURS_PER_MONTH if hourly else 1)
+    parts = [posting.get(name) or "" for name in SEARCHED_FIELDS]
+    parts.insert(4, catalog.PREFECTURES.get(posting["prefecture_code"], ""))
+    # Fields are joined by newlines, so no keyword matches across two of them.
+    posting["search_text"] = text.normalize("\n".join(parts))
+    return posting
+
+
+async def create_posting(conn: Connection, values: dict, *, now: dt.datetime) -> int:
+    """Register one posting as it is, and index it (counters, tests): no 下書き, no review."""
+    posting = complete({"registered_at": now, "updated_at": now, **values})
+    async with conn.transaction():
+        posting_id = await conn.fetch_val(
+            job_postings.insert().values(**posting).returning(job_postings.c.id)
+        )
+        await index.index_postings(
+            conn, [(posting_id, posting["search_text"], posting["prefecture_code"])]
+        )
+    return posting_id
 
 
 # --- the employer's side -----------------------------------------------------------------
@@ -134,7 +199,7 @@ async def create_draft(conn: Connection, employer_id: int, values: dict, *, now)
             async with conn.transaction():
                 employer = await employer_profile(conn, employer_id)
                 serial = await _next_serial(conn, employer["office_code"]) + attempt
-                posting = jobs.complete(
+                posting = complete(
                     {
                         **values,
                         "job_number": f"{employer['office_code']}-{serial:08d}",
@@ -175,7 +240,7 @@ async def update_draft(
     conn: Connection, posting_id: int, employer_id: int, values: dict, *, now
 ) -> bool:
     """Save the draft's fields; False if it is no longer a draft."""
-    posting = jobs.complete({**values, "updated_at": now})
+    posting = complete({**values, "updated_at": now})
     changed = await conn.fetch_val(
         _transition(posting_id, employer_id, DRAFT).values(**posting).returning(job_postings.c.id)
     )
@@ -264,7 +329,7 @@ async def _tell_employer(
             job_postings.c.employer_id, job_postings.c.job_title, job_postings.c.job_number
         ).where(job_postings.c.id == posting_id)
     )
-    await mail_users(
+    await mail_employer_users(
         conn,
         posting["employer_id"],
         template=template,
@@ -303,7 +368,7 @@ async def approve(conn: Connection, posting_id: int, member, *, now, base_url: s
         )
         if row is None:
             return False
-        await search.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
+        await index.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
         await _tell_employer(
             conn,
             posting_id,
@@ -331,97 +396,3 @@ async def reject(
             return False
         await _tell_employer(conn, posting_id, "posting_returned", now=now, base_url=base_url)
     return True
-
-
-# --- demo data ---------------------------------------------------------------------------
-
-
-async def publish_demo(conn: Connection, employer_id: int, member, drafts: list[dict], *, now):
-    """Draft, submit and approve each posting as the employer and `member` (staff) would."""
-    for values in drafts:
-        posting_id = await create_draft(conn, employer_id, values, now=now)
-        await submit(conn, posting_id, employer_id, now=now)
-        await approve(conn, posting_id, member, now=now)
-
-
-DEMO_POSTINGS = [
-    {
-        "job_title": "NC旋盤オペレーター",
-        "occupation": "H",
-        "description": "精密機械部品の切削加工をNC旋盤で行います。\n"
-        "図面の確認、プログラムの呼び出し、段取り、寸法検査までをお願いします。\n"
-        "未経験の方も先輩が丁寧に指導します。",
-        "employment_type": "regular",
-        "job_category": "full",
-        "prefecture_code": "16",
-        "municipality": "砺波市",
-        "work_address": "富山県砺波市表町1-1",
-        "wage_type": "monthly",
-        "wage_min": 220_000,
-        "wage_max": 280_000,
-        "working_hours": "(1) 08:00〜17:00（休憩60分）\n時間外労働あり（月平均10時間）",
-        "holidays": "土 日 祝日\n週休二日制: 毎週\n年末年始、夏季休暇",
-        "weekends_off": True,
-        "annual_holidays": 120,
-        "age_limit": True,
-        "age_limit_detail": "59歳以下（定年が60歳のため）",
-        "education": "高卒以上",
-        "experience": "不問",
-        "licenses": "普通自動車運転免許（AT限定可）",
-        "insurance": "雇用 労災 健康 厚生",
-        "trial_period": "あり（3か月、労働条件は同じ）",
-        "selection_method": "書類選考、面接（予定1回）",
-        "openings": 2,
-        "online_application": False,
-    },
-    {
-        "job_title": "製品検査スタッフ（パート）",
-        "occupation": "H",
-        "description": "完成した部品の外観検査と寸法測定、梱包をお願いします。\n"
-        "座ってできる作業が中心です。扶養の範囲内での勤務も相談できます。",
-        "employment_type": "part",
-        "job_category": "part",
-        "prefecture_code": "16",
-        "municipality": "砺波市",
-        "work_address": "富山県砺波市表町1-1",
-        "wage_type": "hourly",
-        "wage_min": 1_100,
-        "wage_max": 1_250,
-        "working_hours": "(1) 09:00〜15:00（休憩45分）\n週3日以上、曜日は相談に応じます",
-        "holidays": "土 日 祝日\n年末年始、夏季休暇",
-        "weekends_off": True,
-        "annual_holidays": None,
-        "age_limit": False,
-        "age_limit_detail": "",
-        "education": "不問",
-        "experience": "不問",
-        "licenses": "不問",
-        "insurance": "雇用 労災",
-        "trial_period": "なし",
-        "selection_method": "面接（予定1回）",
-        "openings": 1,
-        "online_application": True,
-    },
-]
-
-
-async def load_demo_postings(conn: Connection, *, employer_email: str, staff_email: str, now):
-    """The demo employer's two open postings (one takes オンライン自主応募), drafted,
-    submitted and approved by the demo staff of its office; once only."""
-    employer_id = await conn.fetch_val(
-        sa.select(members.c.employer_id).where(members.c.email == employer_email)
-    )
-    reviewer = await conn.fetch_one(
-        sa.select(members.c.id, offices.c.code.label("office_code"))
-        .select_from(members.join(offices, members.c.office_id == offices.c.id))
-        .where(members.c.email == staff_email)
-    )
-    if employer_id is None or reviewer is None:
-        return
-    has_postings = await conn.fetch_val(
-        sa.select(sa.func.count())
-        .select_from(job_postings)
-        .where(job_postings.c.employer_id == employer_id)
-    )
-    if not has_postings:
-        await publish_demo(conn, employer_id, reviewer, DEMO_POSTINGS, now=now)

@@ -1,0 +1,2 @@
+"""求人票: a posting's life from 下書き to 充足, its form, its code tables and its keyword
+text, used by the employer's and the staff's pages and by 求人検索 alike."""
