@@ -23,6 +23,8 @@ from aiosmtpd.controller import Controller
 from databases import DatabaseURL
 from starlette.testclient import TestClient
 
+from tests import factories
+from tests.helpers import EMPLOYER, SEEKER, STAFF, off_main_thread, signed_in
 from webapp import create_app
 from webapp.clock import FrozenClock
 from webapp.config import Settings
@@ -34,19 +36,6 @@ TEST_SECRET = "test-secret-key-not-for-production-0123456789"
 # when, not the cost; test_security checks that production hashes at the library's default.
 CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
 CHEAP_ARGON2_ENV = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}
-
-
-def off_main_thread(work, *args):
-    """`work(*args)` in a thread of its own; with a coroutine function, `asyncio.run` of it.
-
-    Fixtures and helpers do their database work here, never in the main thread: between
-    Playwright's sync calls the main thread's event loop is marked as running (see
-    tests/browser/conftest.py), where `asyncio.run` refuses to start."""
-    if asyncio.iscoroutinefunction(work):
-        coroutine_function = work
-        work = lambda *a: asyncio.run(coroutine_function(*a))  # noqa: E731
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(work, *args).result()
 
 
 async def _admin(url: str, *statements: str) -> None:
@@ -140,17 +129,32 @@ def migrated_template(tmp_path_factory, worker_id):
     yield path
 
 
-@pytest.fixture
-def database_url(migrated_template, tmp_path):
-    """A fresh migrated database for this test alone."""
+_copies = itertools.count(1)
+
+
+@contextlib.contextmanager
+def fresh_database(migrated_template, directory, worker_id):
+    """A migrated database of its own, made from the template: its URL."""
     if PG_URL:
-        url, drop = migrated_template.take()
-        yield url
-        drop()
+        template = DatabaseURL(migrated_template).database
+        url, drop = own_postgres_database(
+            PG_URL, suffix=f"{worker_id}_{next(_copies)}_", template=template
+        )
+        try:
+            yield url
+        finally:
+            drop()
         return
-    path = tmp_path / "test.db"
+    path = directory / "test.db"
     shutil.copy(migrated_template, path)
     yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path, worker_id):
+    """A fresh migrated database for this test alone."""
+    with fresh_database(migrated_template, tmp_path, worker_id) as url:
+        yield url
 
 
 class CaughtMail:
@@ -221,19 +225,34 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
+def settings_for(database_url: str, **overrides) -> Settings:
+    """The app's settings in a test: this database and the tests' costs; `overrides` say
+    where mail goes (smtp_port) and the base URL."""
+    values = {
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "base_url": "http://testserver",
+        "smtp_host": "127.0.0.1",
+        "outbox_poll_seconds": 0.2,
+        "outbox_wake_delay": 0.0,  # bench/enumeration.py measures the real delay's point
+        "migrate_on_start": False,  # the template is migrated; test_migrations checks the start
+        **CHEAP_ARGON2,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@contextlib.contextmanager
+def running(app, smtp):
+    """A TestClient on `app` inside `with`, so that its lifespan runs."""
+    with TestClient(app, base_url="http://testserver") as test_client:
+        test_client.smtp = smtp  # where the app's mail arrives (tests.helpers.login reads it)
+        yield test_client
+
+
 @pytest.fixture
 def settings(database_url, smtp) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key=TEST_SECRET,
-        base_url="http://testserver",
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        outbox_poll_seconds=0.2,
-        outbox_wake_delay=0.0,  # bench/enumeration.py measures the real delay's point
-        migrate_on_start=False,  # the template is migrated; test_migrations checks the start
-        **CHEAP_ARGON2,
-    )
+    return settings_for(database_url, smtp_port=smtp.port)
 
 
 @pytest.fixture
@@ -243,9 +262,59 @@ def app(settings, clock):
 
 @pytest.fixture
 def client(app, smtp):
-    with TestClient(app, base_url="http://testserver") as test_client:
-        test_client.smtp = smtp  # where the app's mail arrives (tests.helpers.login reads it)
+    with running(app, smtp) as test_client:
         yield test_client
+
+
+# --- signed in as each role, on a fresh database -----------------------------------------
+
+
+@pytest.fixture
+def seeker_client(client):
+    """`client` signed in as Taro (tests.helpers.SEEKER), a counter-registered job-seeker."""
+    factories.seeker(client, password=SEEKER.password)
+    return signed_in(client, SEEKER, first=True)
+
+
+@pytest.fixture
+def staff_client(client):
+    """`client` signed in as staff of ハローワーク砺波 (tests.helpers.STAFF)."""
+    factories.staff(client)
+    return signed_in(client, STAFF, first=True)
+
+
+@pytest.fixture
+def employer_client(client):
+    """`client` signed in as the user of 株式会社となみ精工 (tests.helpers.EMPLOYER)."""
+    factories.employer(client)
+    return signed_in(client, EMPLOYER, first=True)
+
+
+# --- one app and database for a module, for data its tests only read -------------------
+
+
+@pytest.fixture(scope="module")
+def module_client(migrated_template, tmp_path_factory, worker_id, smtp_server):
+    """One app, clock and database for the whole module: for large data that many tests
+    only read. The module's fixture that writes that data wraps what it yields in
+    `factories.unchanged`, so a test that writes fails the module; tests that write use
+    `client` and a database of their own. Tests reach it through `shared_client`."""
+    directory = tmp_path_factory.mktemp("module")
+    with fresh_database(migrated_template, directory, worker_id) as url:
+        app = create_app(settings_for(url, smtp_port=smtp_server.port), clock=FrozenClock())
+        with running(app, smtp_server) as test_client:
+            yield test_client
+
+
+@pytest.fixture
+def shared_client(module_client):
+    """The module's shared app as a new visitor finds it: no cookies, and its page and
+    search caches empty, so no test sees what an earlier one left in memory."""
+    module_client.cookies.clear()
+    for cache in ("page_cache", "search_cache"):
+        if hasattr(module_client.app.state, cache):
+            delattr(module_client.app.state, cache)
+    return module_client
 
 
 def pytest_collection_modifyitems(config, items):

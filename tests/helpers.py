@@ -1,11 +1,17 @@
-"""Helpers that act as a browser would: read the CSRF token off the page, then post."""
+"""Helpers that act as a browser would (read the CSRF token off the page, then post; sign
+in at a door with the code from the mail), and that run work outside an app."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import re
 import subprocess
 import sys
+from typing import NamedTuple
+
+from tests.factories import MEMBER_PASSWORD, SEEKER_PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 KEY_IN_MAIL = re.compile(r"認証キー:\n([A-Z0-9]+)\n")
@@ -47,6 +53,13 @@ def errors_of(response) -> list[str]:
     return re.findall(
         r'<div class="field-error" id="[^"]+">\s*((?:<p>.*?</p>\s*)+)</div>', response.text, re.S
     )
+
+
+def another_session(client, session_cookie: str):
+    """A browser that presents `session_cookie` (for example one that was rotated away)."""
+    other = another_browser(client)
+    other.cookies.set("session", session_cookie)
+    return other
 
 
 def another_browser(client):
@@ -94,9 +107,50 @@ def login(
     return submit(client, f"{door}/code", form, page=str(response.url), **kwargs)
 
 
+class Account(NamedTuple):
+    """Who signs in, and at which door."""
+
+    door: str
+    email: str
+    password: str
+
+
+# The people of factories.applications_world and of factories.staff / employer's defaults.
+SEEKER = Account("/login", "taro@example.com", SEEKER_PASSWORD)
+OTHER_SEEKER = Account("/login", "hanako@example.com", SEEKER_PASSWORD)
+STAFF = Account("/staff/login", "staff@example.com", MEMBER_PASSWORD)
+EMPLOYER = Account("/employer/login", "hr@example.com", MEMBER_PASSWORD)
+OTHER_EMPLOYER = Account("/employer/login", "other@example.com", MEMBER_PASSWORD)
+# Staff of another office (ハローワーク飯田橋, 13010, which a test adds first).
+IIDABASHI_STAFF = Account("/staff/login", "iidabashi@example.com", MEMBER_PASSWORD)
+HOME = {"/login": "/mypage", "/staff/login": "/staff", "/employer/login": "/employer"}
+
+
+def signed_in(client, who: Account, *, first: bool = False):
+    """A browser signed in as `who`, on their home page: the test's own client when
+    `first`, otherwise a second browser on the same app."""
+    browser = client if first else another_browser(client)
+    response = login(browser, who.email, who.password, door=who.door)
+    assert response.status_code == 200, response.text
+    assert response.url.path == HOME[who.door], (who, response.url)
+    return browser
+
+
+def off_main_thread(work, *args):
+    """`work(*args)` in a thread of its own; with a coroutine function, `asyncio.run` of it.
+
+    Fixtures and helpers do their database work here, never in the main thread: between
+    Playwright's sync calls the main thread's event loop is marked as running (see
+    tests/browser/conftest.py), where `asyncio.run` refuses to start."""
+    if asyncio.iscoroutinefunction(work):
+        coroutine_function = work
+        work = lambda *a: asyncio.run(coroutine_function(*a))  # noqa: E731
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(work, *args).result()
+
+
 def run_db(database_url: str, work):
     """Run `await work(conn)` on a connection of its own to the database (outside any app)."""
-    from tests.conftest import off_main_thread
     from webapp.db import with_connection
 
     return off_main_thread(with_connection, database_url, work)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import login, submit
+from tests.helpers import OTHER_SEEKER, SEEKER, STAFF, login, signed_in, submit
 from webapp.clock import FrozenClock
-from webapp.schema import job_seekers
 
-PASSWORD = "Tonami#2024x"
+PASSWORD = factories.SEEKER_PASSWORD
 
 
 @pytest.fixture
@@ -29,11 +27,6 @@ def people(client):
     return client
 
 
-def _seeker_id(client, email="taro@example.com") -> int:
-    query = sa.select(job_seekers.c.id).where(job_seekers.c.email == email)
-    return factories.run(client, lambda conn: conn.fetch_val(query))
-
-
 def _record(client, seeker_id, **data):
     form = {"kind": "counselling", "happened_on": "2026-11-19", "note": "面接の練習", **data}
     url = f"/staff/seekers/{seeker_id}/activities"
@@ -41,14 +34,14 @@ def _record(client, seeker_id, **data):
 
 
 def test_counselling_recorded_by_staff_appears_by_month_and_in_the_csv(people):
-    login(people, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
-    seeker_id = _seeker_id(people)
+    signed_in(people, STAFF, first=True)
+    seeker_id = factories.seeker_id(people, email="taro@example.com")
     response = _record(people, seeker_id)
     assert "記録しました。" in response.text
     _record(people, seeker_id)  # sent twice: recorded once
     _record(people, seeker_id, happened_on="2026-10-05", kind="seminar", note="")
     submit(people, "/logout", page="/staff")
-    login(people, "taro@example.com", PASSWORD)
+    signed_in(people, SEEKER, first=True)
     page = people.get("/mypage/activities").text
     assert page.index("2026年11月（1件）") < page.index("2026年10月（1件）")
     assert "職業相談" in page and "ハローワーク砺波　面接の練習" in page
@@ -63,10 +56,10 @@ def test_counselling_recorded_by_staff_appears_by_month_and_in_the_csv(people):
 
 
 def test_another_job_seeker_sees_none_of_it(people):
-    login(people, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
-    _record(people, _seeker_id(people))
+    signed_in(people, STAFF, first=True)
+    _record(people, factories.seeker_id(people, email="taro@example.com"))
     submit(people, "/logout", page="/staff")
-    login(people, "hanako@example.com", PASSWORD)
+    signed_in(people, OTHER_SEEKER, first=True)
     assert "面接の練習" not in people.get("/mypage/activities").text
     assert "面接の練習" not in people.get("/mypage/activities.csv").text
 
@@ -81,20 +74,21 @@ def test_another_job_seeker_sees_none_of_it(people):
     ],
 )
 def test_staff_input_is_checked(people, data, message):
-    login(people, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
-    response = _record(people, _seeker_id(people), **data)
+    signed_in(people, STAFF, first=True)
+    response = _record(people, factories.seeker_id(people, email="taro@example.com"), **data)
     assert response.status_code == 422
     assert message in response.text
 
 
 def test_staff_of_another_office_and_job_seekers_cannot_record(people):
+    taro = factories.seeker_id(people, email="taro@example.com")
     factories.office(people, "13010")
     factories.staff(people, email="other@example.com", office="13010")
     login(people, "other@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
-    assert people.get(f"/staff/seekers/{_seeker_id(people)}/activities").status_code == 404
+    assert people.get(f"/staff/seekers/{taro}/activities").status_code == 404
     submit(people, "/logout", page="/staff")
-    login(people, "taro@example.com", PASSWORD)
-    response = people.get(f"/staff/seekers/{_seeker_id(people)}/activities")
+    signed_in(people, SEEKER, first=True)
+    response = people.get(f"/staff/seekers/{taro}/activities")
     assert response.status_code == 403
 
 

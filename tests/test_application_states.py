@@ -6,23 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, submit
-from tests.test_applications import (
+from tests.factories import rows
+from tests.helpers import (
     EMPLOYER,
     OTHER_EMPLOYER,
     OTHER_SEEKER,
-    PDF,
     SEEKER,
-    apply_directly,
-    make_world,
-    rows,
+    another_browser,
     signed_in,
+    submit,
 )
 from webapp.applications import service, states
 from webapp.applications.documents import Document
@@ -33,9 +30,7 @@ from webapp.schema import (
     applications,
     job_seekers,
     messages,
-    offices,
     outbox,
-    referrals,
 )
 
 STATES = ("applied", "screening", "interview", "offered", "rejected", "withdrawn")
@@ -76,9 +71,9 @@ def test_the_labels():
 @pytest.fixture
 def case(client):
     """Taro's direct application (with a 履歴書) to 株式会社となみ精工's posting."""
-    world = make_world(client)
-    resume = Document("resume", "履歴書.pdf", "application/pdf", PDF)
-    world.application = apply_directly(client, world.taro, world.posting, [resume])
+    world = factories.applications_world(client)
+    resume = Document("resume", "履歴書.pdf", "application/pdf", factories.PDF)
+    world.application = factories.application(client, world.taro, world.posting, [resume])
     world.document = rows(client, application_documents)[0]["id"]
     world.seeker_url = f"/mypage/applications/{world.application}"
     world.employer_url = f"/employer/applicants/{world.application}"
@@ -86,12 +81,7 @@ def case(client):
 
 
 def set_state(client, application_id: int, state: str) -> None:
-    async def work(conn):
-        await conn.execute(
-            applications.update().where(applications.c.id == application_id).values(state=state)
-        )
-
-    factories.run(client, work)
+    factories.update(client, applications, applications.c.id == application_id, state=state)
 
 
 def state_of(client, application_id: int) -> str:
@@ -145,44 +135,6 @@ def add_message(client, application_id: int, sender: str, body: str, at, read: b
             )
             .returning(messages.c.id)
         )
-
-    return factories.run(client, work)
-
-
-def add_referral(
-    client, seeker: int, posting: dict, number: str = "16040-0000123"
-) -> SimpleNamespace:
-    """A 紹介状 and the application it becomes (as the referral pages write them)."""
-    now = client.app.state.clock.now()
-
-    async def work(conn):
-        office = await conn.fetch_val(sa.select(offices.c.id).where(offices.c.code == "16040"))
-        referral_id = await conn.fetch_val(
-            referrals.insert()
-            .values(
-                referral_number=number,
-                seeker_id=seeker,
-                posting_id=posting["id"],
-                office_id=office,
-                note="面接時に紹介状をお渡しください。",
-                created_at=now,
-            )
-            .returning(referrals.c.id)
-        )
-        application_id = await conn.fetch_val(
-            applications.insert()
-            .values(
-                seeker_id=seeker,
-                posting_id=posting["id"],
-                kind="referral",
-                referral_id=referral_id,
-                state="applied",
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(applications.c.id)
-        )
-        return SimpleNamespace(referral=referral_id, application=application_id)
 
     return factories.run(client, work)
 
@@ -509,7 +461,7 @@ def test_the_timeline_merges_letter_changes_interviews_and_messages_in_time_orde
     clock = client.app.state.clock
     start = clock.now()
     other = factories.posting(client, online_application=False, employer_id=case.company)
-    referred = add_referral(client, case.taro, other)
+    referred = factories.referral(client, case.taro, other)
     clock.advance(hours=1)
     change(client, referred.application, "employer", "applied", "screening")
     clock.advance(hours=2)
@@ -576,7 +528,7 @@ def test_the_timeline_merges_letter_changes_interviews_and_messages_in_time_orde
 
 def test_the_employer_reads_the_letter_of_a_referral(client, case):
     lathe = factories.posting(client, employer_id=case.company, job_title="旋盤オペレーター")
-    referred = add_referral(client, case.hanako, lathe)
+    referred = factories.referral(client, case.hanako, lathe)
     employer = signed_in(client, EMPLOYER, first=True)
 
     page = employer.get(f"/employer/applicants/{referred.application}/letter")
@@ -614,7 +566,7 @@ def test_the_employer_sees_name_and_age_but_no_contact_details(client, case):
 
 def test_the_history_lists_every_application_and_referral_with_state_and_unread(client, case):
     other = factories.posting(client, employer_id=case.company, job_title="旋盤オペレーター")
-    referred = add_referral(client, case.taro, other)
+    referred = factories.referral(client, case.taro, other)
     change(client, case.application, "employer", "applied", "screening")
     now = client.app.state.clock.now()
     add_message(client, case.application, "employer", "書類を拝見しました。", now)
@@ -624,7 +576,7 @@ def test_the_history_lists_every_application_and_referral_with_state_and_unread(
     hers = factories.posting(
         client, online_application=True, employer_id=case.company, job_title="受付事務"
     )
-    apply_directly(client, case.hanako, hers)
+    factories.application(client, case.hanako, hers)
 
     taro = signed_in(client, SEEKER, first=True)
     page = taro.get("/mypage/applications").text
@@ -655,10 +607,10 @@ def many(client, case):
     p3 = factories.posting(
         client, online_application=True, employer_id=case.other, job_title="よその求人"
     )
-    hanako_p1 = apply_directly(client, case.hanako, case.posting)
+    hanako_p1 = factories.application(client, case.hanako, case.posting)
     change(client, hanako_p1, "employer", "applied", "screening")
-    apply_directly(client, case.taro, p2)
-    apply_directly(client, case.hanako, p3)
+    factories.application(client, case.taro, p2)
+    factories.application(client, case.hanako, p3)
     case.p2, case.p3 = p2, p3
     return case
 
@@ -737,7 +689,7 @@ EMPLOYER_URLS = [
 
 @pytest.mark.parametrize(("method", "suffix"), EMPLOYER_URLS)
 def test_another_employers_applicant_is_404_on_every_employer_url(client, case, method, suffix):
-    referred = add_referral(client, case.hanako, case.posting)
+    referred = factories.referral(client, case.hanako, case.posting)
     application = referred.application if suffix == "/letter" else case.application
     url = f"/employer/applicants/{application}" + suffix.format(document=case.document)
     set_state(client, case.application, "interview")

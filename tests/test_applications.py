@@ -7,24 +7,26 @@ from __future__ import annotations
 import asyncio
 import calendar
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
-import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests.factories import rows
+from tests.helpers import (
+    EMPLOYER,
+    OTHER_EMPLOYER,
+    OTHER_SEEKER,
+    SEEKER,
+    STAFF,
+    another_browser,
+    errors_of,
+    signed_in,
+    submit,
+)
 from webapp.applications import documents, forms, service
 from webapp.clock import to_jst
-from webapp.schema import application_documents, applications, employers, job_seekers
+from webapp.schema import application_documents, applications, job_seekers
 from webapp.templating import templates
-
-SEEKER_PASSWORD = "Tonami#2024x"
-SEEKER = ("/login", "taro@example.com", SEEKER_PASSWORD)
-OTHER_SEEKER = ("/login", "hanako@example.com", SEEKER_PASSWORD)
-EMPLOYER = ("/employer/login", "hr@example.com", factories.MEMBER_PASSWORD)
-OTHER_EMPLOYER = ("/employer/login", "other@example.com", factories.MEMBER_PASSWORD)
-STAFF = ("/staff/login", "staff@example.com", factories.MEMBER_PASSWORD)
 
 # The seed's オンライン自主応募に関する注意点, word for word.
 NOTES = (
@@ -34,89 +36,15 @@ NOTES = (
     "オンライン自主応募に伴って生じるトラブル等は当事者同士で対応することが基本です。",
 )
 
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = factories.PDF
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 NO_FILE = ("", b"", "application/octet-stream")  # what a browser sends for an empty field
-MOTIVATION = "貴社の精密部品づくりに関心があり、\n検査の経験を生かしたいと考えました。"
+MOTIVATION = factories.MOTIVATION
 
 
-# --- helpers shared with test_application_states ---------------------------------------
-
-
-def employer_id(client, number: str) -> int:
-    async def work(conn):
-        return await conn.fetch_val(
-            sa.select(employers.c.id).where(employers.c.employer_number == number)
-        )
-
-    return factories.run(client, work)
-
-
-def seeker_id(client, email: str) -> int:
-    async def work(conn):
-        return await conn.fetch_val(sa.select(job_seekers.c.id).where(job_seekers.c.email == email))
-
-    return factories.run(client, work)
-
-
-def rows(client, table, *where):
-    async def work(conn):
-        return [dict(r._mapping) for r in await conn.fetch_all(sa.select(table).where(*where))]
-
-    return factories.run(client, work)
-
-
-def signed_in(client, who, *, first: bool = False):
-    """A browser signed in as `who` (the test's own client when `first`)."""
-    door, email, password = who
-    browser = client if first else another_browser(client)
-    response = login(browser, email, password, door=door)
-    assert response.status_code == 200, response.text
-    return browser
-
-
-def make_world(client) -> SimpleNamespace:
-    """Taro and Hanako (job-seekers), 株式会社となみ精工 (with an online-application
-    posting) and another 事業所. (Staff only where a test needs them: each account costs
-    a password hash.)"""
-    factories.seeker(client, password=SEEKER_PASSWORD)
-    factories.seeker(client, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子")
-    company = employer_id(client, factories.employer(client))
-    other = employer_id(
-        client, factories.employer(client, email="other@example.com", name="株式会社ほかの商事")
-    )
-    posting = factories.posting(
-        client, online_application=True, employer_id=company, job_title="精密部品の検査"
-    )
-    return SimpleNamespace(
-        company=company,
-        other=other,
-        posting=posting,
-        taro=seeker_id(client, "taro@example.com"),
-        hanako=seeker_id(client, "hanako@example.com"),
-    )
-
-
-def apply_directly(client, seeker: int, posting: dict, docs=()) -> int:
-    """An application written through the service (no browser), as the apply page would."""
-    now = client.app.state.clock.now()
-
-    async def work(conn):
-        posting_row = await service.public_posting(conn, posting["id"])
-        application_id, _ = await service.apply(
-            conn,
-            seeker_id=seeker,
-            posting=posting_row,
-            motivation=MOTIVATION,
-            documents=list(docs),
-            now=now,
-            base_url="http://testserver",
-        )
-        return application_id
-
-    return factories.run(client, work)
+# --- helpers ----------------------------------------------------------------------------
 
 
 def send_application(browser, posting_id: int, *, acknowledged=True, files=None, **data):
@@ -132,7 +60,7 @@ def send_application(browser, posting_id: int, *, acknowledged=True, files=None,
 
 @pytest.fixture
 def world(client):
-    return make_world(client)
+    return factories.applications_world(client)
 
 
 @pytest.fixture
@@ -309,12 +237,7 @@ def test_a_closed_or_referral_only_posting_takes_no_application(
 def test_a_job_seeker_whose_registration_is_not_valid_cannot_apply(
     client, taro, world, values, message
 ):
-    factories.run(
-        client,
-        lambda conn: conn.execute(
-            job_seekers.update().where(job_seekers.c.id == world.taro).values(**values)
-        ),
-    )
+    factories.update(client, job_seekers, job_seekers.c.id == world.taro, **values)
     detail = taro.get(f"/jobs/{world.posting['job_number']}")
     assert message in detail.text
     assert f'href="/jobs/{world.posting["id"]}/apply"' not in detail.text
@@ -331,12 +254,7 @@ def test_a_job_seeker_whose_registration_is_not_valid_cannot_apply(
 def test_a_refused_htmx_application_sends_the_browser_to_the_refusal(client, taro, world):
     """htmx swaps no 403 into the form: the browser is sent to the apply page instead,
     which answers with the reason (a job-seeker who turned 無効 in another tab)."""
-    factories.run(
-        client,
-        lambda conn: conn.execute(
-            job_seekers.update().where(job_seekers.c.id == world.taro).values(status="inactive")
-        ),
-    )
+    factories.update(client, job_seekers, job_seekers.c.id == world.taro, status="inactive")
     sent = submit(
         taro,
         f"/jobs/{world.posting['id']}/apply",
@@ -403,7 +321,7 @@ def test_two_submits_at_the_same_moment_make_one_application(client, world):
 
 
 def test_the_apply_page_of_an_applied_posting_leads_to_the_application(client, taro, world):
-    application_id = apply_directly(client, world.taro, world.posting)
+    application_id = factories.application(client, world.taro, world.posting)
     response = taro.get(f"/jobs/{world.posting['id']}/apply", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/mypage/applications/{application_id}"
@@ -555,7 +473,7 @@ def test_documents_are_served_only_to_that_seeker_and_that_employer(
 def test_another_applications_document_id_is_404(client, taro, world):
     mine, _ = _document_urls(taro, world)
     other_posting = factories.posting(client, online_application=True, employer_id=world.company)
-    own_other = apply_directly(client, world.taro, other_posting)
+    own_other = factories.application(client, world.taro, other_posting)
     document_id = mine.rsplit("/", 1)[1]
     assert taro.get(f"/mypage/applications/{own_other}/documents/{document_id}").status_code == 404
 
@@ -605,7 +523,7 @@ def test_the_apply_button_says_what_the_job_seeker_can_do(context, expected):
 
 
 def test_for_seeker_posting_finds_the_job_seekers_application(client, world):
-    application_id = apply_directly(client, world.taro, world.posting)
+    application_id = factories.application(client, world.taro, world.posting)
 
     async def work(conn):
         return (
@@ -630,7 +548,7 @@ def test_an_application_in_the_last_month_extends_the_registration(client, world
 
     factories.run(client, last_month)
 
-    apply_directly(client, world.taro, world.posting)
+    factories.application(client, world.taro, world.posting)
 
     [seeker] = rows(client, job_seekers, job_seekers.c.id == world.taro)
     next_month = month_end + dt.timedelta(days=1)

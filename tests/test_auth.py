@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests import factories, helpers
-from tests.helpers import submit
+from tests.helpers import another_session, submit
 
 EMAIL = "taro@example.com"
 PASSWORD = "Kasumi#2719"
@@ -46,7 +46,7 @@ def test_login_rotates_the_session_and_logout_ends_it(client, app):
     login(client)
     second = client.cookies.get("session")
     assert first and second and first != second
-    stale = factories.another_session(client, first)
+    stale = another_session(client, first)
     assert stale.get("/mypage", follow_redirects=False).status_code == 303
 
     response = submit(client, "/logout", page="/mypage")

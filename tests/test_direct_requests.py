@@ -4,23 +4,28 @@ profile; the job-seeker reads it (with a mail unless turned off), declines, bloc
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests.helpers import (
+    EMPLOYER,
+    OTHER_EMPLOYER,
+    SEEKER,
+    STAFF,
+    errors_of,
+    signed_in,
+    submit,
+)
 from webapp.direct_requests import service
 from webapp.direct_requests.forms import BAD_POSTING, LONG_MESSAGE, NO_MESSAGE, NO_POSTING
 from webapp.schema import (
-    applications,
     direct_requests,
     employer_blocks,
-    employers,
     job_seekers,
     outbox,
     seeker_profiles,
 )
 
-PASSWORD = "Tonami#2024x"
+PASSWORD = SEEKER.password
 MESSAGE = "経理経験を活かせる求人です。ぜひご検討ください。"
 NOT_FOUND = service.ProfileNotVisible.message
 LIMIT = "この求人は既に10人に送信しています。1つの求人を送信できるのは10人までです。"
@@ -30,60 +35,19 @@ ALREADY = (
 )
 
 
-def seeker_id(client, email: str) -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(job_seekers.c.id).where(job_seekers.c.email == email)
-        ),
-    )
-
-
-def employer_id(client, number: str) -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(employers.c.id).where(employers.c.employer_number == number)
-        ),
-    )
-
-
 def published_seeker(client, email: str, *, password: str | None = None, **profile) -> str:
     """A counter-registered job-seeker with a published profile; returns the 公開番号."""
     factories.seeker(client, email=email, password=password, desired_occupation="C")
-    sid = seeker_id(client, email)
-    number = f"K{sid:08d}"
-    values = {"publish_parts": "desired,licenses", **profile}
-
-    async def work(conn):
-        await conn.execute(
-            seeker_profiles.insert().values(
-                seeker_id=sid,
-                published=True,
-                publish_number=number,
-                updated_at=client.app.state.clock.now(),
-                **values,
-            )
-        )
-
-    factories.run(client, work)
-    return number
-
-
-def rows(client, table, *where):
-    return factories.run(client, lambda conn: conn.fetch_all(sa.select(table).where(*where)))
+    return factories.published_profile(client, factories.seeker_id(client, email=email), **profile)
 
 
 @pytest.fixture
 def company(client):
     """株式会社となみ精工, signed in on `client`, with one open posting."""
-    number = factories.employer(client)
-    eid = employer_id(client, number)
-    posting = factories.posting(client, employer_id=eid, job_title="経理事務員")
-    login(client, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+    eid = factories.employer_id(client, factories.employer(client))
+    client.posting = factories.posting(client, employer_id=eid, job_title="経理事務員")
     client.employer_id = eid
-    client.posting = posting
-    return client
+    return signed_in(client, EMPLOYER, first=True)
 
 
 @pytest.fixture
@@ -101,27 +65,12 @@ def send(client, number: str, posting_id, message: str = MESSAGE, **kwargs):
 
 def taro_applies(company) -> None:
     """Taro's application to the company's posting, written as the apply page would."""
-    sid = seeker_id(company, "taro@example.com")
-    now = company.app.state.clock.now()
-    factories.run(
-        company,
-        lambda conn: conn.execute(
-            applications.insert().values(
-                seeker_id=sid,
-                posting_id=company.posting["id"],
-                kind="direct",
-                state="applied",
-                created_at=now,
-                updated_at=now,
-            )
-        ),
-    )
+    sid = factories.seeker_id(company, email="taro@example.com")
+    factories.application_row(company, sid, company.posting["id"])
 
 
 def seeker_browser(client, email: str = "taro@example.com"):
-    browser = another_browser(client)
-    login(browser, email, PASSWORD)
-    return browser
+    return signed_in(client, SEEKER._replace(email=email))
 
 
 def test_a_sent_request_reaches_the_seeker_with_a_mail(company, taro):
@@ -139,7 +88,7 @@ def test_a_sent_request_reaches_the_seeker_with_a_mail(company, taro):
     assert "となみ精工" not in body
 
     seeker = seeker_browser(company)
-    sid = seeker_id(company, "taro@example.com")
+    sid = factories.seeker_id(company, email="taro@example.com")
     assert factories.run(company, lambda conn: service.unread_count(conn, sid)) == 1
     inbox = seeker.get("/mypage/requests")
     assert "株式会社となみ精工" in inbox.text
@@ -162,8 +111,8 @@ def test_no_mail_when_the_seeker_turned_request_mails_off(company, taro):
         ),
     )
     send(company, taro, company.posting["id"])
-    assert len(rows(company, direct_requests)) == 1
-    assert rows(company, outbox, outbox.c.to_addr == "taro@example.com") == []
+    assert len(factories.rows(company, direct_requests)) == 1
+    assert factories.rows(company, outbox, outbox.c.to_addr == "taro@example.com") == []
 
 
 def test_a_posting_goes_to_at_most_ten_job_seekers(company):
@@ -173,7 +122,7 @@ def test_a_posting_goes_to_at_most_ten_job_seekers(company):
     response = send(company, numbers[10], company.posting["id"])
     assert response.status_code == 422
     assert errors_of(response) == [f"<p>{LIMIT}</p>"]
-    assert len(rows(company, direct_requests)) == 10
+    assert len(factories.rows(company, direct_requests)) == 10
     # The form says so before sending, too.
     assert "送信できる人数に達しています" in company.get(f"/employer/profiles/{numbers[10]}").text
 
@@ -183,19 +132,19 @@ def test_a_job_seeker_receives_a_posting_once(company, taro):
     response = send(company, taro, company.posting["id"])
     assert response.status_code == 422
     assert errors_of(response) == [f"<p>{ALREADY}</p>"]
-    assert len(rows(company, direct_requests)) == 1
+    assert len(factories.rows(company, direct_requests)) == 1
 
 
 def test_another_posting_may_go_to_the_same_job_seeker(company, taro):
     second = factories.posting(company, employer_id=company.employer_id, job_title="営業事務")
     send(company, taro, company.posting["id"])
     assert send(company, taro, second["id"]).status_code == 200
-    assert len(rows(company, direct_requests)) == 2
+    assert len(factories.rows(company, direct_requests)) == 2
 
 
 def _other_employers(client):
     other = factories.employer(client, email="other@example.com", name="他社株式会社")
-    return factories.posting(client, employer_id=employer_id(client, other))
+    return factories.posting(client, employer_id=factories.employer_id(client, other))
 
 
 def _filled(client):
@@ -217,7 +166,7 @@ def test_only_the_employers_own_open_postings_can_be_sent(company, taro, make):
     assert response.status_code == 422
     assert errors_of(response) == [f"<p>{BAD_POSTING}</p>"]
     assert f'value="{posting["id"]}"' not in company.get(f"/employer/profiles/{taro}").text
-    assert rows(company, direct_requests) == []
+    assert factories.rows(company, direct_requests) == []
 
 
 @pytest.mark.parametrize(
@@ -239,12 +188,12 @@ def test_request_form_errors(company, taro, posting, message, field, error):
     assert errors_of(response) == [f"<p>{error}</p>"]
     if field == "message" and message.strip():
         assert "あ" * 1001 in response.text  # what was typed comes back
-    assert rows(company, direct_requests) == []
+    assert factories.rows(company, direct_requests) == []
 
 
 def test_a_message_of_exactly_1000_characters_is_sent(company, taro):
     assert send(company, taro, company.posting["id"], "あ" * 1000).status_code == 200
-    assert rows(company, direct_requests)[0]["message"] == "あ" * 1000
+    assert factories.rows(company, direct_requests)[0]["message"] == "あ" * 1000
 
 
 def test_request_errors_come_back_as_the_fragment_for_htmx(company, taro):
@@ -264,7 +213,7 @@ def test_an_unpublished_profile_cannot_be_sent_to(company, taro):
     assert NOT_FOUND in response.text
     htmx_response = send(company, taro, company.posting["id"], htmx=True)
     assert htmx_response.headers["HX-Redirect"] == f"/employer/profiles/{taro}"
-    assert rows(company, direct_requests) == []
+    assert factories.rows(company, direct_requests) == []
 
 
 def test_an_inactive_job_seeker_gets_no_request(company, taro):
@@ -273,13 +222,13 @@ def test_an_inactive_job_seeker_gets_no_request(company, taro):
         lambda conn: conn.execute(job_seekers.update().values(status="inactive")),
     )
     assert send(company, taro, company.posting["id"]).status_code == 404
-    assert rows(company, direct_requests) == []
+    assert factories.rows(company, direct_requests) == []
 
 
 def test_a_blocked_employer_neither_sees_nor_reaches_the_profile(company, taro):
     send(company, taro, company.posting["id"])
     seeker = seeker_browser(company)
-    request_id = rows(company, direct_requests)[0]["id"]
+    request_id = factories.rows(company, direct_requests)[0]["id"]
     confirm = seeker.get(f"/mypage/requests/{request_id}/block")
     assert "求人者をブロックしますか" in confirm.text
     assert "株式会社となみ精工" in confirm.text
@@ -294,12 +243,11 @@ def test_a_blocked_employer_neither_sees_nor_reaches_the_profile(company, taro):
     second = factories.posting(company, employer_id=company.employer_id)
     refused = send(company, taro, second["id"], page="/employer/profiles")
     assert refused.status_code == 404
-    assert len(rows(company, direct_requests)) == 1
+    assert len(factories.rows(company, direct_requests)) == 1
 
     # Another employer still sees the profile.
-    other = another_browser(company)
     factories.employer(company, email="other@example.com", name="他社株式会社")
-    login(other, "other@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+    other = signed_in(company, OTHER_EMPLOYER)
     assert other.get(f"/employer/profiles/{taro}").status_code == 200
 
     blocks = seeker.get("/mypage/blocks")
@@ -313,12 +261,12 @@ def test_a_blocked_employer_neither_sees_nor_reaches_the_profile(company, taro):
 def test_declining_marks_the_request(company, taro):
     send(company, taro, company.posting["id"])
     seeker = seeker_browser(company)
-    request_id = rows(company, direct_requests)[0]["id"]
+    request_id = factories.rows(company, direct_requests)[0]["id"]
     response = submit(seeker, f"/mypage/requests/{request_id}/decline", page="/mypage/requests")
     assert "リクエストを辞退しました。" in response.text
     assert "辞退済み" in response.text
     assert f"/mypage/requests/{request_id}/decline" not in response.text
-    row = rows(company, direct_requests)[0]
+    row = factories.rows(company, direct_requests)[0]
     assert row["state"] == "declined"
     assert row["decided_at"] is not None
 
@@ -326,13 +274,8 @@ def test_declining_marks_the_request(company, taro):
 def test_a_job_seeker_who_became_inactive_reads_requests_without_apply(company, taro):
     send(company, taro, company.posting["id"])
     seeker = seeker_browser(company)
-    sid = seeker_id(company, "taro@example.com")
-    factories.run(
-        company,
-        lambda conn: conn.execute(
-            job_seekers.update().where(job_seekers.c.id == sid).values(status="inactive")
-        ),
-    )
+    sid = factories.seeker_id(company, email="taro@example.com")
+    factories.update(company, job_seekers, job_seekers.c.id == sid, status="inactive")
     inbox = seeker.get("/mypage/requests").text
     assert MESSAGE in inbox
     assert f'href="/jobs/{company.posting["id"]}/apply"' not in inbox
@@ -346,7 +289,7 @@ def test_an_application_makes_the_request_applied(company, taro):
     inbox = seeker_browser(company).get("/mypage/requests")
     assert "応募済み" in inbox.text
     assert f'href="/jobs/{company.posting["id"]}/apply"' not in inbox.text
-    assert rows(company, direct_requests)[0]["state"] == "applied"
+    assert factories.rows(company, direct_requests)[0]["state"] == "applied"
 
 
 def sent_list(client) -> str:
@@ -370,10 +313,10 @@ def test_the_employer_sees_each_request_and_its_answer(company, taro):
     assert "taro@example.com" not in page
 
     seeker = seeker_browser(company)
-    taro_request = rows(
+    taro_request = factories.rows(
         company,
         direct_requests,
-        direct_requests.c.seeker_id == seeker_id(company, "taro@example.com"),
+        direct_requests.c.seeker_id == factories.seeker_id(company, email="taro@example.com"),
     )[0]
     submit(seeker, f"/mypage/requests/{taro_request['id']}/decline", page="/mypage/requests")
     page = sent_list(company)
@@ -406,14 +349,14 @@ def test_the_sent_list_says_when_older_requests_are_not_shown(company, taro):
 def test_an_application_shows_as_applied_before_the_inbox_is_opened(company, taro):
     send(company, taro, company.posting["id"])
     taro_applies(company)
-    assert rows(company, direct_requests)[0]["state"] == "sent"
+    assert factories.rows(company, direct_requests)[0]["state"] == "sent"
     assert "応募済み" in sent_list(company)
 
 
 @pytest.mark.parametrize("hide", ["unpublish", "inactive", "block"])
 def test_a_hidden_profile_loses_its_number_on_the_sent_list_alike(company, taro, hide):
     send(company, taro, company.posting["id"])
-    sid = seeker_id(company, "taro@example.com")
+    sid = factories.seeker_id(company, email="taro@example.com")
 
     async def work(conn):
         if hide == "unpublish":
@@ -444,9 +387,8 @@ def test_a_hidden_profile_loses_its_number_on_the_sent_list_alike(company, taro,
 
 def test_another_employers_requests_are_not_listed(company, taro):
     send(company, taro, company.posting["id"])
-    other = another_browser(company)
     factories.employer(company, email="other@example.com", name="他社株式会社")
-    login(other, "other@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+    other = signed_in(company, OTHER_EMPLOYER)
     page = sent_list(other)
     assert "まだリクエストを送信していません。" in page
     assert taro not in page
@@ -526,15 +468,15 @@ def test_employer_search_is_paginated(company):
 )
 def test_another_seekers_request_is_not_found(company, taro, method, path):
     send(company, taro, company.posting["id"])
-    request_id = rows(company, direct_requests)[0]["id"]
+    request_id = factories.rows(company, direct_requests)[0]["id"]
     factories.seeker(company, email="jiro@example.com", name="山田次郎", password=PASSWORD)
     jiro = seeker_browser(company, "jiro@example.com")
     url = path.format(id=request_id)
     response = jiro.get(url) if method == "get" else submit(jiro, url, page="/mypage/requests")
     assert response.status_code == 404
     assert "株式会社となみ精工" not in response.text
-    assert rows(company, direct_requests)[0]["state"] == "sent"
-    assert rows(company, employer_blocks) == []
+    assert factories.rows(company, direct_requests)[0]["state"] == "sent"
+    assert factories.rows(company, employer_blocks) == []
 
 
 @pytest.mark.parametrize("url", ["/mypage/requests/99999999999/block", "/mypage/requests/0/block"])
@@ -579,18 +521,18 @@ def test_employer_pages_send_anonymous_visitors_to_the_employer_door(client, met
 def test_employer_pages_refuse_job_seekers_and_staff(client, who, method, url):
     if who == "seeker":
         published_seeker(client, "taro@example.com", password=PASSWORD)
-        login(client, "taro@example.com", PASSWORD)
+        signed_in(client, SEEKER, first=True)
         page = "/mypage"
     else:
         factories.staff(client)
-        login(client, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
+        signed_in(client, STAFF, first=True)
         page = "/staff"
     if method == "get":
         response = client.get(url, follow_redirects=False)
     else:
         response = submit(client, url, {"posting_id": "1", "message": "x"}, page=page)
     assert response.status_code == 403
-    assert rows(client, direct_requests) == []
+    assert factories.rows(client, direct_requests) == []
 
 
 @pytest.mark.parametrize("url", ["/mypage/requests", "/mypage/blocks", "/mypage/requests/1/block"])

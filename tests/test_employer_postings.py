@@ -9,15 +9,15 @@ import pytest
 import sqlalchemy as sa
 from starlette.datastructures import FormData
 
-from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests import factories, helpers
+from tests.helpers import SEEKER, errors_of, login, signed_in, submit
 from webapp.demo import employer_postings
 from webapp.postings import forms as posting_forms
 from webapp.postings import service as posting_service
 from webapp.schema import job_postings, members
 from webapp.seekers.validity import end_of_month_after_next
 
-SEEKER_PASSWORD = "Tonami#2024x"
+SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 EMPLOYER = "hr@example.com"
 OTHER_EMPLOYER = "other@example.com"
 STAFF = "staff@example.com"
@@ -64,14 +64,11 @@ def people(client):
 
 
 def as_employer(client, email: str = EMPLOYER):
-    login(client, email, factories.MEMBER_PASSWORD, door="/employer/login")
-    return client
+    return signed_in(client, helpers.EMPLOYER._replace(email=email), first=True)
 
 
 def as_staff(client, email: str = STAFF):
-    browser = another_browser(client)
-    login(browser, email, factories.MEMBER_PASSWORD, door="/staff/login")
-    return browser
+    return signed_in(client, helpers.STAFF._replace(email=email))
 
 
 def _form_data(values: dict) -> FormData:
@@ -578,7 +575,7 @@ STAFF_URLS = [
 
 def _sign_in(client, who: str):
     if who == "seeker":
-        login(client, "taro@example.com", SEEKER_PASSWORD)
+        signed_in(client, SEEKER, first=True)
     elif who == "staff":
         login(client, STAFF, factories.MEMBER_PASSWORD, door="/staff/login")
     elif who == "employer":

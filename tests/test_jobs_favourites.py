@@ -6,17 +6,15 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.helpers import another_browser, login, submit
+from tests.helpers import OTHER_SEEKER, signed_in, submit
 from webapp.jobs import favourites
 
-PASSWORD = "Hello-work1"
+PASSWORD = factories.SEEKER_PASSWORD
 
 
 @pytest.fixture
-def taro(client):
-    factories.seeker(client, password=PASSWORD)
-    assert login(client, "taro@example.com", PASSWORD).url.path == "/mypage"
-    return client
+def taro(seeker_client):
+    return seeker_client
 
 
 def favourite(client, posting, on="1", *, htmx=False, next_url=None, page=None):
@@ -126,8 +124,7 @@ def test_each_seeker_sees_only_their_own(taro):
     posting = factories.posting(taro, job_title="保育士")
     favourite(taro, posting)
     factories.seeker(taro, password=PASSWORD, email="hanako@example.com", name="鈴木花子")
-    hanako = another_browser(taro)
-    assert login(hanako, "hanako@example.com", PASSWORD).url.path == "/mypage"
+    hanako = signed_in(taro, OTHER_SEEKER)
     assert "保育士" not in hanako.get("/mypage/favourites").text
     assert "お気に入りに追加" in hanako.get(f"/jobs/{posting['job_number']}").text
     # Hanako removing "her" favourite leaves Taro's.

@@ -11,19 +11,17 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.conftest import PG_URL
-from tests.helpers import another_browser, login, run_cli, submit
+from tests.helpers import OTHER_SEEKER, run_cli, signed_in, submit
 from webapp.jobs import saved_searches
 from webapp.schema import saved_searches as saved_table
 
-PASSWORD = "Hello-work1"
+PASSWORD = factories.SEEKER_PASSWORD
 QUERY = "q=%E4%BB%8B%E8%AD%B7&pref=13"  # 介護, 東京都
 
 
 @pytest.fixture
-def taro(client):
-    factories.seeker(client, password=PASSWORD)
-    assert login(client, "taro@example.com", PASSWORD).url.path == "/mypage"
-    return client
+def taro(seeker_client):
+    return seeker_client
 
 
 def save(client, query=QUERY, name="", *, htmx=False):
@@ -137,8 +135,7 @@ def test_another_seekers_ids_are_404(taro):
     save(taro, name="太郎の条件")
     saved_id = rows(taro)[0]["id"]
     factories.seeker(taro, password=PASSWORD, email="hanako@example.com", name="鈴木花子")
-    hanako = another_browser(taro)
-    login(hanako, "hanako@example.com", PASSWORD)
+    hanako = signed_in(taro, OTHER_SEEKER)
     assert "太郎の条件" not in hanako.get("/mypage/saved-searches").text
     assert hanako.get(f"/mypage/saved-searches/{saved_id}/run").status_code == 404
     page = "/mypage/saved-searches"

@@ -1,4 +1,5 @@
-"""求人検索 over HTTP: each condition, combinations, keywords, order, paging, bad input."""
+"""求人検索 over HTTP: each condition, combinations, keywords, order, bad input (paging:
+test_jobs_paging.py). The postings are written once and only read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 import pytest
 
 from tests import factories
-from webapp.jobs import search
 
 # The postings every table below searches. P5 is filled and P6 past its 紹介期限日: never found.
 POSTINGS = {
@@ -58,11 +58,13 @@ TITLES = {key: values["job_title"] for key, values in POSTINGS.items()}
 NUMBERS: dict[str, str] = {}
 
 
-@pytest.fixture
-def postings(client):
+@pytest.fixture(scope="module")
+def postings(module_client):
+    """The postings above, in the module's one database, which every test here only reads."""
     for key, values in POSTINGS.items():
-        NUMBERS[key] = factories.posting(client, **values)["job_number"]
-    return NUMBERS
+        NUMBERS[key] = factories.posting(module_client, **values)["job_number"]
+    with factories.unchanged(module_client):
+        yield NUMBERS
 
 
 def found(response) -> list[str]:
@@ -139,8 +141,8 @@ def count_of(response) -> str:
         ({"pref": "13", "city": "新宿区", "occ": "E", "new": "3", "online": "1"}, {"P1"}),
     ],
 )
-def test_search_finds_exactly_the_matching_open_postings(client, postings, query, expected):
-    response = client.get("/jobs/search", params=query)
+def test_search_finds_exactly_the_matching_open_postings(shared_client, postings, query, expected):
+    response = shared_client.get("/jobs/search", params=query)
     assert response.status_code == 200
     assert set(found(response)) == expected
     assert count_of(response) == f"{len(expected)}件"
@@ -155,22 +157,22 @@ def test_search_finds_exactly_the_matching_open_postings(client, postings, query
         ("nonsense", ["P1", "P3", "P7", "P2", "P4"]),  # an edited link: the default order
     ],
 )
-def test_sort_orders(client, postings, sort, order):
-    assert found(client.get("/jobs/search", params={"sort": sort})) == order
+def test_sort_orders(shared_client, postings, sort, order):
+    assert found(shared_client.get("/jobs/search", params={"sort": sort})) == order
 
 
-def test_matched_words_are_highlighted_and_html_is_escaped(client, postings):
-    response = client.get("/jobs/search", params={"q": "ﾌｫｰｸﾘﾌﾄ 寮"})
+def test_matched_words_are_highlighted_and_html_is_escaped(shared_client, postings):
+    response = shared_client.get("/jobs/search", params={"q": "ﾌｫｰｸﾘﾌﾄ 寮"})
     assert "<mark>ﾌｫｰｸﾘﾌﾄ</mark>運転作業員" in response.text
     assert "<mark>寮</mark>があります" in response.text
-    response = client.get("/jobs/search", params={"q": "<b>"})
+    response = shared_client.get("/jobs/search", params={"q": "<b>"})
     assert "<mark>&lt;b&gt;</mark>盛付け&lt;/b&gt;" in response.text
     assert "<b>盛付け" not in response.text
 
 
-def test_conditions_stay_in_the_form_and_the_url(client, postings):
+def test_conditions_stay_in_the_form_and_the_url(shared_client, postings):
     query = {"q": "事務", "pref": "27", "city": "大阪市北区", "emp": "part", "weekends": "1"}
-    response = client.get("/jobs/search", params=query)
+    response = shared_client.get("/jobs/search", params=query)
     assert 'value="事務"' in response.text
     assert '<option value="27" selected>' in response.text
     assert '<option value="大阪市北区" selected>' in response.text
@@ -179,8 +181,10 @@ def test_conditions_stay_in_the_form_and_the_url(client, postings):
     assert found(response) == ["P3"]
 
 
-def test_no_results_say_so_and_offer_looser_searches(client, postings):
-    response = client.get("/jobs/search", params={"q": "介護", "pref": "27", "weekends": "1"})
+def test_no_results_say_so_and_offer_looser_searches(shared_client, postings):
+    response = shared_client.get(
+        "/jobs/search", params={"q": "介護", "pref": "27", "weekends": "1"}
+    )
     assert "条件に合う求人は見つかりませんでした。" in response.text
     assert "キーワード「介護」を外して検索する" in response.text
     assert 'href="/jobs/search?pref=27&amp;weekends=1"' in response.text
@@ -188,24 +192,26 @@ def test_no_results_say_so_and_offer_looser_searches(client, postings):
     assert 'href="/jobs/search?q=%E4%BB%8B%E8%AD%B7&amp;weekends=1"' in response.text
 
 
-def test_the_search_page_is_open_to_everyone_and_linked_from_the_top(client, postings):
-    assert 'href="/jobs/search"' in client.get("/").text
-    response = client.get("/jobs/search")
+def test_the_search_page_is_open_to_everyone_and_linked_from_the_top(shared_client, postings):
+    assert 'href="/jobs/search"' in shared_client.get("/").text
+    response = shared_client.get("/jobs/search")
     assert response.status_code == 200
     assert "ログイン</a>すると、この検索条件やお気に入りの求人を保存できます。" in response.text
 
 
-def test_htmx_search_gets_the_results_region_only(client, postings):
-    response = client.get("/jobs/search", params={"q": "事務"}, headers={"HX-Request": "true"})
+def test_htmx_search_gets_the_results_region_only(shared_client, postings):
+    response = shared_client.get(
+        "/jobs/search", params={"q": "事務"}, headers={"HX-Request": "true"}
+    )
     assert response.text.lstrip().startswith('<div id="search"')
     assert "<html" not in response.text
     assert "HX-Request" in response.headers["vary"].split(", ")
 
 
-def test_city_select_follows_the_prefecture(client):
-    response = client.get("/jobs/cities", params={"pref": "16"})
+def test_city_select_follows_the_prefecture(shared_client):
+    response = shared_client.get("/jobs/cities", params={"pref": "16"})
     assert '<option value="砺波市">砺波市</option>' in response.text
-    response = client.get("/jobs/cities", params={"pref": "99"})
+    response = shared_client.get("/jobs/cities", params={"pref": "99"})
     assert "都道府県を選ぶと選べます" in response.text
 
 
@@ -245,8 +251,8 @@ LONG = "a" * 10_000  # 10,000 Japanese characters make a URL the HTTP client ref
         ({"new": "5"}, "新着の期間は一覧から選んでください。"),
     ],
 )
-def test_bad_conditions_get_a_clear_message_never_a_500(client, postings, query, message):
-    response = client.get("/jobs/search", params=query)
+def test_bad_conditions_get_a_clear_message_never_a_500(shared_client, postings, query, message):
+    response = shared_client.get("/jobs/search", params=query)
     assert response.status_code == 422
     assert message in response.text
     assert 'class="error-summary" role="alert"' in response.text
@@ -255,87 +261,13 @@ def test_bad_conditions_get_a_clear_message_never_a_500(client, postings, query,
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "１"])
-def test_odd_page_numbers_are_brought_into_range(client, postings, page):
-    response = client.get("/jobs/search", params={"page": page})
+def test_odd_page_numbers_are_brought_into_range(shared_client, postings, page):
+    response = shared_client.get("/jobs/search", params={"page": page})
     assert response.status_code == 200
     assert len(found(response)) == 5
 
 
-def test_unknown_and_malformed_posting_numbers_are_404(client):
-    assert client.get("/jobs/13010-99999999").status_code == 404
-    assert client.get("/jobs/not-a-number").status_code == 404
-    assert client.get("/jobs/" + "1" * 5000).status_code == 404
-
-
-@pytest.fixture
-def many(client):
-    """45 open postings in 北海道, received on different days (newest first: #0, #1 …)."""
-    return [
-        factories.posting(
-            client,
-            job_title=f"倉庫作業員{i:02d}",
-            prefecture_code="01",
-            municipality="旭川市",
-            days_old=i,
-        )
-        for i in range(45)
-    ]
-
-
-def titles(response) -> list[str]:
-    return re.findall(r'href="/jobs/[\d-]+">倉庫作業員(\d\d)</a>', response.text)
-
-
-def test_paging_boundaries(client, many):
-    query = {"pref": "01", "city": "旭川市"}
-    first = client.get("/jobs/search", params=query)
-    assert count_of(first) == "45件"
-    assert titles(first) == [f"{i:02d}" for i in range(20)]
-    assert 'href="/jobs/search?pref=01&amp;city=%E6%97%AD%E5%B7%9D%E5%B8%82&amp;page=2"' in (
-        first.text
-    )
-    assert "もっと見る（次の20件）" in first.text
-
-    # Without JavaScript the link is a whole page: every posting up to page 2.
-    second = client.get("/jobs/search", params={**query, "page": "2"})
-    assert titles(second) == [f"{i:02d}" for i in range(40)]
-
-    # With htmx, only the next page, to append, with the next link swapped out of band.
-    htmx = {"HX-Request": "true", "HX-Target": "result-list"}
-    appended = client.get("/jobs/search", params={**query, "page": "2"}, headers=htmx)
-    assert titles(appended) == [f"{i:02d}" for i in range(20, 40)]
-    assert 'data-page-start="21"' in appended.text
-    assert 'id="more-results" class="more" hx-swap-oob="true"' in appended.text
-    assert "21件目から40件目までを表示しました。" in appended.text
-    assert "<html" not in appended.text
-
-    last = client.get("/jobs/search", params={**query, "page": "3"}, headers=htmx)
-    assert titles(last) == [f"{i:02d}" for i in range(40, 45)]
-    assert "もっと見る" not in last.text
-    assert "検索結果は以上です。" in last.text
-
-    beyond = client.get("/jobs/search", params={**query, "page": "4"}, headers=htmx)
-    assert titles(beyond) == []
-
-
-def test_exactly_one_page_has_no_more_link(client, many):
-    response = client.get("/jobs/search", params={"pref": "01", "q": "倉庫作業員0"})
-    assert count_of(response) == "10件"
-    assert "もっと見る" not in response.text
-    twenty = client.get("/jobs/search", params={"pref": "01", "new": "14"})
-    assert count_of(twenty) == "15件"  # days 0..14
-
-
-def test_paging_stops_at_the_display_limit(client, many, monkeypatch):
-    monkeypatch.setattr(search, "MAX_PAGE", 2)
-    response = client.get("/jobs/search", params={"pref": "01", "page": "2"})
-    assert len(titles(response)) == 40
-    assert "もっと見る" not in response.text
-    assert "表示できるのは" in response.text
-
-
-def test_counts_are_capped(client, many, monkeypatch):
-    monkeypatch.setattr(search, "COUNT_CAP", 30)
-    response = client.get("/jobs/search", params={"pref": "01"})
-    assert count_of(response) == "30件以上"
-    assert len(titles(response)) == 20
+def test_unknown_and_malformed_posting_numbers_are_404(shared_client):
+    assert shared_client.get("/jobs/13010-99999999").status_code == 404
+    assert shared_client.get("/jobs/not-a-number").status_code == 404
+    assert shared_client.get("/jobs/" + "1" * 5000).status_code == 404

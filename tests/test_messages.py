@@ -7,82 +7,36 @@ import re
 from types import SimpleNamespace
 
 import pytest
-import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, errors_of, login
-from webapp.schema import applications, employers, job_seekers, messages, outbox
+from tests.helpers import (
+    EMPLOYER,
+    OTHER_EMPLOYER,
+    OTHER_SEEKER,
+    SEEKER,
+    STAFF,
+    errors_of,
+    signed_in,
+)
+from webapp.schema import applications, job_seekers, messages, outbox
 
-SEEKER_PASSWORD = "Tonami#2024x"
-SEEKER = ("/login", "taro@example.com", SEEKER_PASSWORD)
-EMPLOYER = ("/employer/login", "hr@example.com", factories.MEMBER_PASSWORD)
-OTHER_SEEKER = ("/login", "hanako@example.com", SEEKER_PASSWORD)
-OTHER_EMPLOYER = ("/employer/login", "other@example.com", factories.MEMBER_PASSWORD)
-STAFF = ("/staff/login", "staff@example.com", factories.MEMBER_PASSWORD)
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRF-Token": "([^"]+)"')
 AFTER = re.compile(r'name="after" value="(\d+)"')
-
-
-def _employer_id(client, number: str) -> int:
-    async def work(conn):
-        return await conn.fetch_val(
-            sa.select(employers.c.id).where(employers.c.employer_number == number)
-        )
-
-    return factories.run(client, work)
-
-
-def _apply(client, seeker_number: str, posting_id: int, state: str = "applied") -> int:
-    now = client.app.state.clock.now()
-
-    async def work(conn):
-        seeker_id = await conn.fetch_val(
-            sa.select(job_seekers.c.id).where(job_seekers.c.seeker_number == seeker_number)
-        )
-        return await conn.fetch_val(
-            applications.insert()
-            .values(
-                seeker_id=seeker_id,
-                posting_id=posting_id,
-                kind="direct",
-                state=state,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(applications.c.id)
-        )
-
-    return factories.run(client, work)
 
 
 @pytest.fixture
 def thread(client):
     """Taro applied to a posting of 株式会社となみ精工; Hanako and another 事業所 exist."""
-    taro = factories.seeker(client, password=SEEKER_PASSWORD)
-    factories.seeker(client, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子")
-    company = _employer_id(client, factories.employer(client))
-    _employer_id(
-        client, factories.employer(client, email="other@example.com", name="株式会社ほかの商事")
-    )
+    world = factories.applications_world(client)
     factories.staff(client)
-    posting = factories.posting(client, employer_id=company, job_title="精密部品の検査")
-    application_id = _apply(client, taro, posting["id"])
+    application_id = factories.application_row(client, world.taro, world.posting["id"])
     return SimpleNamespace(
         id=application_id,
         seeker_url=f"/mypage/applications/{application_id}/messages",
         employer_url=f"/employer/applicants/{application_id}/messages",
-        posting=posting,
-        taro=taro,
+        posting=world.posting,
+        taro=world.taro,
     )
-
-
-def signed_in(client, who: tuple[str, str, str], *, first: bool = False):
-    """A browser signed in as `who` (the test's own client when `first`)."""
-    browser = client if first else another_browser(client)
-    door, email, password = who
-    response = login(browser, email, password, door=door)
-    assert response.status_code == 200, response.text
-    return browser
 
 
 def send(browser, url: str, body: str, *, htmx: bool = False, after: str | None = None):
@@ -97,19 +51,11 @@ def send(browser, url: str, body: str, *, htmx: bool = False, after: str | None 
 
 
 def stored(client) -> list:
-    async def work(conn):
-        return await conn.fetch_all(sa.select(messages).order_by(messages.c.id))
-
-    return factories.run(client, work)
+    return factories.rows(client, messages)
 
 
 def queued_to(client, address: str) -> list:
-    async def work(conn):
-        return await conn.fetch_all(
-            sa.select(outbox).where(outbox.c.to_addr == address).order_by(outbox.c.id)
-        )
-
-    return factories.run(client, work)
+    return factories.rows(client, outbox, outbox.c.to_addr == address)
 
 
 def notices_to(client, address: str, subject: str) -> list:

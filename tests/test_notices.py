@@ -10,12 +10,19 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests.helpers import (
+    EMPLOYER,
+    IIDABASHI_STAFF,
+    SEEKER,
+    errors_of,
+    signed_in,
+    submit,
+)
 from webapp.notices import forms, service
 from webapp.schema import job_seekers, members, notice_recipients, notices, offices, outbox
 from webapp.seekers import service as seekers
 
-SEEKER_PASSWORD = "Tonami#2024x"
+SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 NEW = "/staff/notices/new"
 
 
@@ -34,21 +41,7 @@ def seeker_in(client, office: str, email: str, name: str = "山田太郎") -> st
 
 
 def set_seeker(client, number: str, **values) -> None:
-    factories.run(
-        client,
-        lambda conn: conn.execute(
-            job_seekers.update().where(job_seekers.c.seeker_number == number).values(**values)
-        ),
-    )
-
-
-def seeker_id(client, number: str) -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(job_seekers.c.id).where(job_seekers.c.seeker_number == number)
-        ),
-    )
+    factories.update(client, job_seekers, job_seekers.c.seeker_number == number, **values)
 
 
 def office_id(client, code: str = "16040") -> int:
@@ -117,19 +110,13 @@ def send(client, **data):
 
 def as_seeker(client, email: str = "taro@example.com"):
     """A second browser signed in as the job-seeker with this address."""
-    browser = another_browser(client)
-    response = login(browser, email, SEEKER_PASSWORD)
-    assert response.url.path == "/mypage"
-    return browser
+    return signed_in(client, SEEKER._replace(email=email))
 
 
 @pytest.fixture
-def staff(client):
+def staff(staff_client):
     """The client, signed in as staff of ハローワーク砺波 (16040)."""
-    factories.staff(client)
-    response = login(client, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
-    assert response.url.path == "/staff"
-    return client
+    return staff_client
 
 
 @pytest.fixture
@@ -342,12 +329,12 @@ def test_an_unknown_job_number_is_refused(staff):
 
 def test_the_seeker_profile_link_fills_in_the_job_seeker(staff, other_office):
     number = factories.seeker(staff, email="taro@example.com")
-    page = staff.get(f"{NEW}?kind=job&seeker={seeker_id(staff, number)}")
+    page = staff.get(f"{NEW}?kind=job&seeker={factories.seeker_id(staff, number=number)}")
     assert page.status_code == 200
     assert f">{number}</textarea>" in page.text
     assert "山田太郎 さん" in page.text
     theirs = seeker_in(staff, other_office, "hanako@example.com", name="飯田花子")
-    refused = staff.get(f"{NEW}?kind=job&seeker={seeker_id(staff, theirs)}")
+    refused = staff.get(f"{NEW}?kind=job&seeker={factories.seeker_id(staff, number=theirs)}")
     assert refused.status_code == 404
     assert "飯田花子" not in refused.text
     assert staff.get(f"{NEW}?seeker=abc").status_code == 404
@@ -407,8 +394,7 @@ def test_another_offices_staff_cannot_open_a_sent_notice(staff, other_office):
     factories.seeker(staff, email="taro@example.com")
     notice_id = sent_notice_id(send(staff))
     factories.staff(staff, email="iidabashi@example.com", office=other_office, name="飯田一郎")
-    other = another_browser(staff)
-    login(other, "iidabashi@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
+    other = signed_in(staff, IIDABASHI_STAFF)
     assert other.get(f"/staff/notices/{notice_id}").status_code == 404
     assert "就職面接会のご案内" not in other.get("/staff/notices").text
 
@@ -573,9 +559,9 @@ def test_job_seekers_and_employers_are_refused_staff_pages(client, who, method, 
     factories.seeker(client, email="taro@example.com", password=SEEKER_PASSWORD)
     factories.employer(client)
     if who == "seeker":
-        login(client, "taro@example.com", SEEKER_PASSWORD)
+        signed_in(client, SEEKER, first=True)
     else:
-        login(client, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+        signed_in(client, EMPLOYER, first=True)
     if method == "GET":
         response = client.get(url, follow_redirects=False)
     else:

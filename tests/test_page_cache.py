@@ -10,11 +10,11 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from tests import factories
-from tests.helpers import another_browser, login
+from tests.helpers import SEEKER, another_browser, another_session, signed_in
 from webapp.clock import FrozenClock
 from webapp.page_cache import PageCacheMiddleware, mark_public
 
-PASSWORD = "Hello-work1"
+PASSWORD = factories.SEEKER_PASSWORD
 SEARCH = "/jobs/search?q=経理"
 
 
@@ -59,7 +59,7 @@ def test_a_signed_in_visitor_neither_reads_nor_fills_the_cache(client, app):
     signed_out = visitor.get(SEARCH)  # now stored
     assert len(app.state.page_cache) == 1
 
-    assert login(client, "taro@example.com", PASSWORD).url.path == "/mypage"
+    signed_in(client, SEEKER, first=True)
     page = client.get(SEARCH)
     assert not cached(page) and "ログアウト" in page.text
     assert "お気に入りに追加" in page.text and 'name="csrf_token"' in page.text
@@ -74,7 +74,7 @@ def test_a_signed_in_visitor_neither_reads_nor_fills_the_cache(client, app):
 def test_a_stale_session_cookie_is_treated_as_signed_in(client, app):
     factories.posting(client, job_title="経理事務")
     client.get(SEARCH)
-    stale = factories.another_session(client, "no-such-session")
+    stale = another_session(client, "no-such-session")
     page = stale.get(SEARCH)
     assert not cached(page) and page.status_code == 200
     stale.get("/jobs/search?q=事務")

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import errors_of, login, submit
+from tests.helpers import OTHER_SEEKER, STAFF, errors_of, login, signed_in, submit
 from webapp.schema import job_seekers, profile_changes, work_history
 
-PASSWORD = "Tonami#2024x"
+PASSWORD = factories.SEEKER_PASSWORD
 VALID = {
     "desired_occupation": "C",
     "desired_occupation_2": "H",
@@ -32,10 +32,8 @@ VALID = {
 
 
 @pytest.fixture
-def seeker(client):
-    factories.seeker(client, password=PASSWORD)
-    login(client, "taro@example.com", PASSWORD)
-    return client
+def seeker(seeker_client):
+    return seeker_client
 
 
 def _changes(client):
@@ -164,7 +162,7 @@ def test_another_job_seekers_history_entry_cannot_be_removed(seeker):
     entry_id = factories.run(seeker, lambda conn: conn.fetch_val(sa.select(work_history.c.id)))
     submit(seeker, "/logout", page="/mypage")
     factories.seeker(seeker, password=PASSWORD, email="hanako@example.com", name="鈴木花子")
-    login(seeker, "hanako@example.com", PASSWORD)
+    signed_in(seeker, OTHER_SEEKER, first=True)
     response = submit(seeker, f"/mypage/profile/history/{entry_id}/delete", page="/mypage/profile")
     assert response.status_code == 404
 
@@ -179,7 +177,7 @@ def test_staff_of_the_office_read_the_history_and_no_one_else(seeker):
     login(seeker, "other@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
     assert seeker.get(f"/staff/seekers/{seeker_id}/changes").status_code == 404
     submit(seeker, "/logout", page="/staff")
-    login(seeker, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
+    signed_in(seeker, STAFF, first=True)
     page = seeker.get(f"/staff/seekers/{seeker_id}/changes")
     assert page.status_code == 200
     assert "希望職種2" in page.text and "220,000円以上" in page.text and "本人" in page.text

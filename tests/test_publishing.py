@@ -9,13 +9,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests import factories, helpers
+from tests.helpers import errors_of, signed_in, submit
 from webapp.publishing import parts
 from webapp.publishing.service import age_band
-from webapp.schema import employers, job_seekers, seeker_profiles, work_history
+from webapp.schema import job_seekers, seeker_profiles, work_history
 
-PASSWORD = "Tonami#2024x"
+PASSWORD = factories.SEEKER_PASSWORD
 SEEKER = {
     "name": "山田太郎",
     "kana": "ヤマダタロウ",
@@ -72,56 +72,18 @@ NOT_FOUND = "この求職情報は見つかりません。公開が停止され�
 VIEW = re.compile(r'<article class="card public-profile" id="profile-view".*?</article>', re.S)
 
 
-def seeker_id(client, email: str = "taro@example.com") -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(job_seekers.c.id).where(job_seekers.c.email == email)
-        ),
-    )
-
-
-def employer_id(client, number: str) -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(employers.c.id).where(employers.c.employer_number == number)
-        ),
-    )
-
-
 def update_seeker(client, email: str, **values) -> None:
-    factories.run(
-        client,
-        lambda conn: conn.execute(
-            job_seekers.update().where(job_seekers.c.email == email).values(**values)
-        ),
-    )
+    factories.update(client, job_seekers, job_seekers.c.email == email, **values)
 
 
 def publish(client, email: str, chosen=tuple(parts.PARTS), number: str | None = None, **profile):
     """A published profile written straight to the database; returns its 公開番号."""
-    sid = seeker_id(client, email)
-    number = number or f"K{sid:08d}"
-
-    async def work(conn):
-        await conn.execute(
-            seeker_profiles.insert().values(
-                seeker_id=sid,
-                published=True,
-                publish_number=number,
-                publish_parts=",".join(chosen),
-                updated_at=client.app.state.clock.now(),
-                **profile,
-            )
-        )
-
-    factories.run(client, work)
-    return number
+    sid = factories.seeker_id(client, email=email)
+    return factories.published_profile(client, sid, chosen, number, **profile)
 
 
 def add_history(client, email: str, **entry) -> None:
-    sid = seeker_id(client, email)
+    sid = factories.seeker_id(client, email=email)
     factories.run(
         client, lambda conn: conn.execute(work_history.insert().values(seeker_id=sid, **entry))
     )
@@ -132,17 +94,13 @@ def taro(client):
     """The job-seeker with every field filled, signed in in their own browser."""
     factories.seeker(client, password=PASSWORD, **SEEKER)
     add_history(client, SEEKER["email"], **HISTORY)
-    browser = another_browser(client)
-    login(browser, SEEKER["email"], PASSWORD)
-    return browser
+    return signed_in(client, helpers.SEEKER)
 
 
 @pytest.fixture
-def employer(client):
+def employer(employer_client):
     """An employer user signed in on `client`; returns the client."""
-    factories.employer(client)
-    login(client, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
-    return client
+    return employer_client
 
 
 def employer_view(client, number: str) -> str:
@@ -219,7 +177,7 @@ def test_publishing_from_the_settings_page(taro, employer):
     number = re.search(
         r"公開中（公開番号 <span class=\"nowrap\">(K\d{8})</span>）", response.text
     ).group(1)
-    sid = seeker_id(taro)
+    sid = factories.seeker_id(taro, email=SEEKER["email"])
     row = factories.run(
         taro,
         lambda conn: conn.fetch_one(

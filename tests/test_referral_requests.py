@@ -8,7 +8,17 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests.helpers import (
+    EMPLOYER,
+    IIDABASHI_STAFF,
+    OTHER_SEEKER,
+    SEEKER,
+    STAFF,
+    another_browser,
+    errors_of,
+    signed_in,
+    submit,
+)
 from webapp.referrals import service
 from webapp.schema import (
     applications,
@@ -19,7 +29,7 @@ from webapp.schema import (
     referrals,
 )
 
-SEEKER_PASSWORD = "Tonami#2024x"
+SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 
 
 def all_rows(client, table) -> list:
@@ -52,9 +62,8 @@ def people(client):
     on `client.staff`; a posting to ask for."""
     number = factories.seeker(client, password=SEEKER_PASSWORD)
     factories.staff(client)
-    assert login(client, "taro@example.com", SEEKER_PASSWORD).url.path == "/mypage"
-    client.staff = another_browser(client)
-    login(client.staff, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
+    signed_in(client, SEEKER, first=True)
+    client.staff = signed_in(client, STAFF)
     client.seeker_id = factories.run(
         client,
         lambda conn: conn.fetch_val(
@@ -237,8 +246,7 @@ def test_a_job_seeker_cannot_withdraw_someone_elses_request(people):
     ask(people, people.posting)
     request = only_request(people)
     factories.seeker(people, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子")
-    other = another_browser(people)
-    login(other, "hanako@example.com", SEEKER_PASSWORD)
+    other = signed_in(people, OTHER_SEEKER)
     url = f"/mypage/referral-requests/{request['id']}/withdraw"
     assert submit(other, url, page="/mypage").status_code == 404
     assert "倉庫内作業" not in other.get("/mypage/referral-requests").text
@@ -410,8 +418,7 @@ def test_the_queue_holds_this_offices_requests_oldest_first(people):
 
     factories.office(people, code="13010")
     factories.staff(people, email="iidabashi@example.com", office="13010", name="飯田花子")
-    other = another_browser(people)
-    login(other, "iidabashi@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
+    other = signed_in(people, IIDABASHI_STAFF)
     assert "受付待ちの紹介の希望はありません。" in other.get("/staff/referral-requests").text
     request_id = all_rows(people, referral_requests)[0]["id"]
     assert approve(other, request_id).status_code == 404
@@ -427,7 +434,7 @@ def test_only_staff_may_answer_a_request(people, who, action):
     factories.employer(people)
     browser = people if who == "seeker" else another_browser(people)
     if who == "employer":
-        login(browser, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+        signed_in(browser, EMPLOYER, first=True)
     response = submit(
         browser,
         f"/staff/referral-requests/{request['id']}/{action}",

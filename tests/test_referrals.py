@@ -10,39 +10,30 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, errors_of, login, submit
+from tests.helpers import (
+    EMPLOYER,
+    IIDABASHI_STAFF,
+    OTHER_SEEKER,
+    SEEKER,
+    STAFF,
+    another_browser,
+    errors_of,
+    signed_in,
+    submit,
+)
 from webapp.clock import to_jst
 from webapp.referrals import service
 from webapp.schema import application_events, applications, job_seekers, members, referrals
 
-SEEKER_PASSWORD = "Tonami#2024x"
-
-
-def seeker_id(client, number: str) -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(job_seekers.c.id).where(job_seekers.c.seeker_number == number)
-        ),
-    )
+SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 
 
 def update_seeker(client, seeker: int, **values) -> None:
-    factories.run(
-        client,
-        lambda conn: conn.execute(
-            job_seekers.update().where(job_seekers.c.id == seeker).values(**values)
-        ),
-    )
+    factories.update(client, job_seekers, job_seekers.c.id == seeker, **values)
 
 
 def all_rows(client, table) -> list:
     return factories.run(client, lambda conn: conn.fetch_all(sa.select(table)))
-
-
-def staff_login(client, email: str = "staff@example.com") -> None:
-    response = login(client, email, factories.MEMBER_PASSWORD, door="/staff/login")
-    assert response.url.path == "/staff"
 
 
 @pytest.fixture
@@ -50,9 +41,9 @@ def counter(client):
     """A job-seeker of ハローワーク砺波 and a signed-in staff member of that office."""
     number = factories.seeker(client, password=SEEKER_PASSWORD)
     factories.staff(client)
-    staff_login(client)
+    signed_in(client, STAFF, first=True)
     client.seeker_number = number
-    client.seeker_id = seeker_id(client, number)
+    client.seeker_id = factories.seeker_id(client, number=number)
     return client
 
 
@@ -314,8 +305,7 @@ def test_staff_of_another_office_get_404_for_the_seeker_and_the_letter(counter):
     letter = refer(counter, counter.seeker_id, posting, follow_redirects=False).headers["location"]
     factories.office(counter, code="13010")
     factories.staff(counter, email="iidabashi@example.com", office="13010", name="飯田花子")
-    other = another_browser(counter)
-    staff_login(other, "iidabashi@example.com")
+    other = signed_in(counter, IIDABASHI_STAFF)
     assert other.get(f"/staff/seekers/{counter.seeker_id}/refer").status_code == 404
     assert other.get(letter).status_code == 404
     response = refer(other, counter.seeker_id, factories.posting(counter), page="/staff")
@@ -354,9 +344,9 @@ def test_job_seekers_and_employers_get_a_plain_403(referred, who, page):
     factories.employer(referred)
     browser = another_browser(referred)
     if who == "seeker":
-        login(browser, "taro@example.com", SEEKER_PASSWORD)
+        signed_in(browser, SEEKER, first=True)
     else:
-        login(browser, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+        signed_in(browser, EMPLOYER, first=True)
     url = page.format(seeker=referred.seeker_id, referral=referred.referral_id)
     response = browser.get(url, follow_redirects=False)
     assert response.status_code == 403
@@ -368,9 +358,9 @@ def test_only_staff_may_post_a_referral(referred, who):
     factories.employer(referred)
     browser = another_browser(referred)
     if who == "seeker":
-        login(browser, "taro@example.com", SEEKER_PASSWORD)
+        signed_in(browser, SEEKER, first=True)
     elif who == "employer":
-        login(browser, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+        signed_in(browser, EMPLOYER, first=True)
     posting = factories.posting(referred)
     response = submit(
         browser,
@@ -389,8 +379,7 @@ def test_only_staff_may_post_a_referral(referred, who):
 
 def test_the_job_seeker_sees_their_referrals_and_letters(referred):
     (referral,) = all_rows(referred, referrals)
-    seeker = another_browser(referred)
-    login(seeker, "taro@example.com", SEEKER_PASSWORD)
+    seeker = signed_in(referred, SEEKER)
     listing = seeker.get("/mypage/referrals")
     assert listing.status_code == 200
     assert "ハローワークで紹介した求人" in listing.text
@@ -407,8 +396,7 @@ def test_another_job_seeker_gets_404_for_the_letter_and_sees_none_in_their_list(
     factories.seeker(
         referred, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子"
     )
-    other = another_browser(referred)
-    login(other, "hanako@example.com", SEEKER_PASSWORD)
+    other = signed_in(referred, OTHER_SEEKER)
     assert other.get(f"/mypage/referrals/{referral['id']}/letter").status_code == 404
     listing = other.get("/mypage/referrals")
     assert referral["referral_number"] not in listing.text

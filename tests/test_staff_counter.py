@@ -10,8 +10,8 @@ import segno
 import sqlalchemy as sa
 
 from tests import factories
+from tests.helpers import IIDABASHI_STAFF, run_cli, run_db, signed_in, submit
 from tests.helpers import SEEKER_ARGS as ARGS
-from tests.helpers import login, run_cli, run_db, submit
 from webapp.clock import to_jst
 from webapp.schema import job_seekers, offices, security_events
 from webapp.seekers.validity import end_of_month_after_next
@@ -33,11 +33,8 @@ FORM = {
 
 
 @pytest.fixture
-def staff(client):
-    factories.staff(client)
-    response = login(client, "staff@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
-    assert response.url.path == "/staff"
-    return client
+def staff(staff_client):
+    return staff_client
 
 
 def register(client, **changes):
@@ -96,7 +93,7 @@ def test_registration_ends_on_the_sheet_with_a_new_seeker_number(staff, clock):
 def test_the_seeker_is_registered_at_the_staff_members_own_office(client):
     factories.office(client, "13010")
     factories.staff(client, email="iidabashi@example.com", office="13010")
-    login(client, "iidabashi@example.com", factories.MEMBER_PASSWORD, door="/staff/login")
+    signed_in(client, IIDABASHI_STAFF, first=True)
     assert register(client).status_code == 303
     [row] = seekers_in_db(client)
     assert row["seeker_number"] == "13010-00000001"

@@ -11,7 +11,14 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import another_browser, login, submit
+from tests.helpers import (
+    EMPLOYER,
+    IIDABASHI_STAFF,
+    SEEKER,
+    STAFF,
+    signed_in,
+    submit,
+)
 from webapp.clock import to_jst
 from webapp.schema import (
     applications,
@@ -24,22 +31,7 @@ from webapp.schema import (
 from webapp.seekers import service as seekers
 from webapp.seekers.validity import end_of_month_after_next
 
-SEEKER_PASSWORD = "Tonami#2024x"
-
-
-def staff_login(client, email="staff@example.com"):
-    response = login(client, email, factories.MEMBER_PASSWORD, door="/staff/login")
-    assert response.url.path == "/staff"
-    return client
-
-
-def seeker_id(client, number: str) -> int:
-    return factories.run(
-        client,
-        lambda conn: conn.fetch_val(
-            sa.select(job_seekers.c.id).where(job_seekers.c.seeker_number == number)
-        ),
-    )
+SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 
 
 def register_elsewhere(client, office_code: str, **values) -> str:
@@ -70,7 +62,7 @@ def office_with_seekers(client):
         client, "13010", name="山田 三郎", kana="ヤマダ サブロウ", email="saburo@example.com"
     )
     factories.staff(client)
-    staff_login(client)
+    signed_in(client, STAFF, first=True)
     client.numbers = {"taro": taro, "hanako": hanako, "jiro": jiro, "other": other}
     return client
 
@@ -116,7 +108,7 @@ def test_no_match_says_so(office_with_seekers):
 
 def test_an_office_without_seekers_says_so(client):
     factories.staff(client)
-    staff_login(client)
+    signed_in(client, STAFF, first=True)
     response = client.get("/staff/seekers")
     assert "この安定所で登録された求職者はまだいません。" in response.text
 
@@ -131,7 +123,7 @@ def test_results_come_in_pages_of_twenty(client):
     for n in range(25):
         factories.seeker(client, email=f"s{n}@example.com", name=f"求職 {n}号", kana="キュウショク")
     factories.staff(client)
-    staff_login(client)
+    signed_in(client, STAFF, first=True)
     first = client.get("/staff/seekers", params={"q": "きゅうしょく"})
     assert len(listed_numbers(first)) == 20
     assert "25件中 1〜20件を表示" in first.text
@@ -160,7 +152,7 @@ def test_htmx_search_swaps_only_the_results(office_with_seekers):
 
 def test_profile_shows_the_registration_and_its_validity(client, clock):
     factories.staff(client)
-    staff_login(client)
+    signed_in(client, STAFF, first=True)
     location = submit(
         client,
         "/staff/seekers/new",
@@ -219,7 +211,7 @@ def test_an_inactive_seeker_is_shown_as_invalid(office_with_seekers):
             .values(status="inactive")
         ),
     )
-    page = client.get(f"/staff/seekers/{seeker_id(client, number)}")
+    page = client.get(f"/staff/seekers/{factories.seeker_id(client, number=number)}")
     assert '<span class="state state--inactive">無効</span>' in page.text
     assert "（期限切れ）" not in page.text
     listing = client.get("/staff/seekers", params={"q": number})
@@ -228,8 +220,8 @@ def test_an_inactive_seeker_is_shown_as_invalid(office_with_seekers):
 
 def test_profile_lists_favourites_referrals_applications_and_notices(office_with_seekers, clock):
     client = office_with_seekers
-    sid = seeker_id(client, client.numbers["taro"])
-    other = seeker_id(client, client.numbers["hanako"])
+    sid = factories.seeker_id(client, number=client.numbers["taro"])
+    other = factories.seeker_id(client, number=client.numbers["hanako"])
     clerk = factories.posting(client, job_title="一般事務", company_name="株式会社砺波商事")
     driver = factories.posting(client, job_title="配送ドライバー", company_name="となみ運輸")
     now = clock.now()
@@ -313,19 +305,19 @@ def roles(client):
     factories.staff(client)
     factories.staff(client, email="iidabashi@example.com", office="13010", name="飯田一郎")
     factories.employer(client)
-    client.seeker_id = seeker_id(client, "16040-00000001")
+    client.seeker_id = factories.seeker_id(client, number="16040-00000001")
     return client
 
 
 def sign_in_as(client, who: str):
     if who == "seeker":
-        login(client, "taro@example.com", SEEKER_PASSWORD)
+        signed_in(client, SEEKER, first=True)
     elif who == "employer":
-        login(client, "hr@example.com", factories.MEMBER_PASSWORD, door="/employer/login")
+        signed_in(client, EMPLOYER, first=True)
     elif who == "other-office staff":
-        staff_login(client, "iidabashi@example.com")
+        signed_in(client, IIDABASHI_STAFF, first=True)
     elif who == "staff":
-        staff_login(client)
+        signed_in(client, STAFF, first=True)
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -381,21 +373,20 @@ def test_who_may_register_a_seeker(roles, who, status):
         )
         assert number == "13010-00000001"
     else:
-        assert seeker_id(roles, "13010-00000001") is None
-        assert seeker_id(roles, "16040-00000002") is None
+        assert factories.seeker_id(roles, number="13010-00000001") is None
+        assert factories.seeker_id(roles, number="16040-00000002") is None
 
 
 def test_an_unknown_seeker_is_a_404_like_another_offices(roles):
-    staff_login(roles)
+    signed_in(roles, STAFF, first=True)
     assert roles.get("/staff/seekers/999999").status_code == 404
     assert roles.get("/staff/seekers/999999/sheet").status_code == 404
 
 
 def test_staff_of_each_office_see_only_their_own(roles):
     """Two staff at once: the 砺波 one sees the job-seeker, the 飯田橋 one gets a 404."""
-    staff_login(roles)
-    other = another_browser(roles)
-    staff_login(other, "iidabashi@example.com")
+    signed_in(roles, STAFF, first=True)
+    other = signed_in(roles, IIDABASHI_STAFF)
     url = f"/staff/seekers/{roles.seeker_id}"
     assert roles.get(url).status_code == 200
     assert other.get(url).status_code == 404

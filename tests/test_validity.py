@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.helpers import login, submit
+from tests.helpers import SEEKER, login, signed_in, submit
 from webapp.clock import FrozenClock
 from webapp.schema import job_seekers, outbox
 from webapp.seekers import validity
 
-PASSWORD = "Tonami#2024x"
+PASSWORD = factories.SEEKER_PASSWORD
 # 2026-11-10 10:00 JST: registered then, the registration is valid until 2027-01-31.
 START = dt.datetime(2026, 11, 10, 1, 0, tzinfo=dt.UTC)
 
@@ -108,7 +108,7 @@ def test_an_extended_registration_is_reminded_again_for_its_new_date(seeker, clo
 
 def test_a_lapsed_registration_keeps_its_data_and_says_what_to_do(seeker, clock):
     posting = factories.posting(seeker, open_days=400)
-    login(seeker, "taro@example.com", PASSWORD)
+    signed_in(seeker, SEEKER, first=True)
     submit(
         seeker,
         f"/jobs/{posting['job_number']}/favourite",

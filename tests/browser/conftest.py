@@ -16,12 +16,12 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests import factories
 from tests.browser.axe import Axe
-from tests.conftest import CHEAP_ARGON2, TEST_SECRET, free_port, off_main_thread
+from tests.conftest import free_port, settings_for
+from tests.helpers import run_db
 from webapp import create_app
 from webapp.clock import Clock
-from webapp.config import Settings
-from webapp.db import create_database
 from webapp.seekers import service as seekers
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; never a Playwright download
@@ -45,12 +45,7 @@ PHONE = {
     "locale": "ja-JP",
     "timezone_id": "Asia/Tokyo",
 }
-SEEKER = {
-    "name": "山田太郎",
-    "kana": "ヤマダタロウ",
-    "birthdate": "1990-04-01",
-    "email": "taro@example.com",
-}
+SEEKER = dict(factories.DEFAULTS)  # 山田太郎, taro@example.com
 CDN_PREFIX = "https://unpkg.com/"
 
 
@@ -61,33 +56,22 @@ class LiveApp:
     seeker: dict
 
 
-async def _register_seeker(database_url: str) -> str:
+async def _register_seeker(conn) -> str:
     """What staff do at the counter before the job-seeker opens My Page (求職申込み)."""
     now = Clock().now()
     new = seekers.validate_new_seeker(today=now.date(), **SEEKER)
-    db = create_database(database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            return await seekers.register(conn, new, office_code=None, now=now)
-    finally:
-        await db.disconnect()
+    return await seekers.register(conn, new, office_code=None, now=now)
 
 
 @pytest.fixture
 def live_app(database_url):
     """The app on a real socket, in a thread of its own, with a counter-registered seeker."""
-    number = off_main_thread(_register_seeker, database_url)
+    number = run_db(database_url, _register_seeker)
     port = free_port()
-    settings = Settings(
-        database_url=database_url,
-        secret_key=TEST_SECRET,
+    settings = settings_for(
+        database_url,
         base_url=f"http://127.0.0.1:{port}",
         smtp_host="",  # the built-in catcher and /mailbox
-        outbox_poll_seconds=0.2,
-        outbox_wake_delay=0.0,
-        migrate_on_start=False,
-        **CHEAP_ARGON2,
     )
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
@@ -114,7 +98,7 @@ def chromium():
 
     Between its sync calls Playwright marks its own event loop as running in the main
     thread, so while it is up no `asyncio.run` may start there: the fixtures do their
-    database work in a thread (tests.conftest.off_main_thread), and the tests that do not
+    database work in a thread (tests.helpers.off_main_thread), and the tests that do not
     drive a browser run with the mark cleared (tests.conftest.outside_playwright)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
@@ -236,3 +220,11 @@ def tablet_axe(browser, live_app, javascript):
     twin.set_default_timeout(10_000)
     yield Axe(javascript, twin)
     twin.close()
+
+
+@pytest.fixture
+def staff_tablet(browser, live_app, javascript):
+    """A second tablet, the Hello Work counter's, made as `tablet` is."""
+    device = tablet_device(browser, live_app.url, javascript)
+    yield device
+    device.context.close()

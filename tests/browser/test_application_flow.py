@@ -11,19 +11,21 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import tablet_device
-from tests.browser.test_register_flow import heading, log_in, member_log_in
-from tests.conftest import off_main_thread
-from webapp.clock import Clock
-from webapp.db import create_database
-from webapp.members import service as members
-from webapp.schema import job_seekers
-from webapp.security.passwords import hash_password
+from tests import factories
+from tests.browser.steps import (
+    give_password,
+    heading,
+    log_in,
+    mark_document,
+    member_log_in,
+    prepare,
+    same_document,
+)
 
 pytestmark = pytest.mark.browser
 
 SEEKER_PASSWORD = "Kasumi#2719"
-MEMBER_PASSWORD = "Kh7#mqPw2x"
+MEMBER_PASSWORD = factories.MEMBER_PASSWORD
 STAFF = {"name": "砺波一郎", "email": "staff@example.com"}
 EMPLOYER = {"name": "採用花子", "email": "hr@example.com"}
 COMPANY = "株式会社となみ精工"
@@ -43,55 +45,28 @@ NOTES = (
 )
 
 
-async def _prepare(database_url: str) -> None:
+async def _people(conn, now) -> None:
     """A password for the counter-registered seeker; a staff member and an employer (with
     its first user) at ハローワーク砺波, where the seeker registered too."""
-    now = Clock().now()
-    db = create_database(database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            await conn.execute(
-                job_seekers.update().values(
-                    password_hash=await hash_password(SEEKER_PASSWORD), password_set_at=now
-                )
-            )
-            staff = members.validate_member(**STAFF, password=MEMBER_PASSWORD)
-            await members.add_staff(conn, staff, office_code="16040", now=now)
-            user = members.validate_member(**EMPLOYER, password=MEMBER_PASSWORD)
-            company = members.validate_employer(
-                name=COMPANY,
-                kana="カブシキガイシャトナミセイコウ",
-                address="富山県砺波市表町1-1",
-                phone="0763-32-2914",
-                business="精密金型の設計・製造",
-            )
-            await members.add_employer(conn, company, user, office_code="16040", now=now)
-    finally:
-        await db.disconnect()
+    await give_password(conn, SEEKER_PASSWORD, now)
+    await factories.add_staff(conn, now=now, **STAFF)
+    await factories.add_employer(
+        conn,
+        now=now,
+        name=COMPANY,
+        kana="カブシキガイシャトナミセイコウ",
+        address="富山県砺波市表町1-1",
+        phone="0763-32-2914",
+        business="精密金型の設計・製造",
+        user=EMPLOYER["name"],
+        email=EMPLOYER["email"],
+    )
 
 
 @pytest.fixture
 def people(live_app, database_url):
-    off_main_thread(_prepare, database_url)
+    prepare(database_url, _people)
     return live_app
-
-
-@pytest.fixture
-def staff_tablet(browser, live_app, javascript):
-    """A second tablet, the Hello Work counter's, made as conftest's `tablet`."""
-    device = tablet_device(browser, live_app.url, javascript)
-    yield device
-    device.context.close()
-
-
-def mark_document(page: Page) -> None:
-    """A variable that lives only as long as this document (a page load loses it)."""
-    page.evaluate("() => { window.__sameDocument = true; }")
-
-
-def same_document(page: Page) -> bool:
-    return page.evaluate("() => window.__sameDocument === true")
 
 
 def set_hidden(page: Page, hidden: bool) -> None:

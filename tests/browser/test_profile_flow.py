@@ -15,26 +15,24 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_register_flow import (
+from tests import factories
+from tests.browser.steps import (
     expect_same_document,
+    give_password,
     heading,
     log_in,
     mark_document,
     member_log_in,
+    prepare,
 )
-from tests.conftest import off_main_thread
-from webapp.clock import Clock, jst_date
-from webapp.db import create_database
-from webapp.members import service as members
-from webapp.postings import service as postings
+from webapp.clock import Clock
 from webapp.publishing.service import age_band
-from webapp.schema import employers, job_seekers
-from webapp.security.passwords import hash_password
+from webapp.schema import employers
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Kasumi#2719"
-MEMBER_PASSWORD = "Kh7#mqPw2x"
+MEMBER_PASSWORD = factories.MEMBER_PASSWORD
 EMPLOYER_EMAIL = "saiyo@example.com"
 EMPLOYER_NAME = "株式会社となみ精工"
 PHONE_NUMBER = "0763-33-1234"
@@ -44,85 +42,61 @@ JOB_NUMBER = "16040-00012345"
 PAST_EMPLOYER = "となみ運輸株式会社"
 MESSAGE = "旋盤の経験を活かせる求人です。ぜひ一度、見学にいらしてください。"
 MOTIVATION = "前職の倉庫管理で機械に触れ、ものづくりの仕事に就きたいと考えました。"
-CODE_IN_MAIL = re.compile(r"確認コード:\n(\d{6})\n")
 
 
-async def _prepare(database_url: str) -> None:
+async def _walk_data(conn, now) -> None:
     """What happened before the walk: the seeker's password and what the counter recorded
     (希望職種, 希望勤務地, 電話番号, 住所); an employer with one open posting that takes
     オンライン自主応募."""
-    now = Clock().now()
-    today = jst_date(now)
-    db = create_database(database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            await conn.execute(
-                job_seekers.update().values(
-                    password_hash=await hash_password(PASSWORD),
-                    password_set_at=now,
-                    desired_occupation="H",  # 生産工程の職業
-                    desired_prefecture="16",  # 富山県
-                    phone=PHONE_NUMBER,
-                    address=ADDRESS,
-                )
-            )
-            number = await members.add_employer(
-                conn,
-                members.validate_employer(
-                    name=EMPLOYER_NAME,
-                    kana="カブシキガイシャトナミセイコウ",
-                    address="富山県砺波市中央町1-1",
-                    phone="0763-32-0000",
-                    business="精密部品の製造",
-                ),
-                members.validate_member(
-                    name="採用花子", email=EMPLOYER_EMAIL, password=MEMBER_PASSWORD
-                ),
-                office_code="16040",
-                now=now,
-            )
-            employer_id = await conn.fetch_val(
-                sa.select(employers.c.id).where(employers.c.employer_number == number)
-            )
-            await postings.create_posting(
-                conn,
-                {
-                    "employer_id": employer_id,
-                    "online_application": True,
-                    "status": "open",
-                    "office_code": "16040",
-                    "job_number": JOB_NUMBER,
-                    "company_name": EMPLOYER_NAME,
-                    "company_address": "富山県砺波市中央町1-1",
-                    "company_business": "精密部品の製造",
-                    "occupation": "H",
-                    "job_title": JOB_TITLE,
-                    "description": "NC旋盤による自動車部品の加工と検査です。",
-                    "employment_type": "regular",
-                    "job_category": "full",
-                    "prefecture_code": "16",
-                    "municipality": "砺波市",
-                    "wage_type": "monthly",
-                    "wage_min": 210_000,
-                    "wage_max": 260_000,
-                    "working_hours": "(1) 08:00〜17:00",
-                    "holidays": "土 日 祝日",
-                    "weekends_off": True,
-                    "insurance": "雇用 労災 健康 厚生",
-                    "selection_method": "面接（予定1回）",
-                    "received_on": today - dt.timedelta(days=3),
-                    "referral_deadline": today + dt.timedelta(days=57),
-                },
-                now=now,
-            )
-    finally:
-        await db.disconnect()
+    await give_password(
+        conn,
+        PASSWORD,
+        now,
+        desired_occupation="H",  # 生産工程の職業
+        desired_prefecture="16",  # 富山県
+        phone=PHONE_NUMBER,
+        address=ADDRESS,
+    )
+    number = await factories.add_employer(
+        conn,
+        now=now,
+        name=EMPLOYER_NAME,
+        kana="カブシキガイシャトナミセイコウ",
+        address="富山県砺波市中央町1-1",
+        phone="0763-32-0000",
+        business="精密部品の製造",
+        email=EMPLOYER_EMAIL,
+    )
+    employer_id = await conn.fetch_val(
+        sa.select(employers.c.id).where(employers.c.employer_number == number)
+    )
+    await factories.add_posting(
+        conn,
+        now=now,
+        days_old=3,
+        open_days=60,
+        employer_id=employer_id,
+        online_application=True,
+        office_code="16040",
+        job_number=JOB_NUMBER,
+        company_name=EMPLOYER_NAME,
+        company_address="富山県砺波市中央町1-1",
+        company_business="精密部品の製造",
+        occupation="H",
+        job_title=JOB_TITLE,
+        description="NC旋盤による自動車部品の加工と検査です。",
+        prefecture_code="16",
+        municipality="砺波市",
+        wage_min=210_000,
+        wage_max=260_000,
+        working_hours="(1) 08:00〜17:00",
+        weekends_off=True,
+    )
 
 
 @pytest.fixture
 def walk_data(live_app, database_url):
-    off_main_thread(_prepare, database_url)
+    prepare(database_url, _walk_data)
     return live_app
 
 

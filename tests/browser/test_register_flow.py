@@ -6,58 +6,22 @@ page on the way."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.helpers import KEY_IN_MAIL
+from tests.browser.steps import (
+    expect_same_document,
+    heading,
+    log_in,
+    mark_document,
+    read_key,
+    scroll_to_end,
+)
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Kasumi#2719"
-KEY_SUBJECT = "パスワード登録申込受付通知"
-CODE_IN_MAIL = re.compile(r"確認コード:\n(\d{6})\n")
-SCROLL_TO_END = """e => new Promise((scrolled) => {
-  e.addEventListener("scroll", () => setTimeout(scrolled), {once: true});
-  e.scrollTop = e.scrollHeight;
-})"""
-
-
-def heading(page: Page, name: str | re.Pattern):
-    return page.get_by_role("heading", level=1, name=name, exact=isinstance(name, str))
-
-
-def scroll_to_end(box) -> None:
-    """Scroll a .terms-box to its end and let the page's scroll handler run."""
-    assert box.evaluate("e => e.scrollHeight > e.clientHeight"), "the box does not scroll"
-    box.evaluate(SCROLL_TO_END)
-
-
-def wait_for_mail(page: Page, to: str, subject: str, axe, timeout: float = 10.0) -> str:
-    """Open the newest mail to `to` whose subject has `subject`, as a mail app would
-    (the outbox delivers within a moment); return its body."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(f"/mailbox?to={to}")
-        mail = page.get_by_role("link").filter(has_text=subject).first
-        if mail.count():
-            break
-        assert time.monotonic() < deadline, f"no 「{subject}」 mail to {to} in /mailbox"
-        page.wait_for_timeout(200)
-    expect(heading(page, "メールボックス（デモ用）")).to_be_visible()
-    axe(page)
-    mail.click()
-    expect(heading(page, re.compile(subject))).to_be_visible()
-    axe(page)
-    return page.locator(".mail-body").inner_text()
-
-
-def read_key(page: Page, to: str, axe) -> str:
-    body = wait_for_mail(page, to, KEY_SUBJECT, axe)
-    match = KEY_IN_MAIL.search(body)
-    assert match, f"no 認証キー on a line of its own in:\n{body}"
-    return match.group(1)
 
 
 def expect_step3(page: Page, email: str) -> None:
@@ -66,58 +30,6 @@ def expect_step3(page: Page, email: str) -> None:
     expect(heading(page, "パスワード登録")).to_be_visible()
     expect(page.get_by_text("ステップ3／4")).to_be_visible()
     expect(page.locator(".summary-box")).to_contain_text(email)
-
-
-def mark_document(page: Page) -> None:
-    """A variable that lives only as long as this document: a full page load loses it."""
-    page.evaluate("() => { window.__sameDocument = true; }")
-
-
-def expect_same_document(page: Page) -> None:
-    assert page.evaluate("() => window.__sameDocument === true"), (
-        "the step was loaded as a new page, not swapped in by htmx"
-    )
-
-
-def log_in(page: Page, email: str, password: str, axe) -> None:
-    """ログイン; when the app asks for a 確認コード on a new device, read it from the mail
-    in a new tab (the mail app) and enter it."""
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    page.wait_for_url(re.compile(r"/(mypage|login/code)"))
-    if "/login/code" in page.url:
-        axe(page)
-        mail_app = page.context.new_page()
-        axe.watch(mail_app)
-        body = wait_for_mail(mail_app, email, "ログイン確認コード", axe)
-        mail_app.close()
-        code = CODE_IN_MAIL.search(body)
-        assert code, f"no 確認コード in:\n{body}"
-        page.locator("#code").fill(code.group(1))
-        page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/mypage$"))
-
-
-def member_log_in(page: Page, door: str, email: str, password: str, axe) -> None:
-    """ログイン at a staff or employer door (`/staff/login`, `/employer/login`) on the page
-    already open there: the password, then the 確認コード read from the mail in a new tab
-    (the mail app). Members are asked for the code every time."""
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.get_by_label("パスワード", exact=True).fill(password)
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(f"{door}/code"))
-    expect(heading(page, "ログイン確認コードの入力")).to_be_visible()
-    axe(page)
-    mail_app = page.context.new_page()
-    axe.watch(mail_app)
-    body = wait_for_mail(mail_app, email, "ログイン確認コード", axe)
-    mail_app.close()
-    code = CODE_IN_MAIL.search(body)
-    assert code, f"no 確認コード in:\n{body}"
-    page.get_by_label("確認コード（6桁の数字）").fill(code.group(1))
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    expect(page).to_have_url(re.compile(door.removesuffix("/login") + "$"))
 
 
 def test_register_from_top_page_to_my_page(phone, axe, live_app, javascript):

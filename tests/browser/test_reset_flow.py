@@ -9,12 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_register_flow import heading, log_in, wait_for_mail
-from tests.conftest import off_main_thread
+from tests.browser.steps import give_password, heading, log_in, prepare, wait_for_mail
 from tests.helpers import KEY_IN_MAIL
-from webapp.db import create_database
-from webapp.schema import job_seekers
-from webapp.security.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
@@ -22,24 +18,10 @@ OLD = "Kasumi#2719"
 NEW = "Tsubame$4821"
 
 
-async def _set_password(database_url: str, email: str) -> None:
-    db = create_database(database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            await conn.execute(
-                job_seekers.update()
-                .where(job_seekers.c.email == email)
-                .values(password_hash=await hash_password(OLD))
-            )
-    finally:
-        await db.disconnect()
-
-
 @pytest.fixture
 def signed_up(live_app, database_url):
-    """The counter-registered job-seeker has opened My Page before (has a password)."""
-    off_main_thread(_set_password, database_url, live_app.seeker["email"])
+    """The counter-registered job-seeker has opened My Page with the password `OLD`."""
+    prepare(database_url, lambda conn, now: give_password(conn, OLD, now))
     return live_app
 
 

@@ -4,21 +4,16 @@ conditions, and come back through the saved condition; axe-core checks every pag
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_register_flow import log_in
-from tests.conftest import off_main_thread
-from webapp.clock import Clock, jst_date
-from webapp.db import create_database
+from tests import factories
+from tests.browser.steps import give_password, log_in, prepare
+from webapp.clock import jst_date
 from webapp.demo import bulk
 from webapp.demo import postings as demo_postings
-from webapp.postings import service
-from webapp.schema import job_seekers
-from webapp.security.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
@@ -26,38 +21,23 @@ PASSWORD = "Kasumi#2719"
 MATCHING = 27  # 介護 postings in 新宿区: two pages
 
 
-async def _prepare(database_url: str) -> None:
+async def _walk_data(conn, now) -> None:
     """A password for the counter-registered seeker, varied demo postings, and 27 that
     the walk's conditions find."""
-    now = Clock().now()
     today = jst_date(now)
-    db = create_database(database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            await conn.execute(
-                job_seekers.update().values(
-                    password_hash=await hash_password(PASSWORD), password_set_at=now
-                )
-            )
-            await bulk.load_postings(conn, demo_postings.generate(300, seed=11, today=today))
-            for i in range(MATCHING):
-                received = today - dt.timedelta(days=i % 10)
-                await service.create_posting(
-                    conn,
-                    {
-                        **SHINJUKU,
-                        "job_number": f"13010-{90000000 + i:08d}",
-                        "job_title": f"介護職員（デイサービス{i + 1}号館）",
-                        "received_on": received,
-                        "referral_deadline": received + dt.timedelta(days=60),
-                        "wage_min": 200_000 + i * 1000,
-                        "wage_max": 240_000 + i * 1000,
-                    },
-                    now=now,
-                )
-    finally:
-        await db.disconnect()
+    await give_password(conn, PASSWORD, now)
+    await bulk.load_postings(conn, demo_postings.generate(300, seed=11, today=today))
+    for i in range(MATCHING):
+        await factories.add_posting(
+            conn,
+            now=now,
+            days_old=i % 10,
+            **SHINJUKU,
+            job_number=f"13010-{90000000 + i:08d}",
+            job_title=f"介護職員（デイサービス{i + 1}号館）",
+            wage_min=200_000 + i * 1000,
+            wage_max=240_000 + i * 1000,
+        )
 
 
 SHINJUKU = {
@@ -84,7 +64,7 @@ SHINJUKU = {
 
 @pytest.fixture
 def search_data(live_app, database_url):
-    off_main_thread(_prepare, database_url)
+    prepare(database_url, _walk_data)
     return live_app
 
 

@@ -8,27 +8,23 @@ axe-core checks every page on both devices."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import factories
 from tests.browser.conftest import Phone
-from tests.browser.test_register_flow import (
+from tests.browser.steps import (
     expect_same_document,
     heading,
     log_in,
     mark_document,
     member_log_in,
+    prepare,
     read_key,
     scroll_to_end,
 )
-from tests.conftest import off_main_thread
-from webapp.clock import Clock, jst_date
-from webapp.db import create_database
-from webapp.members import service as members
-from webapp.postings import service
 
 pytestmark = pytest.mark.browser
 
@@ -54,52 +50,32 @@ NOTICE_TITLE = "職業相談のご案内"
 NOTICE_BODY = "紹介した求人の面接に向けて、応募書類の書き方の相談ができます。"
 
 
-async def _prepare(database_url: str) -> None:
+async def _counter_data(conn, now) -> None:
     """A staff member at ハローワーク砺波 and the open posting they will refer to."""
-    now = Clock().now()
-    today = jst_date(now)
-    db = create_database(database_url)
-    await db.connect()
-    try:
-        async with db.connection() as conn:
-            await members.add_staff(
-                conn, members.validate_member(**STAFF), office_code=OFFICE, now=now
-            )
-            await service.create_posting(
-                conn,
-                {
-                    "job_number": JOB_NUMBER,
-                    "office_code": OFFICE,
-                    "status": "open",
-                    "received_on": today,
-                    "referral_deadline": today + dt.timedelta(days=60),
-                    "company_name": COMPANY,
-                    "company_address": "富山県砺波市中央町1-1",
-                    "company_business": "特別養護老人ホームの運営",
-                    "occupation": "E",
-                    "job_title": JOB_TITLE,
-                    "description": "入居者の食事、入浴、排せつの介助です。",
-                    "employment_type": "regular",
-                    "job_category": "full",
-                    "prefecture_code": "16",
-                    "municipality": "砺波市",
-                    "wage_type": "monthly",
-                    "wage_min": 210_000,
-                    "wage_max": 250_000,
-                    "working_hours": "(1) 08:30〜17:30",
-                    "holidays": "シフト制",
-                    "insurance": "雇用 労災 健康 厚生",
-                    "selection_method": "面接（予定1回）",
-                },
-                now=now,
-            )
-    finally:
-        await db.disconnect()
+    await factories.add_staff(conn, now=now, office=OFFICE, **STAFF)
+    await factories.add_posting(
+        conn,
+        now=now,
+        job_number=JOB_NUMBER,
+        office_code=OFFICE,
+        company_name=COMPANY,
+        company_address="富山県砺波市中央町1-1",
+        company_business="特別養護老人ホームの運営",
+        occupation="E",
+        job_title=JOB_TITLE,
+        description="入居者の食事、入浴、排せつの介助です。",
+        prefecture_code="16",
+        municipality="砺波市",
+        wage_min=210_000,
+        wage_max=250_000,
+        working_hours="(1) 08:30〜17:30",
+        holidays="シフト制",
+    )
 
 
 @pytest.fixture
 def counter_data(live_app, database_url):
-    off_main_thread(_prepare, database_url)
+    prepare(database_url, _counter_data)
     return live_app
 
 

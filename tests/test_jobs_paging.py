@@ -1,0 +1,91 @@
+"""求人検索's paging over HTTP: もっと見る with and without htmx, the last page, the
+display limit and the capped count. The postings are written once and only read."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import factories
+from webapp.jobs import search
+
+
+def count_of(response) -> str:
+    return re.search(r'class="results__count">([^<]+)<', response.text).group(1)
+
+
+@pytest.fixture(scope="module")
+def many(module_client):
+    """45 open postings in 北海道, received on different days (newest first: #0, #1 …)."""
+    written = [
+        factories.posting(
+            module_client,
+            job_title=f"倉庫作業員{i:02d}",
+            prefecture_code="01",
+            municipality="旭川市",
+            days_old=i,
+        )
+        for i in range(45)
+    ]
+    with factories.unchanged(module_client):
+        yield written
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'href="/jobs/[\d-]+">倉庫作業員(\d\d)</a>', response.text)
+
+
+def test_paging_boundaries(shared_client, many):
+    query = {"pref": "01", "city": "旭川市"}
+    first = shared_client.get("/jobs/search", params=query)
+    assert count_of(first) == "45件"
+    assert titles(first) == [f"{i:02d}" for i in range(20)]
+    assert 'href="/jobs/search?pref=01&amp;city=%E6%97%AD%E5%B7%9D%E5%B8%82&amp;page=2"' in (
+        first.text
+    )
+    assert "もっと見る（次の20件）" in first.text
+
+    # Without JavaScript the link is a whole page: every posting up to page 2.
+    second = shared_client.get("/jobs/search", params={**query, "page": "2"})
+    assert titles(second) == [f"{i:02d}" for i in range(40)]
+
+    # With htmx, only the next page, to append, with the next link swapped out of band.
+    htmx = {"HX-Request": "true", "HX-Target": "result-list"}
+    appended = shared_client.get("/jobs/search", params={**query, "page": "2"}, headers=htmx)
+    assert titles(appended) == [f"{i:02d}" for i in range(20, 40)]
+    assert 'data-page-start="21"' in appended.text
+    assert 'id="more-results" class="more" hx-swap-oob="true"' in appended.text
+    assert "21件目から40件目までを表示しました。" in appended.text
+    assert "<html" not in appended.text
+
+    last = shared_client.get("/jobs/search", params={**query, "page": "3"}, headers=htmx)
+    assert titles(last) == [f"{i:02d}" for i in range(40, 45)]
+    assert "もっと見る" not in last.text
+    assert "検索結果は以上です。" in last.text
+
+    beyond = shared_client.get("/jobs/search", params={**query, "page": "4"}, headers=htmx)
+    assert titles(beyond) == []
+
+
+def test_exactly_one_page_has_no_more_link(shared_client, many):
+    response = shared_client.get("/jobs/search", params={"pref": "01", "q": "倉庫作業員0"})
+    assert count_of(response) == "10件"
+    assert "もっと見る" not in response.text
+    twenty = shared_client.get("/jobs/search", params={"pref": "01", "new": "14"})
+    assert count_of(twenty) == "15件"  # days 0..14
+
+
+def test_paging_stops_at_the_display_limit(shared_client, many, monkeypatch):
+    monkeypatch.setattr(search, "MAX_PAGE", 2)
+    response = shared_client.get("/jobs/search", params={"pref": "01", "page": "2"})
+    assert len(titles(response)) == 40
+    assert "もっと見る" not in response.text
+    assert "表示できるのは" in response.text
+
+
+def test_counts_are_capped(shared_client, many, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 30)
+    response = shared_client.get("/jobs/search", params={"pref": "01"})
+    assert count_of(response) == "30件以上"
+    assert len(titles(response)) == 20
