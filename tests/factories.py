@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import time
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from webapp.schema import (
     job_seekers,
     metadata,
     offices,
+    outbox,
     referrals,
     seeker_profiles,
 )
@@ -351,10 +353,21 @@ def snapshot(client) -> dict[str, list[tuple]]:
     return run(client, work)
 
 
+def outbox_sent(client, timeout: float = 10.0) -> None:
+    """Wait until the app's sender has sent every mail queued so far (sign-in codes, an
+    application's notice), so that none is still on its way when a test starts."""
+    deadline = time.monotonic() + timeout
+    while count(client, outbox, outbox.c.sent_at.is_(None)):
+        assert time.monotonic() < deadline, "mail still unsent in the outbox"
+        time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def unchanged(client):
     """For data many tests share: fails at the end if any row was added, changed or
-    removed in between (a test that writes needs a database of its own)."""
+    removed in between (a test that writes needs a database of its own). The mail the
+    data queued is sent first."""
+    outbox_sent(client)
     before = snapshot(client)
     yield
     after = snapshot(client)

@@ -136,6 +136,15 @@ def signed_in(client, who: Account, *, first: bool = False):
     return browser
 
 
+def browsers_for(client, accounts: dict) -> dict:
+    """A browser of its own on `client`'s app for each key: signed in as its Account, or
+    signed in as nobody for None."""
+    return {
+        key: signed_in(client, who) if who else another_browser(client)
+        for key, who in accounts.items()
+    }
+
+
 def off_main_thread(work, *args):
     """`work(*args)` in a thread of its own; with a coroutine function, `asyncio.run` of it.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from tests.helpers import (
     OTHER_EMPLOYER,
     OTHER_SEEKER,
     SEEKER,
-    another_browser,
+    browsers_for,
     signed_in,
     submit,
 )
@@ -68,8 +69,7 @@ def test_the_labels():
 # --- fixtures and helpers ---------------------------------------------------------------
 
 
-@pytest.fixture
-def case(client):
+def make_case(client) -> SimpleNamespace:
     """Taro's direct application (with a 履歴書) to 株式会社となみ精工's posting."""
     world = factories.applications_world(client)
     resume = Document("resume", "履歴書.pdf", "application/pdf", factories.PDF)
@@ -78,6 +78,41 @@ def case(client):
     world.seeker_url = f"/mypage/applications/{world.application}"
     world.employer_url = f"/employer/applicants/{world.application}"
     return world
+
+
+def add_many(client, case) -> SimpleNamespace:
+    """P1 (Taro: applied; Hanako: screening), P2 (Taro: applied); another 事業所's P3
+    (Hanako: applied)."""
+    p2 = factories.posting(
+        client, online_application=True, employer_id=case.company, job_title="梱包スタッフ"
+    )
+    p3 = factories.posting(
+        client, online_application=True, employer_id=case.other, job_title="よその求人"
+    )
+    hanako_p1 = factories.application(client, case.hanako, case.posting)
+    change(client, hanako_p1, "employer", "applied", "screening")
+    factories.application(client, case.taro, p2)
+    factories.application(client, case.hanako, p3)
+    case.p2, case.p3 = p2, p3
+    return case
+
+
+@pytest.fixture
+def case(client):
+    return make_case(client)
+
+
+@pytest.fixture(scope="module")
+def shared_many(module_client):
+    """`many`'s applications in the module's one database, with a browser signed in as
+    each person (None: nobody), for the tests that only look: each page they open and
+    each refusal they get must leave every row as it was (factories.unchanged)."""
+    case = add_many(module_client, make_case(module_client))
+    case.browsers = browsers_for(
+        module_client, {who: who for who in (None, SEEKER, OTHER_SEEKER, EMPLOYER)}
+    )
+    with factories.unchanged(module_client):
+        yield case
 
 
 def set_state(client, application_id: int, state: str) -> None:
@@ -549,11 +584,11 @@ def test_the_employer_reads_the_letter_of_a_referral(client, case):
     assert employer.get(f"{case.employer_url}/letter").status_code == 404  # direct: no letter
 
 
-def test_the_employer_sees_name_and_age_but_no_contact_details(client, case):
-    employer = signed_in(client, EMPLOYER, first=True)
-    page = employer.get(case.employer_url).text
+def test_the_employer_sees_name_and_age_but_no_contact_details(shared_many):
+    case = shared_many
+    page = case.browsers[EMPLOYER].get(case.employer_url).text
     assert "山田太郎 さん" in page
-    today = to_jst(client.app.state.clock.now()).date()
+    today = to_jst(shared_many.browsers[None].app.state.clock.now()).date()
     age = today.year - 1990 - ((today.month, today.day) < (4, 1))
     assert f"{age}歳" in page
     assert "taro@example.com" not in page
@@ -597,24 +632,6 @@ def test_an_empty_history_says_so(client, case):
 # --- the employer's list ----------------------------------------------------------------
 
 
-@pytest.fixture
-def many(client, case):
-    """P1 (Taro: applied; Hanako: screening), P2 (Taro: applied); another 事業所's P3
-    (Hanako: applied)."""
-    p2 = factories.posting(
-        client, online_application=True, employer_id=case.company, job_title="梱包スタッフ"
-    )
-    p3 = factories.posting(
-        client, online_application=True, employer_id=case.other, job_title="よその求人"
-    )
-    hanako_p1 = factories.application(client, case.hanako, case.posting)
-    change(client, hanako_p1, "employer", "applied", "screening")
-    factories.application(client, case.taro, p2)
-    factories.application(client, case.hanako, p3)
-    case.p2, case.p3 = p2, p3
-    return case
-
-
 def _listed(page: str) -> tuple[int, list[str]]:
     total = int(re.search(r"<strong>(\d+)件</strong>の応募", page).group(1))
     names = re.findall(r'<a href="/employer/applicants/\d+">(.+?) さん</a>', page)
@@ -633,8 +650,8 @@ def _listed(page: str) -> tuple[int, list[str]]:
         ("?posting=abc&state=nonsense", 3, {"山田太郎", "砺波花子"}),
     ],
 )
-def test_the_employer_filters_applicants_by_posting_and_state(client, many, query, total, names):
-    employer = signed_in(client, EMPLOYER, first=True)
+def test_the_employer_filters_applicants_by_posting_and_state(shared_many, query, total, names):
+    many, employer = shared_many, shared_many.browsers[EMPLOYER]
     url = "/employer/applicants" + query.format(
         p1=many.posting["id"], p2=many.p2["id"], p3=many.p3["id"]
     )
@@ -650,16 +667,16 @@ def test_the_employer_filters_applicants_by_posting_and_state(client, many, quer
         assert "この条件に合う応募はありません。" in page
 
 
-def test_the_filter_offers_only_the_employers_own_postings(client, many):
-    employer = signed_in(client, EMPLOYER, first=True)
-    page = employer.get("/employer/applicants").text
+def test_the_filter_offers_only_the_employers_own_postings(shared_many):
+    many = shared_many
+    page = many.browsers[EMPLOYER].get("/employer/applicants").text
     options = re.findall(r'<option value="(\d+)"', page)
     assert set(options) == {str(many.posting["id"]), str(many.p2["id"])}
 
 
-def test_htmx_gets_only_the_list(client, many):
-    employer = signed_in(client, EMPLOYER, first=True)
-    response = employer.get(
+def test_htmx_gets_only_the_list(shared_many):
+    many = shared_many
+    response = many.browsers[EMPLOYER].get(
         f"/employer/applicants?posting={many.p2['id']}", headers={"HX-Request": "true"}
     )
     assert response.text.startswith('<div id="applicant-list"')
@@ -728,9 +745,10 @@ SEEKER_URLS = [
 
 
 @pytest.mark.parametrize(("method", "suffix"), SEEKER_URLS)
-def test_another_job_seekers_application_is_404(client, case, method, suffix):
+def test_another_job_seekers_application_is_404(shared_many, method, suffix):
+    case = shared_many
     url = case.seeker_url + suffix.format(document=case.document)
-    hanako = signed_in(client, OTHER_SEEKER, first=True)
+    hanako = case.browsers[OTHER_SEEKER]
 
     if method == "GET":
         response = hanako.get(url)
@@ -745,7 +763,7 @@ def test_another_job_seekers_application_is_404(client, case, method, suffix):
 
     assert response.status_code == 404
     assert "精密部品の検査" not in response.text
-    assert state_of(client, case.application) == "applied"
+    assert state_of(hanako, case.application) == "applied"
 
 
 @pytest.mark.parametrize(
@@ -759,9 +777,9 @@ def test_another_job_seekers_application_is_404(client, case, method, suffix):
         (None, "{employer_url}", 303),
     ],
 )
-def test_each_area_lets_in_only_its_own_people(client, case, who, url, status):
-    browser = signed_in(client, who) if who else another_browser(client)
-    response = browser.get(
+def test_each_area_lets_in_only_its_own_people(shared_many, who, url, status):
+    case = shared_many
+    response = case.browsers[who].get(
         url.format(seeker_url=case.seeker_url, employer_url=case.employer_url),
         follow_redirects=False,
     )

@@ -18,7 +18,7 @@ from tests.helpers import (
     OTHER_SEEKER,
     SEEKER,
     STAFF,
-    another_browser,
+    browsers_for,
     errors_of,
     signed_in,
     submit,
@@ -56,6 +56,29 @@ def send_application(browser, posting_id: int, *, acknowledged=True, files=None,
 
 
 # --- fixtures ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared(module_client):
+    """For the refusals and downloads, which change nothing (factories.unchanged): the
+    world in the module's one database, with Taro's application (and 履歴書) to its
+    posting, a second posting nobody applied to (`untouched`), staff of 砺波, and a
+    browser signed in as each person (None: nobody)."""
+    world = factories.applications_world(module_client)
+    factories.staff(module_client)
+    people = (None, SEEKER, OTHER_SEEKER, EMPLOYER, OTHER_EMPLOYER, STAFF)
+    world.browsers = browsers_for(module_client, {who: who for who in people})
+    world.taro_browser = world.browsers[SEEKER]
+    world.seeker_url, world.employer_url = _document_urls(world.taro_browser, world)
+    world.documents = rows(module_client, application_documents)
+    world.untouched = factories.posting(
+        module_client, online_application=True, employer_id=world.company, job_title="検品"
+    )
+    world.applications_to_untouched = lambda: rows(
+        module_client, applications, applications.c.posting_id == world.untouched["id"]
+    )
+    with factories.unchanged(module_client):
+        yield world
 
 
 @pytest.fixture
@@ -136,14 +159,14 @@ def test_an_htmx_application_answers_with_hx_redirect(client, taro, world):
     assert response.headers["HX-Redirect"] == f"/mypage/applications/{application['id']}?done=sent"
 
 
-def test_the_acknowledgement_is_enforced_on_the_server(client, taro, world):
-    response = send_application(taro, world.posting["id"], acknowledged=False)
+def test_the_acknowledgement_is_enforced_on_the_server(shared):
+    response = send_application(shared.taro_browser, shared.untouched["id"], acknowledged=False)
 
     assert response.status_code == 422
     assert errors_of(response) == [f"<p>{forms.NOT_ACKNOWLEDGED}</p>"]
     assert "検査の経験を生かしたいと考えました。" in response.text  # the typed text is kept
     assert "もう一度選んでください" in response.text  # files must be chosen again
-    assert rows(client, applications) == []
+    assert shared.applications_to_untouched() == []
 
 
 @pytest.mark.parametrize(
@@ -154,11 +177,11 @@ def test_the_acknowledgement_is_enforced_on_the_server(client, taro, world):
         ("あ" * 2001, "志望動機は2000文字以内で入力してください（現在2001文字）。"),
     ],
 )
-def test_motivation_is_required_and_bounded(client, taro, world, motivation, message):
-    response = send_application(taro, world.posting["id"], motivation=motivation)
+def test_motivation_is_required_and_bounded(shared, motivation, message):
+    response = send_application(shared.taro_browser, shared.untouched["id"], motivation=motivation)
     assert response.status_code == 422
     assert message in response.text
-    assert rows(client, applications) == []
+    assert shared.applications_to_untouched() == []
 
 
 def test_2000_characters_of_motivation_are_accepted(client, taro, world):
@@ -374,19 +397,19 @@ def test_the_type_comes_from_the_bytes_not_the_name(client, taro, world):
         ),
     ],
 )
-def test_bad_documents_are_refused_with_the_reason(client, taro, world, files, message):
+def test_bad_documents_are_refused_with_the_reason(shared, files, message):
     flat = [
         (kind, part)
         for kind, value in files.items()
         for part in (value if isinstance(value, list) else [value])
     ]
-    response = send_application(taro, world.posting["id"], files=flat)
+    response = send_application(shared.taro_browser, shared.untouched["id"], files=flat)
 
     assert response.status_code == 422
     assert message in response.text
     assert "もう一度選んでください" in response.text
-    assert rows(client, applications) == []
-    assert rows(client, application_documents) == []
+    assert shared.applications_to_untouched() == []
+    assert rows(shared.taro_browser, application_documents) == shared.documents
 
 
 def test_exactly_5mb_is_accepted(client, taro, world):
@@ -451,15 +474,9 @@ def test_the_document_is_a_download_that_is_never_sniffed_or_kept(client, taro, 
         (None, "employer", 303),
     ],
 )
-def test_documents_are_served_only_to_that_seeker_and_that_employer(
-    client, taro, world, who, side, status
-):
-    seeker_url, employer_url = _document_urls(taro, world)
-    if who == STAFF:
-        factories.staff(client)
-    browser = signed_in(client, who) if who else another_browser(client)
-
-    response = browser.get(seeker_url if side == "seeker" else employer_url, follow_redirects=False)
+def test_documents_are_served_only_to_that_seeker_and_that_employer(shared, who, side, status):
+    url = shared.seeker_url if side == "seeker" else shared.employer_url
+    response = shared.browsers[who].get(url, follow_redirects=False)
 
     assert response.status_code == status
     if status == 200:

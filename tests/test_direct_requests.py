@@ -11,6 +11,7 @@ from tests.helpers import (
     OTHER_EMPLOYER,
     SEEKER,
     STAFF,
+    browsers_for,
     errors_of,
     signed_in,
     submit,
@@ -500,13 +501,25 @@ EMPLOYER_URLS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def not_employers(module_client):
+    """Browsers signed in as a published job-seeker and as staff on the module's app,
+    whose database the refusals below only read ("anonymous": nobody signed in)."""
+    published_seeker(module_client, "taro@example.com", password=PASSWORD)
+    factories.staff(module_client)
+    browsers = browsers_for(module_client, {"anonymous": None, "seeker": SEEKER, "staff": STAFF})
+    with factories.unchanged(module_client):
+        yield browsers
+
+
 @pytest.mark.parametrize(("method", "url"), EMPLOYER_URLS)
-def test_employer_pages_send_anonymous_visitors_to_the_employer_door(client, method, url):
+def test_employer_pages_send_anonymous_visitors_to_the_employer_door(not_employers, method, url):
+    visitor = not_employers["anonymous"]
     if method == "get":
-        response = client.get(url, follow_redirects=False)
+        response = visitor.get(url, follow_redirects=False)
     else:
         response = submit(
-            client,
+            visitor,
             url,
             {"posting_id": "1", "message": "x"},
             page="/employer/login",
@@ -518,26 +531,20 @@ def test_employer_pages_send_anonymous_visitors_to_the_employer_door(client, met
 
 @pytest.mark.parametrize("who", ["seeker", "staff"])
 @pytest.mark.parametrize(("method", "url"), EMPLOYER_URLS)
-def test_employer_pages_refuse_job_seekers_and_staff(client, who, method, url):
-    if who == "seeker":
-        published_seeker(client, "taro@example.com", password=PASSWORD)
-        signed_in(client, SEEKER, first=True)
-        page = "/mypage"
-    else:
-        factories.staff(client)
-        signed_in(client, STAFF, first=True)
-        page = "/staff"
+def test_employer_pages_refuse_job_seekers_and_staff(not_employers, who, method, url):
+    browser = not_employers[who]
     if method == "get":
-        response = client.get(url, follow_redirects=False)
+        response = browser.get(url, follow_redirects=False)
     else:
-        response = submit(client, url, {"posting_id": "1", "message": "x"}, page=page)
+        page = "/mypage" if who == "seeker" else "/staff"
+        response = submit(browser, url, {"posting_id": "1", "message": "x"}, page=page)
     assert response.status_code == 403
-    assert factories.rows(client, direct_requests) == []
+    assert factories.rows(browser, direct_requests) == []
 
 
 @pytest.mark.parametrize("url", ["/mypage/requests", "/mypage/blocks", "/mypage/requests/1/block"])
-def test_seeker_pages_need_a_signed_in_job_seeker(client, url):
-    response = client.get(url, follow_redirects=False)
+def test_seeker_pages_need_a_signed_in_job_seeker(not_employers, url):
+    response = not_employers["anonymous"].get(url, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=")
 

@@ -4,13 +4,14 @@ with a note; 充足 and a later 紹介期限日; each 事業所 touches only its
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from starlette.datastructures import FormData
 
 from tests import factories, helpers
-from tests.helpers import SEEKER, errors_of, login, signed_in, submit
+from tests.helpers import SEEKER, browsers_for, errors_of, signed_in, submit
 from webapp.demo import employer_postings
 from webapp.postings import forms as posting_forms
 from webapp.postings import service as posting_service
@@ -51,8 +52,7 @@ VALID = {
 }
 
 
-@pytest.fixture
-def people(client):
+def make_people(client):
     """Two 事業所 of ハローワーク砺波, its staff, another office's staff, a job-seeker."""
     factories.employer(client, email=EMPLOYER)
     factories.employer(client, email=OTHER_EMPLOYER, name="株式会社よその会社")
@@ -61,6 +61,11 @@ def people(client):
     factories.staff(client, email="staff2@example.com", office="13010", name="飯田橋花子")
     factories.seeker(client, password=SEEKER_PASSWORD)
     return client
+
+
+@pytest.fixture
+def people(client):
+    return make_people(client)
 
 
 def as_employer(client, email: str = EMPLOYER):
@@ -539,19 +544,44 @@ OTHER_EMPLOYERS_POSTING = [
 ]
 
 
+@pytest.fixture(scope="module")
+def refusing(module_client):
+    """`people` in the module's one database, with postings to be refused on: the other
+    事業所's 下書き and 募集中 (`theirs`), our own 募集中 and 審査待ち (`ours`); a browser
+    for each of anonymous, seeker, staff and employer. The refusals below must leave every
+    row as it is (factories.unchanged)."""
+    make_people(module_client)
+    world = SimpleNamespace(theirs={}, ours={})
+    for status in ("draft", "open"):
+        world.theirs[status] = draft(module_client, email=OTHER_EMPLOYER)
+        set_status(module_client, world.theirs[status]["id"], status)
+    for status in ("open", "pending"):
+        world.ours[status] = draft(module_client)
+        set_status(module_client, world.ours[status]["id"], status)
+    world.browsers = browsers_for(
+        module_client,
+        {
+            "anonymous": None,
+            "seeker": SEEKER,
+            "staff": helpers.STAFF._replace(email=STAFF),
+            "employer": helpers.EMPLOYER._replace(email=EMPLOYER),
+        },
+    )
+    with factories.unchanged(module_client):
+        yield world
+
+
 @pytest.mark.parametrize(("status", "method", "path", "data"), OTHER_EMPLOYERS_POSTING)
-def test_another_employers_posting_answers_404(people, status, method, path, data):
-    posting = draft(people, email=OTHER_EMPLOYER)
-    set_status(people, posting["id"], status)
-    as_employer(people)
+def test_another_employers_posting_answers_404(refusing, status, method, path, data):
+    posting, employer = refusing.theirs[status], refusing.browsers["employer"]
     url = path.format(url=f"/employer/postings/{posting['id']}")
     if method == "GET":
-        response = people.get(url)
+        response = employer.get(url)
     else:
-        response = submit(people, url, data, page="/employer/postings")
+        response = submit(employer, url, data, page="/employer/postings")
     assert response.status_code == 404
     assert "よその会社" not in response.text
-    row = stored(people, posting["id"])
+    row = stored(employer, posting["id"])
     assert (row["status"], row["job_title"]) == (status, "NC旋盤オペレーター")
 
 
@@ -573,15 +603,6 @@ STAFF_URLS = [
 ]
 
 
-def _sign_in(client, who: str):
-    if who == "seeker":
-        signed_in(client, SEEKER, first=True)
-    elif who == "staff":
-        login(client, STAFF, factories.MEMBER_PASSWORD, door="/staff/login")
-    elif who == "employer":
-        login(client, EMPLOYER, factories.MEMBER_PASSWORD, door="/employer/login")
-
-
 def _request(client, method: str, url: str, who: str):
     if method == "GET":
         return client.get(url, follow_redirects=False)
@@ -591,32 +612,28 @@ def _request(client, method: str, url: str, who: str):
 
 @pytest.mark.parametrize(("method", "path"), EMPLOYER_URLS)
 @pytest.mark.parametrize("who", ["anonymous", "seeker", "staff"])
-def test_employer_pages_refuse_everyone_else(people, who, method, path):
-    posting = draft(people)
-    set_status(people, posting["id"], "open")
-    _sign_in(people, who)
-    response = _request(people, method, path.format(id=posting["id"]), who)
+def test_employer_pages_refuse_everyone_else(refusing, who, method, path):
+    posting, browser = refusing.ours["open"], refusing.browsers[who]
+    response = _request(browser, method, path.format(id=posting["id"]), who)
     if who == "anonymous":
         assert response.status_code == 303
         assert response.headers["location"].startswith("/employer/login")
     else:
         assert response.status_code == 403
-    assert stored(people, posting["id"])["status"] == "open"
+    assert stored(browser, posting["id"])["status"] == "open"
 
 
 @pytest.mark.parametrize(("method", "path"), STAFF_URLS)
 @pytest.mark.parametrize("who", ["anonymous", "seeker", "employer"])
-def test_review_pages_refuse_everyone_but_staff(people, who, method, path):
-    posting = draft(people)
-    set_status(people, posting["id"], "pending")
-    _sign_in(people, who)
-    response = _request(people, method, path.format(id=posting["id"]), who)
+def test_review_pages_refuse_everyone_but_staff(refusing, who, method, path):
+    posting, browser = refusing.ours["pending"], refusing.browsers[who]
+    response = _request(browser, method, path.format(id=posting["id"]), who)
     if who == "anonymous":
         assert response.status_code == 303
         assert response.headers["location"].startswith("/staff/login")
     else:
         assert response.status_code == 403
-    assert stored(people, posting["id"])["status"] == "pending"
+    assert stored(browser, posting["id"])["status"] == "pending"
 
 
 def test_the_list_shows_only_the_employers_own_postings_with_applicants(people):

@@ -15,6 +15,7 @@ from tests.helpers import (
     OTHER_SEEKER,
     SEEKER,
     STAFF,
+    browsers_for,
     errors_of,
     signed_in,
 )
@@ -423,13 +424,36 @@ WHO = {
 }
 
 
+@pytest.fixture(scope="module")
+def private_threads(module_client):
+    """Two threads of Taro's with 株式会社となみ精工 in the module's one database, each
+    with one unread 秘密の話: under "seeker" the employer wrote it (the intruders try that
+    thread's job-seeker URLs), under "employer" Taro did; and a browser for each of WHO
+    (and "anonymous"). The refusals below must leave every row as it is."""
+    world = factories.applications_world(module_client)
+    factories.staff(module_client)
+    second = factories.posting(module_client, employer_id=world.company, job_title="梱包")
+    threads = {}
+    for side, posting in (("seeker", world.posting), ("employer", second)):
+        application_id = factories.application_row(module_client, world.taro, posting["id"])
+        threads[side] = SimpleNamespace(
+            id=application_id,
+            seeker_url=f"/mypage/applications/{application_id}/messages",
+            employer_url=f"/employer/applicants/{application_id}/messages",
+        )
+    browsers = browsers_for(module_client, {"anonymous": None, **WHO})
+    send(browsers["employer"], threads["seeker"].employer_url, "秘密の話")
+    send(browsers["seeker"], threads["employer"].seeker_url, "秘密の話")
+    with factories.unchanged(module_client):
+        yield threads, browsers
+
+
 @pytest.mark.parametrize(("who", "side", "status", "location"), REFUSALS)
 def test_nobody_reads_or_writes_a_thread_they_are_not_part_of(
-    client, thread, who, side, status, location
+    private_threads, who, side, status, location
 ):
-    owner = signed_in(client, SEEKER if side == "employer" else EMPLOYER)
-    send(owner, thread.seeker_url if side == "employer" else thread.employer_url, "秘密の話")
-    browser = client if who == "anonymous" else signed_in(client, WHO[who], first=True)
+    threads, browsers = private_threads
+    thread, browser = threads[side], browsers[who]
     url = thread.seeker_url if side == "seeker" else thread.employer_url
     token = _token(browser)
     attempts = [
@@ -446,8 +470,9 @@ def test_nobody_reads_or_writes_a_thread_they_are_not_part_of(
         assert "秘密の話" not in response.text
         if location:
             assert response.headers["location"].startswith(location)
-    assert [r["body"] for r in stored(client)] == ["秘密の話"]
-    assert all(r["read_at"] is None for r in stored(client))
+    written = factories.rows(browser, messages, messages.c.application_id == thread.id)
+    assert [r["body"] for r in written] == ["秘密の話"]
+    assert all(r["read_at"] is None for r in written)
 
 
 @pytest.mark.parametrize("side", ["seeker", "employer"])

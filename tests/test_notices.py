@@ -14,6 +14,7 @@ from tests.helpers import (
     EMPLOYER,
     IIDABASHI_STAFF,
     SEEKER,
+    browsers_for,
     errors_of,
     signed_in,
     submit,
@@ -542,34 +543,43 @@ STAFF_PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def not_staff(module_client):
+    """Browsers of nobody, of Taro and of となみ精工's user on the module's app (砺波's staff
+    exist too), whose database the refusals below only read."""
+    factories.staff(module_client)
+    factories.seeker(module_client, email="taro@example.com", password=SEEKER_PASSWORD)
+    factories.employer(module_client)
+    browsers = browsers_for(
+        module_client, {"anonymous": None, "seeker": SEEKER, "employer": EMPLOYER}
+    )
+    with factories.unchanged(module_client):
+        yield browsers
+
+
 @pytest.mark.parametrize(("method", "url"), STAFF_PAGES)
-def test_anonymous_visitors_are_sent_to_the_staff_login(client, method, url):
+def test_anonymous_visitors_are_sent_to_the_staff_login(not_staff, method, url):
+    visitor = not_staff["anonymous"]
     if method == "GET":
-        response = client.get(url, follow_redirects=False)
+        response = visitor.get(url, follow_redirects=False)
     else:
-        response = submit(client, url, {"title": "x"}, page="/login", follow_redirects=False)
+        response = submit(visitor, url, {"title": "x"}, page="/login", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/staff/login")
 
 
 @pytest.mark.parametrize("who", ["seeker", "employer"])
 @pytest.mark.parametrize(("method", "url"), STAFF_PAGES)
-def test_job_seekers_and_employers_are_refused_staff_pages(client, who, method, url):
-    factories.staff(client)
-    factories.seeker(client, email="taro@example.com", password=SEEKER_PASSWORD)
-    factories.employer(client)
-    if who == "seeker":
-        signed_in(client, SEEKER, first=True)
-    else:
-        signed_in(client, EMPLOYER, first=True)
+def test_job_seekers_and_employers_are_refused_staff_pages(not_staff, who, method, url):
+    browser = not_staff[who]
     if method == "GET":
-        response = client.get(url, follow_redirects=False)
+        response = browser.get(url, follow_redirects=False)
     else:
         response = submit(
-            client, url, {"title": "x", "body": "y", "audience": "office"}, page="/jobs/search"
+            browser, url, {"title": "x", "body": "y", "audience": "office"}, page="/jobs/search"
         )
     assert response.status_code == 403
-    assert notice_count(client) == 0
+    assert notice_count(browser) == 0
 
 
 @pytest.mark.parametrize(

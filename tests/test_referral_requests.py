@@ -32,13 +32,9 @@ from webapp.schema import (
 SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 
 
-def all_rows(client, table) -> list:
-    return factories.run(client, lambda conn: conn.fetch_all(sa.select(table)))
-
-
 def mails_to(client, address: str, subject_part: str) -> list:
     """Mails queued to `address` (the outbox is written in the change's own transaction)."""
-    rows = all_rows(client, outbox)
+    rows = factories.rows(client, outbox)
     return [r for r in rows if r["to_addr"] == address and subject_part in r["subject"]]
 
 
@@ -87,7 +83,7 @@ def ask(client, posting: dict, message: str = "", **kwargs):
 
 
 def only_request(client):
-    (row,) = all_rows(client, referral_requests)
+    (row,) = factories.rows(client, referral_requests)
     return row
 
 
@@ -128,7 +124,7 @@ def test_ask_then_staff_approve_makes_the_referral_its_application_and_a_mail(pe
         people.staff, request["id"], note="面接の日程は事業所から連絡", follow_redirects=False
     )
     assert approved.status_code == 303
-    (referral,) = all_rows(people, referrals)
+    (referral,) = factories.rows(people, referrals)
     assert approved.headers["location"] == (
         f"/staff/referral-requests?done=approved&referral={referral['id']}"
     )
@@ -141,7 +137,7 @@ def test_ask_then_staff_approve_makes_the_referral_its_application_and_a_mail(pe
 
     request = only_request(people)
     assert (request["state"], request["referral_id"]) == ("approved", referral["id"])
-    (application,) = all_rows(people, applications)
+    (application,) = factories.rows(people, applications)
     assert (application["kind"], application["referral_id"]) == ("referral", referral["id"])
     assert referral["note"] == "面接の日程は事業所から連絡"
 
@@ -178,14 +174,14 @@ def test_decline_needs_a_reason_which_the_job_seeker_then_reads_with_a_mail(peop
     assert "見送り" in mine.text and f"見送りの理由: {reason}" in mine.text
     mail = wait_for_subject(people, "taro@example.com", "紹介の希望について")
     assert reason in body_of(mail)
-    assert all_rows(people, referrals) == []
+    assert factories.rows(people, referrals) == []
 
 
 def test_a_declined_posting_may_be_asked_for_again(people):
     ask(people, people.posting)
     decline(people.staff, only_request(people)["id"], "求人者の都合")
     assert ask(people, people.posting, follow_redirects=False).status_code == 303
-    states = sorted(r["state"] for r in all_rows(people, referral_requests))
+    states = sorted(r["state"] for r in factories.rows(people, referral_requests))
     assert states == ["declined", "pending"]
 
 
@@ -228,7 +224,7 @@ def test_the_job_seeker_may_withdraw_a_waiting_request(people):
     refused = approve(people.staff, request["id"])
     assert refused.status_code == 422
     assert "この紹介の希望は、求職者が取り下げました。" in refused.text
-    assert all_rows(people, referrals) == []
+    assert factories.rows(people, referrals) == []
 
 
 def test_an_answered_request_can_no_longer_be_withdrawn(people):
@@ -260,8 +256,8 @@ def test_approving_twice_lands_on_the_same_referral(people):
     second = approve(people.staff, request["id"], follow_redirects=False)
     assert second.status_code == 303
     assert first.headers["location"] == second.headers["location"]
-    assert len(all_rows(people, referrals)) == 1
-    assert len(all_rows(people, applications)) == 1
+    assert len(factories.rows(people, referrals)) == 1
+    assert len(factories.rows(people, applications)) == 1
 
 
 def test_asking_twice_is_refused_while_the_first_waits(people):
@@ -272,7 +268,7 @@ def test_asking_twice_is_refused_while_the_first_waits(people):
         "この求人には既に紹介を希望しています（受付待ち）。ハローワークからの連絡をお待ちください。"
         in response.text
     )
-    assert len(all_rows(people, referral_requests)) == 1
+    assert len(factories.rows(people, referral_requests)) == 1
 
 
 def _filled(client):
@@ -295,7 +291,7 @@ def test_a_closed_posting_cannot_be_asked_for(people, make_posting, message):
     response = ask(people, make_posting(people))
     assert response.status_code == 422
     assert message in response.text
-    assert all_rows(people, referral_requests) == []
+    assert factories.rows(people, referral_requests) == []
 
 
 def test_a_posting_already_referred_cannot_be_asked_for(people):
@@ -336,7 +332,7 @@ def test_the_message_is_limited_to_500_characters_and_kept(people):
         "（入力された文字数: 501文字）。</p>"
     ]
     assert "い" * 501 in response.text
-    assert all_rows(people, referral_requests) == []
+    assert factories.rows(people, referral_requests) == []
 
 
 def test_htmx_redraws_the_button_with_the_new_state(people):
@@ -356,7 +352,7 @@ def test_a_counter_referral_answers_a_waiting_request(people):
         {"posting_id": str(people.posting["id"])},
         page=f"/staff/seekers/{people.seeker_id}/refer",
     )
-    (referral,) = all_rows(people, referrals)
+    (referral,) = factories.rows(people, referrals)
     request = only_request(people)
     assert (request["state"], request["referral_id"]) == ("approved", referral["id"])
     assert len(mails_to(people, "taro@example.com", "紹介状を発行しました")) == 1
@@ -399,7 +395,7 @@ def test_request_state_for_the_posting_page(people):
     ask(people, people.posting)
     approve(
         people.staff,
-        [r for r in all_rows(people, referral_requests) if r["state"] == "pending"][0]["id"],
+        [r for r in factories.rows(people, referral_requests) if r["state"] == "pending"][0]["id"],
     )
     assert (state().status, state().can_request) == ("referred", False)
 
@@ -420,10 +416,10 @@ def test_the_queue_holds_this_offices_requests_oldest_first(people):
     factories.staff(people, email="iidabashi@example.com", office="13010", name="飯田花子")
     other = signed_in(people, IIDABASHI_STAFF)
     assert "受付待ちの紹介の希望はありません。" in other.get("/staff/referral-requests").text
-    request_id = all_rows(people, referral_requests)[0]["id"]
+    request_id = factories.rows(people, referral_requests)[0]["id"]
     assert approve(other, request_id).status_code == 404
     assert decline(other, request_id, "理由").status_code == 404
-    assert all(r["state"] == "pending" for r in all_rows(people, referral_requests))
+    assert all(r["state"] == "pending" for r in factories.rows(people, referral_requests))
 
 
 @pytest.mark.parametrize("action", ["approve", "decline"])
@@ -465,4 +461,4 @@ def test_approving_a_request_for_a_posting_closed_since_is_refused_in_place(peop
     assert response.status_code == 422
     assert errors_of(response) == ["<p>この求人は充足のため、紹介できません。</p>"]
     assert only_request(people)["state"] == "pending"
-    assert all_rows(people, referrals) == []
+    assert factories.rows(people, referrals) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from tests.helpers import (
     OTHER_SEEKER,
     SEEKER,
     STAFF,
-    another_browser,
+    browsers_for,
     errors_of,
     signed_in,
     submit,
@@ -30,10 +31,6 @@ SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 
 def update_seeker(client, seeker: int, **values) -> None:
     factories.update(client, job_seekers, job_seekers.c.id == seeker, **values)
-
-
-def all_rows(client, table) -> list:
-    return factories.run(client, lambda conn: conn.fetch_all(sa.select(table)))
 
 
 @pytest.fixture
@@ -77,16 +74,16 @@ def test_find_choose_and_refer_creates_the_referral_its_application_and_first_ev
         counter, counter.seeker_id, posting, note="面接は午前を希望", follow_redirects=False
     )
     assert response.status_code == 303
-    (referral,) = all_rows(counter, referrals)
+    (referral,) = factories.rows(counter, referrals)
     assert response.headers["location"] == f"/staff/referrals/{referral['id']}/letter?done=created"
     assert referral["seeker_id"] == counter.seeker_id
     assert referral["note"] == "面接は午前を希望"
-    (application,) = all_rows(counter, applications)
+    (application,) = factories.rows(counter, applications)
     assert application["kind"] == "referral"
     assert application["referral_id"] == referral["id"]
     assert application["state"] == "applied"
     assert application["posting_id"] == posting["id"]
-    (event,) = all_rows(counter, application_events)
+    (event,) = factories.rows(counter, application_events)
     assert event["application_id"] == application["id"]
     assert (event["actor"], event["kind"], event["state"]) == ("staff", "state", "applied")
     assert event["note"] == "ハローワークの紹介"
@@ -133,7 +130,7 @@ def test_referral_numbers_count_up_within_the_office_and_day(counter):
     refer(counter, counter.seeker_id, first)
     refer(counter, counter.seeker_id, second)
     day = today_jst(counter)
-    numbers = sorted(row["referral_number"] for row in all_rows(counter, referrals))
+    numbers = sorted(row["referral_number"] for row in factories.rows(counter, referrals))
     assert numbers == [f"16040-{day:%Y%m%d}-0001", f"16040-{day:%Y%m%d}-0002"]
 
 
@@ -185,8 +182,8 @@ def test_referral_rules_refuse_with_a_clear_message(counter, make_posting, seeke
     response = refer(counter, counter.seeker_id, posting, page=token_page)
     assert response.status_code == 422
     assert expected in errors_of(response)[0]
-    assert all_rows(counter, referrals) == []
-    assert all_rows(counter, applications) == []
+    assert factories.rows(counter, referrals) == []
+    assert factories.rows(counter, applications) == []
 
 
 def test_a_seeker_who_applied_directly_cannot_also_be_referred(counter):
@@ -211,14 +208,14 @@ def test_a_seeker_who_applied_directly_cannot_also_be_referred(counter):
         "この求職者は、この求人にオンライン自主応募で既に応募しているため、紹介できません。"
         in response.text
     )
-    assert all_rows(counter, referrals) == []
+    assert factories.rows(counter, referrals) == []
 
 
 def test_a_second_referral_to_the_same_posting_is_refused_and_shows_the_first(counter):
     posting = factories.posting(counter)
     first = refer(counter, counter.seeker_id, posting, follow_redirects=False)
     letter_url = first.headers["location"].split("?")[0]
-    (referral,) = all_rows(counter, referrals)
+    (referral,) = factories.rows(counter, referrals)
 
     chosen = counter.get(f"/staff/seekers/{counter.seeker_id}/refer?posting={posting['id']}")
     assert (
@@ -242,8 +239,8 @@ def test_a_double_submission_lands_on_the_same_referral(counter):
         "この求職者には、この求人を既に紹介しています。発行済みの紹介状を表示しています。"
         in shown.text
     )
-    assert len(all_rows(counter, referrals)) == 1
-    assert len(all_rows(counter, applications)) == 1
+    assert len(factories.rows(counter, referrals)) == 1
+    assert len(factories.rows(counter, applications)) == 1
 
 
 def test_two_simultaneous_referrals_make_one(counter):
@@ -274,7 +271,7 @@ def test_two_simultaneous_referrals_make_one(counter):
 
     first, second = counter.portal.call(both)
     assert first == second
-    assert len(all_rows(counter, referrals)) == 1
+    assert len(factories.rows(counter, referrals)) == 1
 
 
 def test_the_note_is_limited_to_500_characters(counter):
@@ -285,7 +282,7 @@ def test_the_note_is_limited_to_500_characters(counter):
         "<p>連絡事項は500文字以内で入力してください（入力された文字数: 501文字）。</p>"
     ]
     assert "あ" * 501 in response.text  # what was typed is kept
-    assert all_rows(counter, referrals) == []
+    assert factories.rows(counter, referrals) == []
 
 
 def test_htmx_refusal_re_renders_only_the_form(counter):
@@ -310,7 +307,7 @@ def test_staff_of_another_office_get_404_for_the_seeker_and_the_letter(counter):
     assert other.get(letter).status_code == 404
     response = refer(other, counter.seeker_id, factories.posting(counter), page="/staff")
     assert response.status_code == 404
-    assert len(all_rows(counter, referrals)) == 1
+    assert len(factories.rows(counter, referrals)) == 1
 
 
 STAFF_PAGES = [
@@ -320,20 +317,39 @@ STAFF_PAGES = [
 ]
 
 
-@pytest.fixture
-def referred(counter):
-    """The counter with one referral made, and a signed-out browser beside it."""
-    posting = factories.posting(counter)
-    refer(counter, counter.seeker_id, posting)
-    counter.referral_id = all_rows(counter, referrals)[0]["id"]
-    return counter
+@pytest.fixture(scope="module")
+def referred(module_client):
+    """Taro, referred by 砺波's staff to one posting, in the module's one database, with
+    Hanako, となみ精工 and a second posting; a browser for each person ("anonymous":
+    nobody). The tests below only look and get refused (factories.unchanged)."""
+    number = factories.seeker(module_client, password=SEEKER_PASSWORD)
+    factories.seeker(
+        module_client, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子"
+    )
+    factories.staff(module_client)
+    factories.employer(module_client)
+    world = SimpleNamespace(seeker_id=factories.seeker_id(module_client, number=number))
+    world.browsers = browsers_for(
+        module_client,
+        {
+            "anonymous": None,
+            "seeker": SEEKER,
+            "other_seeker": OTHER_SEEKER,
+            "employer": EMPLOYER,
+            "staff": STAFF,
+        },
+    )
+    refer(world.browsers["staff"], world.seeker_id, factories.posting(module_client))
+    (world.referral,) = factories.rows(module_client, referrals)
+    world.other_posting = factories.posting(module_client)
+    with factories.unchanged(module_client):
+        yield world
 
 
 @pytest.mark.parametrize("page", STAFF_PAGES)
 def test_anonymous_visitors_are_sent_to_the_staff_door(referred, page):
-    visitor = another_browser(referred)
-    url = page.format(seeker=referred.seeker_id, referral=referred.referral_id)
-    response = visitor.get(url, follow_redirects=False)
+    url = page.format(seeker=referred.seeker_id, referral=referred.referral["id"])
+    response = referred.browsers["anonymous"].get(url, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/staff/login?next=")
 
@@ -341,36 +357,24 @@ def test_anonymous_visitors_are_sent_to_the_staff_door(referred, page):
 @pytest.mark.parametrize("who", ["seeker", "employer"])
 @pytest.mark.parametrize("page", STAFF_PAGES)
 def test_job_seekers_and_employers_get_a_plain_403(referred, who, page):
-    factories.employer(referred)
-    browser = another_browser(referred)
-    if who == "seeker":
-        signed_in(browser, SEEKER, first=True)
-    else:
-        signed_in(browser, EMPLOYER, first=True)
-    url = page.format(seeker=referred.seeker_id, referral=referred.referral_id)
-    response = browser.get(url, follow_redirects=False)
+    url = page.format(seeker=referred.seeker_id, referral=referred.referral["id"])
+    response = referred.browsers[who].get(url, follow_redirects=False)
     assert response.status_code == 403
     assert "山田太郎" not in response.text
 
 
 @pytest.mark.parametrize("who", ["anonymous", "seeker", "employer"])
 def test_only_staff_may_post_a_referral(referred, who):
-    factories.employer(referred)
-    browser = another_browser(referred)
-    if who == "seeker":
-        signed_in(browser, SEEKER, first=True)
-    elif who == "employer":
-        signed_in(browser, EMPLOYER, first=True)
-    posting = factories.posting(referred)
+    browser = referred.browsers[who]
     response = submit(
         browser,
         f"/staff/seekers/{referred.seeker_id}/refer",
-        {"posting_id": str(posting["id"])},
+        {"posting_id": str(referred.other_posting["id"])},
         page="/login" if who == "anonymous" else "/",
         follow_redirects=False,
     )
     assert response.status_code == (303 if who == "anonymous" else 403)
-    assert len(all_rows(referred, referrals)) == 1
+    assert len(factories.rows(browser, referrals)) == 1
 
 
 # ---------------------------------------------------------------------------------------
@@ -378,8 +382,8 @@ def test_only_staff_may_post_a_referral(referred, who):
 
 
 def test_the_job_seeker_sees_their_referrals_and_letters(referred):
-    (referral,) = all_rows(referred, referrals)
-    seeker = signed_in(referred, SEEKER)
+    referral = referred.referral
+    seeker = referred.browsers["seeker"]
     listing = seeker.get("/mypage/referrals")
     assert listing.status_code == 200
     assert "ハローワークで紹介した求人" in listing.text
@@ -392,11 +396,8 @@ def test_the_job_seeker_sees_their_referrals_and_letters(referred):
 
 
 def test_another_job_seeker_gets_404_for_the_letter_and_sees_none_in_their_list(referred):
-    (referral,) = all_rows(referred, referrals)
-    factories.seeker(
-        referred, password=SEEKER_PASSWORD, email="hanako@example.com", name="砺波花子"
-    )
-    other = signed_in(referred, OTHER_SEEKER)
+    referral = referred.referral
+    other = referred.browsers["other_seeker"]
     assert other.get(f"/mypage/referrals/{referral['id']}/letter").status_code == 404
     listing = other.get("/mypage/referrals")
     assert referral["referral_number"] not in listing.text

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.helpers import login, submit
+from tests.helpers import EMPLOYER, SEEKER, STAFF, browsers_for, login, submit
 
-SEEKER_PASSWORD = "Tonami#2024x"
+SEEKER_PASSWORD = factories.SEEKER_PASSWORD
 
 
 @pytest.fixture
@@ -62,9 +62,21 @@ def test_a_staff_code_is_not_accepted_at_the_job_seekers_door(people):
     assert people.get("/staff").url.path == "/staff/login"
 
 
+@pytest.fixture(scope="module")
+def signed_in_apart(module_client):
+    """Taro, 砺波's staff and となみ精工's user, each signed in in a browser of their own on
+    the module's app, whose database the refusals below only read."""
+    factories.seeker(module_client, password=SEEKER_PASSWORD)
+    factories.staff(module_client)
+    factories.employer(module_client)
+    browsers = browsers_for(module_client, {"seeker": SEEKER, "staff": STAFF, "employer": EMPLOYER})
+    with factories.unchanged(module_client):
+        yield browsers
+
+
 @pytest.mark.parametrize("page", ["/staff", "/employer"])
-def test_anonymous_visitors_are_sent_to_that_door(client, page):
-    response = client.get(page, follow_redirects=False)
+def test_anonymous_visitors_are_sent_to_that_door(shared_client, signed_in_apart, page):
+    response = shared_client.get(page, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith(f"{page}/login?next=")
 
@@ -78,14 +90,8 @@ def test_anonymous_visitors_are_sent_to_that_door(client, page):
         ("staff", "/employer"),
     ],
 )
-def test_the_wrong_role_gets_a_plain_403(people, who, page):
-    door, email, password = {
-        "seeker": ("/login", "taro@example.com", SEEKER_PASSWORD),
-        "staff": ("/staff/login", "staff@example.com", factories.MEMBER_PASSWORD),
-        "employer": ("/employer/login", "hr@example.com", factories.MEMBER_PASSWORD),
-    }[who]
-    login(people, email, password, door=door)
-    response = people.get(page, follow_redirects=False)
+def test_the_wrong_role_gets_a_plain_403(signed_in_apart, who, page):
+    response = signed_in_apart[who].get(page, follow_redirects=False)
     assert response.status_code == 403
     assert "ハローワーク砺波" not in response.text
     assert "となみ精工" not in response.text or who == "employer"

@@ -16,6 +16,7 @@ from tests.helpers import (
     IIDABASHI_STAFF,
     SEEKER,
     STAFF,
+    browsers_for,
     signed_in,
     submit,
 )
@@ -297,8 +298,7 @@ def test_profile_lists_favourites_referrals_applications_and_notices(office_with
 URLS = ["/staff/seekers", "/staff/seekers/new", "/staff/seekers/{id}", "/staff/seekers/{id}/sheet"]
 
 
-@pytest.fixture
-def roles(client):
+def make_roles(client):
     """A job-seeker of 砺波 (16040), staff of 砺波 and of 飯田橋 (13010), an employer."""
     factories.office(client, "13010")
     factories.seeker(client, password=SEEKER_PASSWORD)
@@ -309,15 +309,32 @@ def roles(client):
     return client
 
 
+@pytest.fixture
+def roles(client):
+    return make_roles(client)
+
+
+ROLES = {
+    "seeker": SEEKER,
+    "employer": EMPLOYER,
+    "other-office staff": IIDABASHI_STAFF,
+    "staff": STAFF,
+}
+
+
+@pytest.fixture(scope="module")
+def signed_in_roles(module_client):
+    """`roles` in the module's one database with a browser signed in as each of ROLES
+    ("anonymous": nobody), for the tests that only open pages (factories.unchanged)."""
+    make_roles(module_client)
+    browsers = browsers_for(module_client, {"anonymous": None, **ROLES})
+    with factories.unchanged(module_client):
+        yield module_client.seeker_id, browsers
+
+
 def sign_in_as(client, who: str):
-    if who == "seeker":
-        signed_in(client, SEEKER, first=True)
-    elif who == "employer":
-        signed_in(client, EMPLOYER, first=True)
-    elif who == "other-office staff":
-        signed_in(client, IIDABASHI_STAFF, first=True)
-    elif who == "staff":
-        signed_in(client, STAFF, first=True)
+    if who in ROLES:
+        signed_in(client, ROLES[who], first=True)
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -331,9 +348,9 @@ def sign_in_as(client, who: str):
         ("staff", 200),
     ],
 )
-def test_who_may_open_each_page(roles, url, who, status):
-    sign_in_as(roles, who)
-    response = roles.get(url.format(id=roles.seeker_id), follow_redirects=False)
+def test_who_may_open_each_page(signed_in_roles, url, who, status):
+    seeker_id, browsers = signed_in_roles
+    response = browsers[who].get(url.format(id=seeker_id), follow_redirects=False)
     if status is None:
         status = 404 if "{id}" in url else 200
     assert response.status_code == status
