@@ -9,6 +9,7 @@ are claimed by compare-and-set UPDATEs), so no loop needs to be the only one.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import logging
@@ -16,7 +17,7 @@ import logging
 log = logging.getLogger(__name__)
 
 
-class PeriodicTask:
+class PeriodicTask(abc.ABC):
     """Subclasses give `name` (the asyncio task's, and the log's) and `run_round()`."""
 
     name = "periodic"
@@ -28,8 +29,9 @@ class PeriodicTask:
         self._task: asyncio.Task | None = None
         self._stopping = False
 
+    @abc.abstractmethod
     async def run_round(self) -> None:
-        raise NotImplementedError
+        """One round of the loop's work."""
 
     def wake(self) -> None:
         """Run the next round `wake_delay` seconds from now rather than at the next poll."""
