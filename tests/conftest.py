@@ -129,17 +129,11 @@ def migrated_template(tmp_path_factory, worker_id):
     yield path
 
 
-_copies = itertools.count(1)
-
-
 @contextlib.contextmanager
-def fresh_database(migrated_template, directory, worker_id):
+def fresh_database(migrated_template, directory):
     """A migrated database of its own, made from the template: its URL."""
     if PG_URL:
-        template = DatabaseURL(migrated_template).database
-        url, drop = own_postgres_database(
-            PG_URL, suffix=f"{worker_id}_{next(_copies)}_", template=template
-        )
+        url, drop = migrated_template.take()
         try:
             yield url
         finally:
@@ -151,9 +145,9 @@ def fresh_database(migrated_template, directory, worker_id):
 
 
 @pytest.fixture
-def database_url(migrated_template, tmp_path, worker_id):
+def database_url(migrated_template, tmp_path):
     """A fresh migrated database for this test alone."""
-    with fresh_database(migrated_template, tmp_path, worker_id) as url:
+    with fresh_database(migrated_template, tmp_path) as url:
         yield url
 
 
@@ -294,13 +288,13 @@ def employer_client(client):
 
 
 @pytest.fixture(scope="module")
-def module_client(migrated_template, tmp_path_factory, worker_id, smtp_server):
+def module_client(migrated_template, tmp_path_factory, smtp_server):
     """One app, clock and database for the whole module: for large data that many tests
     only read. The module's fixture that writes that data wraps what it yields in
     `factories.unchanged`, so a test that writes fails the module; tests that write use
     `client` and a database of their own. Tests reach it through `shared_client`."""
     directory = tmp_path_factory.mktemp("module")
-    with fresh_database(migrated_template, directory, worker_id) as url:
+    with fresh_database(migrated_template, directory) as url:
         app = create_app(settings_for(url, smtp_port=smtp_server.port), clock=FrozenClock())
         with running(app, smtp_server) as test_client:
             yield test_client
