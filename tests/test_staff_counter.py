@@ -324,7 +324,7 @@ def test_the_sheet_shows_the_number_the_address_and_how_to_open_my_page(staff):
     assert "http://testserver/register" in text
     assert "ハローワーク砺波" in text and "TEL : 0763-32-2914" in text
     assert "data-print hidden>印刷する</button>" in text
-    assert "/static/js/print.js" in text
+    assert re.search(r"/static/js/print\.[0-9a-f]{10}\.js", text)
 
 
 def test_the_sheets_qr_code_is_inline_svg_of_the_wizards_address(staff):

@@ -10,7 +10,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from webapp.account import routes as account_routes
 from webapp.activities import routes as activity_routes
@@ -19,7 +18,7 @@ from webapp.auth import reset_routes
 from webapp.auth import routes as auth_routes
 from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
-from webapp.config import PROJECT_ROOT, Settings
+from webapp.config import Settings
 from webapp.daily import DailyRound
 from webapp.db import AppDatabase, ConnectionPerRequest, create_database, migrate_async
 from webapp.direct_requests import routes as direct_request_routes
@@ -45,6 +44,7 @@ from webapp.security.headers import SecurityHeadersMiddleware
 from webapp.staff import posting_review
 from webapp.staff import routes as staff_routes
 from webapp.staff import seekers as staff_seekers
+from webapp.static_assets import static_assets
 from webapp.templating import render
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *notice_routes.routes,
             *message_routes.routes,
             *staff_seekers.routes,
-            Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+            Mount("/static", static_assets(), name="static"),
         ],
         middleware=[
             # Outermost: its wake-up comes after the response has gone out completely.

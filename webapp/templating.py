@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from webapp import htmx, page_cache
 from webapp.clock import to_jst
 from webapp.config import HTMX_CDN_URL, HTMX_SRI, PROJECT_ROOT
+from webapp.static_assets import static_url
 
 TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 
@@ -35,6 +36,7 @@ def _jst(moment, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_common])
 templates.env.filters["jst"] = _jst
+templates.env.globals["static_url"] = static_url
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 # No stat() of every template and include on each render; the server does not reload code

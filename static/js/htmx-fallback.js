@@ -1,5 +1,6 @@
 // The CDN copy of htmx did not load (offline, blocked, or failed SRI): use ours.
-// A parser-blocking write keeps htmx loaded before app.js, as the CDN script would be.
+// A parser-blocking write keeps htmx loaded before app.js, as the CDN script would be;
+// its address (content-hashed) is on this script's data-htmx.
 if (!window.htmx) {
-  document.write('<script src="/static/js/htmx.min.js"><\/script>');
+  document.write('<script src="' + document.currentScript.dataset.htmx + '"><\/script>');
 }

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp.auth.password_pages import key_pending
-from webapp.config import PROJECT_ROOT
-from webapp.templating import render
+from webapp.static_assets import static_assets
+from webapp.templating import render, templates
 
 
 async def top(request: Request) -> Response:
@@ -24,10 +24,26 @@ async def offline(request: Request) -> Response:
     return response
 
 
+# What the service worker keeps for a phone that goes offline.
+OFFLINE_FILES = (
+    "css/app.css",
+    "js/app.js",
+    "js/htmx.min.js",
+    "js/htmx-fallback.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "manifest.webmanifest",
+)
+
+
 async def service_worker(request: Request) -> Response:
-    # Served from the root so its scope is the whole site.
-    return FileResponse(
-        PROJECT_ROOT / "static" / "js" / "sw.js",
+    """The service worker, served from the root so its scope is the whole site."""
+    assets = static_assets()
+    files = ["/offline", *(assets.url(path) for path in OFFLINE_FILES)]
+    return templates.TemplateResponse(
+        request,
+        "pages/sw.js",
+        {"files": files, "version": assets.version},
         media_type="text/javascript",
         headers={"Cache-Control": "no-cache"},
     )

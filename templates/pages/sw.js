@@ -1,16 +1,9 @@
 // Service worker: static files from the cache, pages from the network, and the
 // offline page when there is none. Personal pages are never cached.
-const CACHE = "mypage-static-v4"; // bump when a cached file changes (v4: no message poll in a hidden tab)
-const STATIC_FILES = [
-  "/offline",
-  "/static/css/app.css",
-  "/static/js/app.js",
-  "/static/js/htmx.min.js",
-  "/static/js/htmx-fallback.js",
-  "/static/icons/icon.svg",
-  "/static/icons/icon-192.png",
-  "/static/manifest.webmanifest",
-];
+// Rendered by webapp/pages/routes.py: the files' addresses carry their hashes, and so does
+// the cache's name, so a changed file makes a new cache and the old one is dropped.
+const CACHE = "mypage-static-{{ version }}";
+const STATIC_FILES = {{ files|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(STATIC_FILES)).then(() => self.skipWaiting()));
