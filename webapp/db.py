@@ -18,6 +18,8 @@ class AppDatabase(Database):
     SUPPORTED_BACKENDS = {
         **Database.SUPPORTED_BACKENDS,
         "sqlite": "webapp.db_sqlite:PooledSQLiteBackend",
+        "postgresql": "webapp.db_postgres:CachedPostgresBackend",
+        "postgres": "webapp.db_postgres:CachedPostgresBackend",
     }
 
     @property

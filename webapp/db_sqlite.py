@@ -12,11 +12,14 @@ import asyncio
 
 import aiosqlite
 from databases.backends.sqlite import (
+    CompilationContext,
     SQLiteBackend,
     SQLiteConnection,
     SQLitePool,
     SQLiteTransaction,
 )
+
+from webapp.db_statements import StatementCache
 
 MMAP_BYTES = 2_147_418_112  # SQLite's largest (SQLITE_MAX_MMAP_SIZE)
 BUSY_TIMEOUT_MS = 5000
@@ -68,18 +71,39 @@ class ImmediateTransaction(SQLiteTransaction):
 
 
 class PooledSQLiteConnection(SQLiteConnection):
+    def __init__(self, pool, dialect, statements: StatementCache) -> None:
+        super().__init__(pool, dialect)
+        self._statements = statements
+
     def transaction(self) -> ImmediateTransaction:
         return ImmediateTransaction(self)
+
+    def _compile(self, query):
+        """databases' own `_compile`, from a statement compiled once (db_statements.py)."""
+        prepared = self._statements.prepare(query)
+        context = self._dialect.execution_ctx_cls()
+        context.dialect = self._dialect
+        if prepared.result_columns is not None:
+            compiled = prepared.compiled
+            context.result_column_struct = (
+                compiled._result_columns,
+                compiled._ordered_columns,
+                compiled._textual_ordered_columns,
+                compiled._ad_hoc_textual,
+                compiled._loose_column_name_matching,
+            )
+        return prepared.sql, prepared.args, prepared.result_columns, CompilationContext(context)
 
 
 class PooledSQLiteBackend(SQLiteBackend):
     def __init__(self, database_url, **options) -> None:
         super().__init__(database_url, **options)
         self._pool = PooledSQLitePool(self._database_url, **self._options)
+        self._statements = StatementCache(self._dialect)
 
     async def disconnect(self) -> None:
         await self._pool.close()
         await super().disconnect()
 
     def connection(self) -> PooledSQLiteConnection:
-        return PooledSQLiteConnection(self._pool, self._dialect)
+        return PooledSQLiteConnection(self._pool, self._dialect, self._statements)

@@ -1,0 +1,67 @@
+"""SQL statements compiled once per shape, not once per execution.
+
+`databases` compiles every SQLAlchemy statement afresh (`query.compile(...)`), and on a
+signed-in page with seven or eight small queries that compiling was most of the time the
+page took. SQLAlchemy's own engines keep a cache of compiled statements keyed by the
+statement's structure, with the literal values pulled out as parameters; this does the
+same for the two `databases` backends the app uses (webapp/db_sqlite.py, db_postgres.py).
+
+Statements are compiled for a positional paramstyle (SQLite's `?`, asyncpg's `$1`), so
+the driver's arguments are read off `positiontup` with no string rewriting per query. IN
+lists and other "expanding" parameters are expanded at execution from the cached compiled
+form, exactly as SQLAlchemy's own execution does.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.ddl import DDLElement
+from sqlalchemy.util import LRUCache
+
+# Distinct statement shapes the app runs are a few hundred; search filters combine into
+# more, so room for several thousand (each entry is one compiled statement).
+CACHE_SIZE = 5000
+
+
+class Prepared(NamedTuple):
+    sql: str
+    args: list[Any]
+    result_columns: Any  # the compiled statement's result columns (databases' Record reads them)
+    compiled: Any
+
+
+class StatementCache:
+    """Compiled statements for one dialect, shared by every connection of a database."""
+
+    def __init__(self, dialect: Dialect, size: int = CACHE_SIZE) -> None:
+        self.dialect = dialect
+        self.compiled_cache: LRUCache = LRUCache(size)
+
+    def prepare(self, query: ClauseElement) -> Prepared:
+        if isinstance(query, DDLElement):
+            compiled = query.compile(dialect=self.dialect)
+            return Prepared(compiled.string, [], None, compiled)
+        compiled, extracted, collected, _ = query._compile_w_cache(
+            self.dialect,
+            compiled_cache=self.compiled_cache,
+            column_keys=[],
+            for_executemany=False,
+            schema_translate_map=None,
+        )
+        params = compiled.construct_params(
+            extracted_parameters=extracted, escape_names=False, _collected_params=collected
+        )
+        processors = compiled._bind_processors
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            expanded = compiled._process_parameters_for_postcompile(params)
+            sql, params, order = expanded.statement, expanded.parameters, expanded.positiontup
+            processors = {**processors, **expanded.processors}
+        else:
+            sql, order = compiled.string, compiled.positiontup
+        args = [
+            processors[key](params[key]) if key in processors else params[key] for key in order
+        ]
+        return Prepared(sql, args, compiled._result_columns, compiled)
