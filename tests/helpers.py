@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import io
 import os
 import re
 import subprocess
 import sys
 from typing import NamedTuple
 
+from tests import factories
 from tests.factories import MEMBER_PASSWORD, SEEKER_PASSWORD
+from webapp.auth import service as auth_service
+from webapp.auth.roles import EMPLOYER as EMPLOYER_ROLE
+from webapp.auth.roles import SEEKER as SEEKER_ROLE
+from webapp.auth.roles import STAFF as STAFF_ROLE
+from webapp.auth.roles import Account as Account_
+from webapp.security.csrf import cookie_name
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 KEY_IN_MAIL = re.compile(r"認証キー:\n([A-Z0-9]+)\n")
@@ -124,13 +133,35 @@ OTHER_EMPLOYER = Account("/employer/login", "other@example.com", MEMBER_PASSWORD
 # Staff of another office (ハローワーク飯田橋, 13010, which a test adds first).
 IIDABASHI_STAFF = Account("/staff/login", "iidabashi@example.com", MEMBER_PASSWORD)
 HOME = {"/login": "/mypage", "/staff/login": "/staff", "/employer/login": "/employer"}
+ROLES = {"/login": SEEKER_ROLE, "/staff/login": STAFF_ROLE, "/employer/login": EMPLOYER_ROLE}
 
 
 def signed_in(client, who: Account, *, first: bool = False):
     """A browser signed in as `who`, on their home page: the test's own client when
-    `first`, otherwise a second browser on the same app."""
+    `first`, otherwise a second browser on the same app.
+
+    The session is started as the login route starts it once the code is right (the same
+    service, the same cookie), without the password and mailed-code round trips: the
+    tests of signing in itself (test_auth, test_roles, …) go through `login`."""
     browser = client if first else another_browser(client)
-    response = login(browser, who.email, who.password, door=who.door)
+    role = ROLES[who.door]
+
+    async def start(conn):
+        row = await auth_service.find_account(conn, role, who.email)
+        assert row is not None, f"no {role} account {who.email}"
+        return await auth_service.start_session(
+            conn,
+            client.app.state.settings.secret_key,
+            account=Account_(role, row["id"]),
+            previous_token=None,
+            user_agent="testclient",
+            ip_address="testclient",
+            now=client.app.state.clock.now(),
+        )
+
+    token = factories.run(browser, start)
+    browser.cookies.set(cookie_name(client.app.state.settings.https, "session"), token)
+    response = browser.get(HOME[who.door])
     assert response.status_code == 200, response.text
     assert response.url.path == HOME[who.door], (who, response.url)
     return browser
@@ -178,23 +209,68 @@ SEEKER_ARGS = [
 ]
 
 
-def run_cli(database_url: str, *args: str, input: str | None = None, env: dict | None = None):
-    """`python -m webapp ARGS` as an operator runs it, on this test's database (argon2 at
-    the tests' cost: what is checked is what the command writes and prints)."""
+def _cli_environment(database_url: str, env: dict | None) -> dict:
     from tests.conftest import CHEAP_ARGON2_ENV
 
-    environ = {
-        **os.environ,
+    return {
         "DATABASE_URL": database_url,
         "SECRET_KEY": "x" * 40,
         **CHEAP_ARGON2_ENV,
         **(env or {}),
     }
+
+
+def run_cli_process(
+    database_url: str, *args: str, input: str | None = None, env: dict | None = None
+):
+    """`python -m webapp ARGS` as an operator runs it, in a process of its own, on this
+    test's database (argon2 at the tests' cost: what is checked is what the command writes
+    and prints). About a second each: the tables use `run_cli`."""
     return subprocess.run(
         [sys.executable, "-m", "webapp", *args],
-        env=environ,
+        env={**os.environ, **_cli_environment(database_url, env)},
         input=input,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_cli(database_url: str, *args: str, input: str | None = None, env: dict | None = None):
+    """The same command's `main()` in this process, with the same environment, standard
+    input and exit status, what it printed captured: for the tables of input, where a new
+    interpreter per row would cost a second each (test_cli runs the real process too)."""
+    from webapp.__main__ import main
+
+    environment = _cli_environment(database_url, env)
+    saved = {name: os.environ.get(name) for name in environment}
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(environment)
+        with (
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+            _stdin(input or ""),
+        ):
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse's refusals
+                code = exit.code
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(
+        ["python", "-m", "webapp", *args], code, stdout.getvalue(), stderr.getvalue()
+    )
+
+
+@contextlib.contextmanager
+def _stdin(text: str):
+    saved, sys.stdin = sys.stdin, io.StringIO(text)
+    try:
+        yield
+    finally:
+        sys.stdin = saved
