@@ -61,7 +61,5 @@ class StatementCache:
             processors = {**processors, **expanded.processors}
         else:
             sql, order = compiled.string, compiled.positiontup
-        args = [
-            processors[key](params[key]) if key in processors else params[key] for key in order
-        ]
+        args = [processors[key](params[key]) if key in processors else params[key] for key in order]
         return Prepared(sql, args, compiled._result_columns, compiled)
