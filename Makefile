@@ -29,9 +29,10 @@ test: $(VENV)/.installed browser-deps  ## set up and run the whole test suite (S
 test-fast: $(VENV)/.installed  ## the suite without the browser walks (a quick loop while working)
 	$(PY) -m pytest -q -n auto --dist worksteal -m "not browser"
 
-check: $(VENV)/.installed  ## ruff format check and lint
+check: $(VENV)/.installed  ## ruff format check and lint, mypy on webapp/
 	$(VENV)/bin/ruff format --check webapp tests bench scripts
 	$(VENV)/bin/ruff check webapp tests bench scripts
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed  ## search latency and throughput figures (see bench/README.md)
 	$(PY) bench/search.py

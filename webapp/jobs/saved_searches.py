@@ -140,7 +140,7 @@ async def set_mail(
     conn: Connection, seeker_id: int, saved_id: int, on: bool, *, now: dt.datetime
 ) -> bool:
     """Switch the daily mail. Switching on starts the cursor now: only newer postings count."""
-    values = {"mail_enabled": on}
+    values: dict[str, object] = {"mail_enabled": on}
     row = await get(conn, seeker_id, saved_id)
     if row is None:
         return False
