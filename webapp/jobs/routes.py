@@ -17,8 +17,8 @@ from webapp.auth.guard import login_required, safe_next
 from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import favourites, forms, saved_searches, search
-from webapp.postings import catalog, text
+from webapp.jobs import favourites, forms, saved_searches
+from webapp.postings import catalog, search, search_form, text
 from webapp.postings import service as postings
 from webapp.referrals import service as referrals
 from webapp.templating import VARY, render, templates
@@ -52,7 +52,7 @@ def _here(request: Request) -> str:
 
 async def search_page(request: Request) -> Response:
     """求人検索: the form and the results; htmx gets the results region or one more page."""
-    form = forms.parse_conditions(request.query_params)
+    form = search_form.parse_conditions(request.query_params)
     context = {
         "form": form,
         "conditions": form.conditions,
@@ -234,7 +234,7 @@ async def saved_list(request: Request) -> Response:
 async def save_search(request: Request) -> Response:
     """この条件を保存: from the search page (name optional: the summary is used)."""
     data = await request.form()
-    parsed = forms.parse_conditions(QueryParams(str(data.get("query", ""))[:2000]))
+    parsed = search_form.parse_conditions(QueryParams(str(data.get("query", ""))[:2000]))
     if not parsed.valid:
         raise HTTPException(400)
     conditions = parsed.conditions

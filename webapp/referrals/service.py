@@ -19,10 +19,8 @@ from starlette.datastructures import QueryParams
 from webapp.applications import states as application_states
 from webapp.clock import jst_date, ymd
 from webapp.db import fetch_existing, is_unique_violation
-from webapp.jobs import forms as job_forms
-from webapp.jobs import search
 from webapp.mail import outbox
-from webapp.postings import catalog, text
+from webapp.postings import catalog, search, search_form, text
 from webapp.postings import service as postings
 from webapp.schema import (
     application_events,
@@ -176,10 +174,10 @@ async def find_postings(conn: Connection, query: str, *, now: dt.datetime):
     number = text.normalize(query).strip()
     if postings.JOB_NUMBER.fullmatch(number):
         row = await postings.by_number(conn, number)
-        form = job_forms.ConditionsForm(values={"q": query})
+        form = search_form.ConditionsForm(values={"q": query})
         found = row is not None and row["status"] not in UNPUBLISHED
         return form, [dict(row._mapping)] if found else []
-    form = job_forms.parse_conditions(QueryParams({"q": query}))
+    form = search_form.parse_conditions(QueryParams({"q": query}))
     if not form.valid or not form.conditions.terms:
         return form, []
     page = await search.find(conn, form.conditions, now=now, offset=0, limit=SEARCH_LIMIT)
