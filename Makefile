@@ -29,9 +29,11 @@ test: $(VENV)/.installed browser-deps  ## set up and run the whole test suite (S
 test-fast: $(VENV)/.installed  ## the suite without the browser walks (a quick loop while working)
 	$(PY) -m pytest -q -n auto --dist worksteal -m "not browser"
 
-check: $(VENV)/.installed  ## ruff format check and lint
+check: $(VENV)/.installed  ## ruff format check and lint, mypy on webapp/, the layers (import-linter)
 	$(VENV)/bin/ruff format --check webapp tests bench scripts
 	$(VENV)/bin/ruff check webapp tests bench scripts
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed  ## search latency and throughput figures (see bench/README.md)
 	$(PY) bench/search.py

@@ -31,7 +31,7 @@ from webapp.clock import Clock  # noqa: E402
 from webapp.db import create_database, migrate_async  # noqa: E402
 from webapp.demo import bulk  # noqa: E402
 from webapp.demo import postings as demo_postings  # noqa: E402
-from webapp.jobs import forms, search  # noqa: E402
+from webapp.postings import search, search_form  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_search")
 SEARCHES = {
@@ -133,7 +133,7 @@ async def latencies(url: str, runs: int) -> dict[str, tuple[float, float, int]]:
     now = Clock().now()
     async with db.connection() as conn:
         for name, params in SEARCHES.items():
-            conditions = forms.parse_conditions(QueryParams(urlencode(params))).conditions
+            conditions = search_form.parse_conditions(QueryParams(urlencode(params))).conditions
             offset = (conditions.page - 1) * search.PAGE_SIZE
             samples = []
             for i in range(runs + 3):
@@ -178,7 +178,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from webapp import create_app
 from webapp.config import Settings
-from webapp.jobs.search import ResultCache
+from webapp.postings.search import ResultCache
 from webapp.page_cache import PageCache
 
 app = create_app(Settings(database_url={url!r}, secret_key="bench-" + "x" * 40,

@@ -1,14 +1,16 @@
-"""The database layer: what each backend's driver raises when a constraint refuses a write
-(the suite runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL)."""
+"""The database layer: what each backend's driver raises when a constraint refuses a write,
+and the lookup of a row that must exist (the suite runs on SQLite and, with
+TEST_DATABASE_URL, on PostgreSQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers import run_db
-from webapp.db import is_unique_violation
+from webapp.db import MissingRow, fetch_existing, is_unique_violation
 from webapp.schema import job_seekers, offices
 
 OFFICE = {"id": 901, "code": "99901", "name": "ハローワーク試験", "phone": "03-0000-0000"}
@@ -75,3 +77,14 @@ def test_a_unique_violation_names_its_column(database_url):
 
 def test_other_errors_are_not_unique_violations():
     assert not is_unique_violation(ValueError("UNIQUE constraint failed: offices.code"))
+
+
+def test_a_row_that_must_exist_is_fetched_or_its_absence_raised(database_url):
+    async def work(conn):
+        await conn.execute(offices.insert().values(OFFICE))
+        found = await fetch_existing(conn, sa.select(offices).where(offices.c.id == OFFICE["id"]))
+        with pytest.raises(MissingRow):
+            await fetch_existing(conn, sa.select(offices).where(offices.c.id == 999_999))
+        return found
+
+    assert run_db(database_url, work)["code"] == OFFICE["code"]

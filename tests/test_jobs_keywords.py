@@ -8,9 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from webapp.jobs import search
-from webapp.jobs.forms import parse_conditions
-from webapp.postings import text
+from webapp.postings import search, text
+from webapp.postings.search_form import parse_conditions
 from webapp.schema import job_postings
 
 # Few characters, so random keywords often match, across widths, scripts and case.

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests import factories
-from webapp.jobs import search
+from webapp.postings import search
 
 
 def count_of(response) -> str:

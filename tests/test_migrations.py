@@ -20,8 +20,7 @@ from tests.helpers import off_main_thread, run_db
 from webapp import create_app
 from webapp.config import Settings
 from webapp.db import _sqlalchemy_async_url, alembic_config, is_sqlite, migrate
-from webapp.jobs import forms, search
-from webapp.postings import index
+from webapp.postings import index, search, search_form
 from webapp.postings import service as postings
 from webapp.schema import job_postings, metadata
 
@@ -63,7 +62,7 @@ async def _insert_as_0007(conn, values: dict) -> int:
 
 
 async def _found(conn, query: str) -> list[int]:
-    conditions = forms.parse_conditions(QueryParams(query)).conditions
+    conditions = search_form.parse_conditions(QueryParams(query)).conditions
     page = await search.find(conn, conditions, now=NOW, offset=0, limit=20)
     return [row["id"] for row in page.rows]
 

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount
 
 from webapp.account import routes as account_routes
@@ -68,11 +69,12 @@ async def error_page(request: Request, status_code: int, message: str | None = N
     )
 
 
-async def _http_exception(request: Request, exc: HTTPException):
-    return await error_page(request, exc.status_code)
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    # Registered for HTTPException; Starlette types every handler for any Exception.
+    return await error_page(request, exc.status_code if isinstance(exc, HTTPException) else 500)
 
 
-async def _server_error(request: Request, exc: Exception):
+async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     return await error_page(request, 500)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from databases import Database
 from databases.core import Connection, DatabaseURL
+from databases.interfaces import Record
+from sqlalchemy.sql import ClauseElement
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -130,6 +132,21 @@ class ConnectionPerRequest:
             return await self.app(scope, receive, send)
         async with self.database.connection():
             await self.app(scope, receive, send)
+
+
+class MissingRow(LookupError):
+    """A row the code holds a reference to is not there: a broken invariant (a 500), never
+    a user's mistake (those are looked up with fetch_one and answered, e.g. with a 404)."""
+
+
+async def fetch_existing(conn: Connection, query: ClauseElement) -> Record:
+    """The row `query` finds when it cannot be missing: the target of a foreign key (rows
+    this service never deletes), the signed-in account, a row read earlier in the request.
+    Raises MissingRow when it is."""
+    row = await conn.fetch_one(query)
+    if row is None:
+        raise MissingRow(str(query))
+    return row
 
 
 def current(request_or_app) -> Connection:

@@ -29,11 +29,10 @@ POOL_SIZE = 8
 class PooledSQLitePool(SQLitePool):
     def __init__(self, url, **options) -> None:
         super().__init__(url, **options)
-        self._idle: asyncio.LifoQueue[aiosqlite.Connection] | None = None
+        # Only the *_nowait methods are used: the queue never waits, so it binds no loop.
+        self._idle: asyncio.LifoQueue[aiosqlite.Connection] = asyncio.LifoQueue(maxsize=POOL_SIZE)
 
     async def acquire(self) -> aiosqlite.Connection:
-        if self._idle is None:
-            self._idle = asyncio.LifoQueue(maxsize=POOL_SIZE)
         try:
             return self._idle.get_nowait()
         except asyncio.QueueEmpty:
@@ -58,7 +57,7 @@ class PooledSQLitePool(SQLitePool):
             await super().release(connection)
 
     async def close(self) -> None:
-        while self._idle is not None and not self._idle.empty():
+        while not self._idle.empty():
             await super().release(self._idle.get_nowait())
 
 
@@ -67,7 +66,7 @@ class ImmediateTransaction(SQLiteTransaction):
         if not is_root:
             return await super().start(is_root, extra_options)
         self._is_root = True
-        await self._connection._connection.execute("BEGIN IMMEDIATE")
+        await self._connection.raw_connection.execute("BEGIN IMMEDIATE")
 
 
 class PooledSQLiteConnection(SQLiteConnection):
@@ -96,6 +95,8 @@ class PooledSQLiteConnection(SQLiteConnection):
 
 
 class PooledSQLiteBackend(SQLiteBackend):
+    _pool: PooledSQLitePool
+
     def __init__(self, database_url, **options) -> None:
         super().__init__(database_url, **options)
         self._pool = PooledSQLitePool(self._database_url, **self._options)

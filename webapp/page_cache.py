@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import cookie_parser
@@ -28,6 +29,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from webapp.clock import Clock
+
+ResponseT = TypeVar("ResponseT", bound=Response)
 
 TTL = 30.0  # seconds; the same as search.ResultCache
 MARKER = b"x-page-cache"  # set by mark_public, never sent to the browser
@@ -39,7 +42,7 @@ KEY_HEADERS = (b"hx-request", b"hx-boosted", b"hx-history-restore-request", b"hx
 STORABLE_VARY = {h.decode() for h in KEY_HEADERS} | {"cookie"}
 
 
-def mark_public(response: Response) -> Response:
+def mark_public(response: ResponseT) -> ResponseT:
     """Let the page cache keep `response`: call it only for a page that, for a visitor
     without a session, depends on nothing but the URL and the KEY_HEADERS."""
     response.headers["x-page-cache"] = "public"

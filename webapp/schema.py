@@ -218,7 +218,7 @@ FILTER_COLUMNS = (
 # postings without one, such as the demo data). It has no foreign key: adding one to a
 # million-row SQLite table means rebuilding it, and the service checks ownership.
 # The keyword index lives beside it (written by webapp/postings/index.py, read by
-# webapp/jobs/search.py): an FTS5 table on SQLite (migration 0002), a GIN-indexed tsvector
+# webapp/postings/search.py): an FTS5 table on SQLite (migration 0002), a GIN-indexed tsvector
 # column on PostgreSQL (migration 0008).
 job_postings = sa.Table(
     "job_postings",
@@ -282,7 +282,7 @@ job_postings = sa.Table(
     sa.Index("ix_job_postings_wage", "wage_monthly"),
     sa.Index("ix_job_postings_registered", "registered_at"),
     # A narrow copy of every filter and sort column, looked up by id: a keyword's candidates
-    # are checked and ordered here, without reading the wide rows (see jobs/search.py).
+    # are checked and ordered here, without reading the wide rows (see postings/search.py).
     sa.Index(
         "ix_job_postings_filter",
         "id",

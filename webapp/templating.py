@@ -80,13 +80,13 @@ def render(
     `public`: for a signed-out visitor the page is the same for everyone who asks for the
     URL (no CSRF token, nothing restored), so the page cache may keep it."""
     public = public and _anonymous(request)
-    as_fragment = bool(fragment) and htmx.wants_fragment(request)
+    shown = fragment if fragment and htmx.wants_fragment(request) else None
     context = (context or {}) if public else _with_restored_input(request, context or {})
     csrf_token = "" if public else getattr(request.state, "csrf_token", "")
     response = templates.TemplateResponse(
         request,
-        fragment if as_fragment else page,
-        {**context, "as_fragment": as_fragment, "csrf_token": csrf_token},
+        shown or page,
+        {**context, "as_fragment": shown is not None, "csrf_token": csrf_token},
         status_code=status_code,
         headers=headers,
     )

@@ -93,7 +93,8 @@ def _time(value: str) -> dt.time | None:
 
 
 def interview(data, *, now: dt.datetime) -> tuple[Form, dt.datetime | None]:
-    """面接日時 in JST (date and time fields), in the future, and an optional 連絡事項."""
+    """面接日時 in JST (date and time fields), in the future, and an optional 連絡事項: the
+    form and the moment, which is None whenever the form has an error."""
     form = Form(
         values={
             "interview_date": validation.nfkc(str(data.get("interview_date", ""))[:20]),

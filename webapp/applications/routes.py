@@ -349,7 +349,7 @@ async def applicant_interview(request: Request) -> Response:
     """面接日時 (JST, in the future), while the application is 面接調整中."""
     application = await _employer_application(request)
     form, interview_at = forms.interview(await request.form(), now=requests.now(request))
-    if not form.valid:
+    if interview_at is None:
         return await _employer_page(request, application, interview_form=form, status_code=422)
     try:
         await service.set_interview(

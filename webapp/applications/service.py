@@ -16,7 +16,7 @@ from databases.core import Connection
 from webapp.applications import states
 from webapp.applications.documents import Document
 from webapp.clock import ymd
-from webapp.db import is_unique_violation
+from webapp.db import fetch_existing, is_unique_violation
 from webapp.mail import outbox
 from webapp.members.service import mail_employer_users
 from webapp.postings import catalog
@@ -301,10 +301,11 @@ async def applicant_for_employer(conn: Connection, seeker_id: int, today: dt.dat
     through the message thread (and, for a referral, through Hello Work), and whatever
     else the job-seeker wants to disclose they put in their own 履歴書.
     """
-    row = await conn.fetch_one(
+    row = await fetch_existing(
+        conn,
         sa.select(job_seekers.c.name, job_seekers.c.kana, job_seekers.c.birthdate).where(
             job_seekers.c.id == seeker_id
-        )
+        ),
     )
     return {"name": row["name"], "kana": row["kana"], "age": age_on(row["birthdate"], today)}
 

@@ -14,6 +14,7 @@ from databases.core import Connection
 
 from webapp.auth.roles import PORTALS, SEEKER, Account
 from webapp.auth.service import account_table
+from webapp.db import fetch_existing
 from webapp.mail import outbox
 from webapp.schema import members, registration_wizards, remembered_devices
 from webapp.security import auth_keys, tokens
@@ -105,8 +106,8 @@ async def send_code(
     """Mail a new code (older ones stop working); returns the challenge cookie's value."""
     table = account_table(account.role)
     async with conn.transaction():
-        owner = await conn.fetch_one(
-            sa.select(table.c.name, table.c.email).where(table.c.id == account.id)
+        owner = await fetch_existing(
+            conn, sa.select(table.c.name, table.c.email).where(table.c.id == account.id)
         )
         key = await auth_keys.issue(
             conn,

@@ -183,20 +183,18 @@ async def request_key(
                 updated_at=now,
             )
         )
-        mail = {
-            "template": purpose.key_mail,
-            "context": {
-                "name": seeker["name"] if seeker else "",
-                "key": key.value,
-                "expires_at": key.expires_at,
-                "url": f"{base_url}{purpose.key_page}",
-            },
-            "now": now,
+        context = {
+            "name": seeker["name"] if seeker else "",
+            "key": key.value,
+            "expires_at": key.expires_at,
+            "url": f"{base_url}{purpose.key_page}",
         }
         if seeker is None:
-            await outbox.enqueue_nothing(conn, **mail)
+            await outbox.enqueue_nothing(conn, template=purpose.key_mail, context=context, now=now)
         else:
-            await outbox.enqueue(conn, to=email, **mail)
+            await outbox.enqueue(
+                conn, to=email, template=purpose.key_mail, context=context, now=now
+            )
 
 
 async def complete(
@@ -222,10 +220,11 @@ async def complete(
                     job_seekers.c.id == key["seeker_id"], _password_state(purpose)
                 )
             )
+        # No job-seeker who may take this step: even the right key counts as a wrong try.
         failed = await auth_keys.redeem(
             conn, secret_key, purpose.name, key, typed_key, now, owner_ok=seeker is not None
         )
-        if not failed:
+        if seeker is not None and failed is None:
             await conn.execute(
                 job_seekers.update()
                 .where(job_seekers.c.id == seeker["id"])

@@ -55,10 +55,11 @@ async def owner(conn: Connection, role: str, email: str) -> throttle.Owner | Non
 async def authenticate(conn: Connection, role: str, email: str, password: str) -> Account | None:
     """The account whose address and password these are, else None (same time either way)."""
     row = await find_account(conn, role, email)
-    stored = row["password_hash"] if row else None
-    if not await verify_password(stored, password):
+    # One argon2 verification whether or not the account exists (a dummy hash for none).
+    verified = await verify_password(row["password_hash"] if row else None, password)
+    if row is None or not verified:
         return None
-    if needs_rehash(stored):
+    if needs_rehash(row["password_hash"]):
         table = account_table(role)
         await conn.execute(
             table.update()

@@ -64,8 +64,8 @@ DEMO_EMPLOYER = {
     "address": "富山県砺波市表町1-1",
     "phone": "0763-00-1234",
     "business": "精密機械部品の製造",
-    "user": ("採用担当 佐藤", "employer@example.com"),
 }
+DEMO_EMPLOYER_USER = ("採用担当 佐藤", "employer@example.com")
 
 
 async def _load_members(conn: Connection, now) -> list[str]:
@@ -79,11 +79,9 @@ async def _load_members(conn: Connection, now) -> list[str]:
             new = members.NewMember(name=name, email=email, password=DEMO_MEMBER_PASSWORD)
             await members.add_staff(conn, new, office_code=office, now=now)
         lines.append(f"  職員 {email} / {DEMO_MEMBER_PASSWORD} (安定所 {office})")
-    user_name, email = DEMO_EMPLOYER["user"]
+    user_name, email = DEMO_EMPLOYER_USER
     if not await _member_exists(conn, email):
-        employer = members.validate_employer(
-            **{k: v for k, v in DEMO_EMPLOYER.items() if k != "user"}
-        )
+        employer = members.validate_employer(**DEMO_EMPLOYER)
         new = members.NewMember(name=user_name, email=email, password=DEMO_MEMBER_PASSWORD)
         await members.add_employer(conn, employer, new, office_code="16040", now=now)
     await employer_postings.load_demo_postings(

@@ -294,7 +294,7 @@ def generate(count: int, *, seed: int, today: dt.date) -> Iterator[dict]:
         company = rng.choice(patterns).format(s=stem, c=city.rstrip("市区町村")[:3])
         part = hourly is not None and rng.random() < part_share
         tokyo_bonus = 1.12 if pref in ("13", "14", "27", "23") else 1.0
-        if part:
+        if part and hourly is not None:  # only a job with an hourly range is offered part-time
             employment = "part" if rng.random() < 0.9 else "dispatch_fixed"
             wage_type = "hourly"
             low = _round(rng.uniform(*hourly) * tokyo_bonus, 10)

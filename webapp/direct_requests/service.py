@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
-from webapp.db import is_unique_violation
+from webapp.db import fetch_existing, is_unique_violation
 from webapp.direct_requests.forms import ProfileSearch
 from webapp.mail import outbox
 from webapp.postings import catalog
@@ -262,10 +262,11 @@ async def send(
             if not is_unique_violation(error):  # a racing duplicate
                 raise
             raise AlreadySent from error
-        seeker = await conn.fetch_one(
+        seeker = await fetch_existing(
+            conn,
             sa.select(job_seekers.c.name, job_seekers.c.email, job_seekers.c.mail_requests).where(
                 job_seekers.c.id == seeker_id
-            )
+            ),
         )
         if seeker["mail_requests"]:
             # No employer name or message in the mail: only that a request arrived, and where.

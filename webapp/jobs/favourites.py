@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.jobs import search
+from webapp.postings import search
 from webapp.schema import favourites, job_postings, job_seekers
 
 LIMIT = 100

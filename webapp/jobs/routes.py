@@ -17,8 +17,8 @@ from webapp.auth.guard import login_required, safe_next
 from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
-from webapp.jobs import favourites, forms, saved_searches, search
-from webapp.postings import catalog, text
+from webapp.jobs import favourites, forms, saved_searches
+from webapp.postings import catalog, search, search_form, text
 from webapp.postings import service as postings
 from webapp.referrals import service as referrals
 from webapp.templating import VARY, render, templates
@@ -36,8 +36,14 @@ templates.env.globals["catalog"] = catalog
 
 
 def _seeker_id(request: Request) -> int | None:
+    """The signed-in job-seeker's id, or None: search and postings are open to anyone."""
     user = request.state.user
     return user["id"] if user else None
+
+
+def _own_id(request: Request) -> int:
+    """The job-seeker's id on a login_required page, where someone is signed in."""
+    return request.state.user["id"]
 
 
 def _here(request: Request) -> str:
@@ -46,7 +52,7 @@ def _here(request: Request) -> str:
 
 async def search_page(request: Request) -> Response:
     """求人検索: the form and the results; htmx gets the results region or one more page."""
-    form = forms.parse_conditions(request.query_params)
+    form = search_form.parse_conditions(request.query_params)
     context = {
         "form": form,
         "conditions": form.conditions,
@@ -81,10 +87,17 @@ async def search_page(request: Request) -> Response:
         appending=appending,
     )
     # Signed out, the page is the same for everyone: the page cache may serve it.
-    public = {"public": True, "headers": {"Vary": SEARCH_VARY}}
+    headers = {"Vary": SEARCH_VARY}
     if appending:
-        return render(request, "jobs/_result_page.html", context, **public)
-    return render(request, "jobs/search.html", context, fragment="jobs/_search.html", **public)
+        return render(request, "jobs/_result_page.html", context, headers=headers, public=True)
+    return render(
+        request,
+        "jobs/search.html",
+        context,
+        fragment="jobs/_search.html",
+        headers=headers,
+        public=True,
+    )
 
 
 async def city_field(request: Request) -> Response:
@@ -139,7 +152,7 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
 
 async def set_favourite(request: Request) -> Response:
     """☆/★: add or remove a favourite; htmx re-renders the button, a plain form goes back."""
-    if request.state.user is None:
+    if request.state.user is None:  # not login_required: the way back is the form's `next`
         back = safe_next(str((await request.form()).get("next", "")))
         url = f"/login?next={quote(back, safe='')}"
         if htmx.is_htmx(request):
@@ -152,7 +165,7 @@ async def set_favourite(request: Request) -> Response:
     error = ""
     try:
         await favourites.set_favourite(
-            current(request.app), _seeker_id(request), posting["id"], on, now=requests.now(request)
+            current(request.app), _own_id(request), posting["id"], on, now=requests.now(request)
         )
     except favourites.FavouriteLimit as limit:
         error = limit.message
@@ -173,7 +186,7 @@ async def set_favourite(request: Request) -> Response:
 @login_required
 async def favourite_list(request: Request) -> Response:
     """お気に入り一覧: closed postings stay, marked as closed."""
-    rows = await favourites.listing(current(request.app), _seeker_id(request))
+    rows = await favourites.listing(current(request.app), _own_id(request))
     today = requests.today(request)
     items = [{"row": r, "state": postings.state(r, today)} for r in rows]
     return render(
@@ -195,7 +208,7 @@ DONE_MESSAGES = {
 
 async def _saved_list_page(request: Request, *, rename_form=None, rename_id=None, status=200):
     items = await saved_searches.listing(
-        current(request.app), _seeker_id(request), now=requests.now(request)
+        current(request.app), _own_id(request), now=requests.now(request)
     )
     return render(
         request,
@@ -221,7 +234,7 @@ async def saved_list(request: Request) -> Response:
 async def save_search(request: Request) -> Response:
     """この条件を保存: from the search page (name optional: the summary is used)."""
     data = await request.form()
-    parsed = forms.parse_conditions(QueryParams(str(data.get("query", ""))[:2000]))
+    parsed = search_form.parse_conditions(QueryParams(str(data.get("query", ""))[:2000]))
     if not parsed.valid:
         raise HTTPException(400)
     conditions = parsed.conditions
@@ -231,7 +244,7 @@ async def save_search(request: Request) -> Response:
         try:
             await saved_searches.save(
                 current(request.app),
-                _seeker_id(request),
+                _own_id(request),
                 conditions,
                 form.values["name"],
                 now=requests.now(request),
@@ -262,7 +275,7 @@ def _saved_id(request: Request) -> int:
 async def run_saved(request: Request) -> Response:
     """実行: the saved conditions on the search page ("new since" restarts from now)."""
     row = await saved_searches.mark_run(
-        current(request.app), _seeker_id(request), _saved_id(request), now=requests.now(request)
+        current(request.app), _own_id(request), _saved_id(request), now=requests.now(request)
     )
     if row is None:
         raise HTTPException(404)
@@ -273,12 +286,12 @@ async def run_saved(request: Request) -> Response:
 async def rename_saved(request: Request) -> Response:
     saved_id = _saved_id(request)
     conn = current(request.app)
-    if await saved_searches.get(conn, _seeker_id(request), saved_id) is None:
+    if await saved_searches.get(conn, _own_id(request), saved_id) is None:
         raise HTTPException(404)
     form = forms.saved_name(await request.form())
     if not form.valid:
         return await _saved_list_page(request, rename_form=form, rename_id=saved_id, status=422)
-    await saved_searches.rename(conn, _seeker_id(request), saved_id, form.values["name"])
+    await saved_searches.rename(conn, _own_id(request), saved_id, form.values["name"])
     return htmx.redirect(request, "/mypage/saved-searches?done=renamed")
 
 
@@ -286,9 +299,9 @@ async def rename_saved(request: Request) -> Response:
 async def delete_saved(request: Request) -> Response:
     saved_id = _saved_id(request)
     conn = current(request.app)
-    if await saved_searches.get(conn, _seeker_id(request), saved_id) is None:
+    if await saved_searches.get(conn, _own_id(request), saved_id) is None:
         raise HTTPException(404)
-    await saved_searches.delete(conn, _seeker_id(request), saved_id)
+    await saved_searches.delete(conn, _own_id(request), saved_id)
     return htmx.redirect(request, "/mypage/saved-searches?done=deleted")
 
 
@@ -296,7 +309,7 @@ async def delete_saved(request: Request) -> Response:
 async def mail_saved(request: Request) -> Response:
     on = (await request.form()).get("on") == "1"
     found = await saved_searches.set_mail(
-        current(request.app), _seeker_id(request), _saved_id(request), on, now=requests.now(request)
+        current(request.app), _own_id(request), _saved_id(request), on, now=requests.now(request)
     )
     if not found:
         raise HTTPException(404)

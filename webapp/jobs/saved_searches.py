@@ -18,11 +18,10 @@ from databases.core import Connection
 
 from webapp.clock import Clock, jst_date
 from webapp.db import AppDatabase
-from webapp.jobs import forms, search
-from webapp.jobs.search import SearchConditions
 from webapp.mail import outbox
-from webapp.postings import catalog
+from webapp.postings import catalog, search, search_form
 from webapp.postings import service as postings
+from webapp.postings.search import SearchConditions
 from webapp.schema import job_postings, job_seekers, saved_searches
 
 LIMIT = 20
@@ -97,7 +96,7 @@ async def listing(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list
     )
     items = []
     for row in rows:
-        conditions = forms.conditions_from_query(row["query"])
+        conditions = search_form.conditions_from_query(row["query"])
         new = await search.count_new(conn, conditions, since=row["last_run_at"], now=now)
         items.append({"row": row, "conditions": conditions, "new_count": new})
     return items
@@ -140,7 +139,7 @@ async def set_mail(
     conn: Connection, seeker_id: int, saved_id: int, on: bool, *, now: dt.datetime
 ) -> bool:
     """Switch the daily mail. Switching on starts the cursor now: only newer postings count."""
-    values = {"mail_enabled": on}
+    values: dict[str, object] = {"mail_enabled": on}
     row = await get(conn, seeker_id, saved_id)
     if row is None:
         return False
@@ -194,7 +193,7 @@ async def _digest_one(conn, saved_id: int, now: dt.datetime, base_url: str) -> b
         )
         if claimed is None:
             return False  # another instance took it
-        conditions = forms.conditions_from_query(saved["query"])
+        conditions = search_form.conditions_from_query(saved["query"])
         match = search.filters(conn, conditions, today=jst_date(now)).also(
             job_postings.c.registered_at > since, job_postings.c.registered_at <= now
         )

@@ -232,6 +232,8 @@ async def _notify(
             now=now,
         )
         return
+    if thread.employer_id is None:  # a posting without an employer account: nobody to tell
+        return
     await mail_employer_users(
         conn,
         thread.employer_id,

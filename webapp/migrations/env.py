@@ -27,7 +27,10 @@ def _run(connection) -> None:
 
 
 async def _main() -> None:
-    engine = create_async_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:  # set by webapp.db.alembic_config, the one way in
+        raise RuntimeError("no sqlalchemy.url: run migrations with `python -m webapp migrate`")
+    engine = create_async_engine(url)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -45,7 +45,7 @@ INSURANCES = ("雇用", "労災", "公災", "健康", "厚生", "財形")
 # October; every prefecture's has been above 900 yen an hour since 2024): a floor that
 # catches a dropped digit without needing a yearly update. The reviewing staff check the
 # current 最低賃金 of the 就業場所. A month below 100,000 yen is a typo far more often
-# than a real full-time wage. The ceilings are also the search form's (webapp/jobs/forms.py).
+# than a real full-time wage. The ceilings are also the search form's (search_form.py).
 WAGE_FLOORS = {"monthly": 100_000, "hourly": 900}
 WAGE_LIMITS = {"monthly": 2_000_000, "hourly": 10_000}
 OPENINGS_MAX = 99

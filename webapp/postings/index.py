@@ -2,7 +2,7 @@
 
 SQLite keeps the tokens in an FTS5 table (job_search, migration 0002), PostgreSQL in the
 posting's own GIN-indexed tsvector column (search_tokens, migration 0008). 求人検索
-(webapp/jobs/search.py) reads either; this module only writes, when a posting is
+(webapp/postings/search.py) reads either; this module only writes, when a posting is
 published (webapp/postings/service.py) or loaded in bulk (webapp/demo/bulk.py).
 """
 

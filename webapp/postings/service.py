@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
-from webapp.db import is_unique_violation
+from webapp.db import fetch_existing, is_unique_violation
 from webapp.members.service import mail_employer_users
 from webapp.postings import catalog, index, text
 from webapp.schema import applications, employers, job_postings, offices
@@ -324,10 +324,11 @@ async def _tell_employer(
 ) -> None:
     """Mail every active user of the posting's 事業所 the review's outcome (inside the
     review's transaction, through the outbox)."""
-    posting = await conn.fetch_one(
+    posting = await fetch_existing(
+        conn,
         sa.select(
             job_postings.c.employer_id, job_postings.c.job_title, job_postings.c.job_number
-        ).where(job_postings.c.id == posting_id)
+        ).where(job_postings.c.id == posting_id),
     )
     await mail_employer_users(
         conn,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
+from webapp.db import fetch_existing
 from webapp.postings import catalog
 from webapp.profile.forms import FIELDS, LABELS
 from webapp.schema import job_seekers, profile_changes, seeker_profiles, work_history
@@ -197,10 +198,11 @@ class CannotReactivate(Exception):
 async def set_status(conn: Connection, seeker_id: int, status: str, *, now: dt.datetime) -> bool:
     """有効 ↔ 無効; returns whether anything changed (a repeated click changes nothing)."""
     async with conn.transaction():
-        row = await conn.fetch_one(
+        row = await fetch_existing(
+            conn,
             sa.select(job_seekers.c.status, job_seekers.c.valid_until).where(
                 job_seekers.c.id == seeker_id
-            )
+            ),
         )
         if row["status"] == status:
             return False

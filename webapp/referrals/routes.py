@@ -116,7 +116,7 @@ async def refer(request: Request) -> Response:
     chosen = await service.published_posting(conn, posting_id) if posting_id else None
     if chosen is None:
         form.add("posting", "紹介する求人を選んでください。")
-    if not form.valid:
+    if chosen is None or not form.valid:
         return await _refer_page(
             request, seeker, form=form, query=query, chosen=chosen, blocked=False, status_code=422
         )

@@ -13,15 +13,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from databases.core import Connection
+from databases.interfaces import Record
 from starlette.datastructures import QueryParams
 
 from webapp.applications import states as application_states
 from webapp.clock import jst_date, ymd
-from webapp.db import is_unique_violation
-from webapp.jobs import forms as job_forms
-from webapp.jobs import search
+from webapp.db import fetch_existing, is_unique_violation
 from webapp.mail import outbox
-from webapp.postings import catalog, text
+from webapp.postings import catalog, search, search_form, text
 from webapp.postings import service as postings
 from webapp.schema import (
     application_events,
@@ -175,10 +174,10 @@ async def find_postings(conn: Connection, query: str, *, now: dt.datetime):
     number = text.normalize(query).strip()
     if postings.JOB_NUMBER.fullmatch(number):
         row = await postings.by_number(conn, number)
-        form = job_forms.ConditionsForm(values={"q": query})
+        form = search_form.ConditionsForm(values={"q": query})
         found = row is not None and row["status"] not in UNPUBLISHED
         return form, [dict(row._mapping)] if found else []
-    form = job_forms.parse_conditions(QueryParams({"q": query}))
+    form = search_form.parse_conditions(QueryParams({"q": query}))
     if not form.valid or not form.conditions.terms:
         return form, []
     page = await search.find(conn, form.conditions, now=now, offset=0, limit=SEARCH_LIMIT)
@@ -278,7 +277,9 @@ async def _refer_in_transaction(
     if seeker is None or posting is None:
         raise ReferralRefused("この求人は見つかりません。", field="posting")
     await check_referral(conn, seeker, posting, jst_date(now))
-    office = await conn.fetch_one(sa.select(offices).where(offices.c.id == staff["office_id"]))
+    office = await fetch_existing(
+        conn, sa.select(offices).where(offices.c.id == staff["office_id"])
+    )
     number = await _next_number(conn, office["code"], now)
     referral_id = await conn.fetch_val(
         referrals.insert()
@@ -330,13 +331,15 @@ async def _refer_in_transaction(
 
 async def _parties(conn: Connection, referral):
     """The job-seeker, posting and office rows of a referral."""
-    seeker = await conn.fetch_one(
-        sa.select(job_seekers).where(job_seekers.c.id == referral["seeker_id"])
+    seeker = await fetch_existing(
+        conn, sa.select(job_seekers).where(job_seekers.c.id == referral["seeker_id"])
     )
-    posting = await conn.fetch_one(
-        sa.select(job_postings).where(job_postings.c.id == referral["posting_id"])
+    posting = await fetch_existing(
+        conn, sa.select(job_postings).where(job_postings.c.id == referral["posting_id"])
     )
-    office = await conn.fetch_one(sa.select(offices).where(offices.c.id == referral["office_id"]))
+    office = await fetch_existing(
+        conn, sa.select(offices).where(offices.c.id == referral["office_id"])
+    )
     return seeker, posting, office
 
 
@@ -444,8 +447,9 @@ async def approve_request(
 
     async def work() -> int:
         async with conn.transaction():
-            row = await conn.fetch_one(
-                sa.select(referral_requests).where(referral_requests.c.id == request_id)
+            # The route found it for this staff member; requests are never deleted.
+            row = await fetch_existing(
+                conn, sa.select(referral_requests).where(referral_requests.c.id == request_id)
             )
             if row["state"] == APPROVED:
                 return row["referral_id"]
@@ -508,15 +512,15 @@ async def decline_request(
             if state == WITHDRAWN:
                 raise ReferralRefused(REQUEST_WAS_WITHDRAWN)
             return
-        seeker = await conn.fetch_one(
-            sa.select(job_seekers).where(job_seekers.c.id == declined["seeker_id"])
+        seeker = await fetch_existing(
+            conn, sa.select(job_seekers).where(job_seekers.c.id == declined["seeker_id"])
         )
         if seeker["mail_notices"]:
-            posting = await conn.fetch_one(
-                sa.select(job_postings).where(job_postings.c.id == declined["posting_id"])
+            posting = await fetch_existing(
+                conn, sa.select(job_postings).where(job_postings.c.id == declined["posting_id"])
             )
-            office = await conn.fetch_one(
-                sa.select(offices).where(offices.c.id == staff["office_id"])
+            office = await fetch_existing(
+                conn, sa.select(offices).where(offices.c.id == staff["office_id"])
             )
             await outbox.enqueue(
                 conn,
@@ -535,9 +539,9 @@ async def decline_request(
 class RequestState:
     """Where a job-seeker stands with one posting: referred, applied, asking, or free to ask."""
 
-    referral: object | None  # the referrals row
+    referral: Record | None  # the referrals row
     application_kind: str | None  # direct | referral
-    request: object | None  # the newest referral_requests row
+    request: Record | None  # the newest referral_requests row
 
     @property
     def status(self) -> str:

@@ -9,6 +9,7 @@ and owners only by their column, so it depends on none of the features that use 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -97,7 +98,7 @@ async def issue(
     conn: Connection,
     secret_key: str,
     purpose: str,
-    owner: dict[str, int | None],
+    owner: Mapping[str, int | None],
     *,
     email: str,
     now: dt.datetime,

@@ -163,7 +163,13 @@ def validate_new_seeker(
 ) -> NewSeeker:
     """Check and normalize counter input; raises RegistrationError with every problem."""
     new, problems = check_new_seeker(
-        name=name, kana=kana, birthdate=birthdate, email=email, today=today, **optional
+        name=name,
+        kana=kana,
+        birthdate=birthdate,
+        email=email,
+        today=today,
+        required=frozenset(),
+        **optional,
     )
     if new is None:
         raise RegistrationError("\n".join(problems.values()))

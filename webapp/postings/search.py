@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -124,7 +125,7 @@ class SearchConditions:
         options = []
         for name, empty, label in drops:
             if getattr(self, name) != empty:
-                changes = {name: empty}
+                changes: dict[str, Any] = {name: empty}
                 if name == "prefecture":
                     changes["municipality"] = ""
                 if name == "keyword":
@@ -297,19 +298,16 @@ LIST_COLUMNS = (
 async def count(conn: Connection, match: Match, *, cap: int | None = None) -> tuple[int, bool]:
     """How many postings match, counted up to `cap`; (count, more than cap)."""
     cap = COUNT_CAP if cap is None else cap
+    source: sa.FromClause
     if match.fts_query is not None:
         # Walk the index's matches and stop at the cap (an IN list would collect them all).
         source = FTS.join(job_postings, job_postings.c.id == FTS.c.rowid)
         keyword = sa.text("job_search MATCH :fts_count").bindparams(fts_count=match.fts_query)
-        limited = sa.select(sa.literal_column("1")).select_from(source).where(keyword)
-        limited = limited.where(*match.clauses).limit(cap + 1)
+        where = [keyword, *match.clauses]
     else:
-        limited = (
-            sa.select(sa.literal_column("1"))
-            .select_from(job_postings)
-            .where(*match.where())
-            .limit(cap + 1)
-        )
+        source, where = job_postings, match.where()
+    one = sa.literal_column("1", sa.Integer)
+    limited = sa.select(one).select_from(source).where(*where).limit(cap + 1)
     found = await conn.fetch_val(sa.select(sa.func.count()).select_from(limited.subquery()))
     return min(found, cap), found > cap
 
@@ -328,7 +326,7 @@ async def find(
     rows = []
     if offset < total:
         # First the ids of the window (ordered on the narrow filter index), then their rows.
-        walk = capped and conditions.sort == "new" and conditions.terms and is_sqlite(conn)
+        walk = capped and conditions.sort == "new" and bool(conditions.terms) and is_sqlite(conn)
         window = (
             sa.select(job_postings.c.id)
             .where(*match.where(probe=walk))

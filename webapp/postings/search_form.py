@@ -1,0 +1,147 @@
+"""The search conditions as typed: from the URL's query parameters to SearchConditions.
+
+Conditions come from a GET form and may be typed, bookmarked or tampered with: every
+value is checked against its vocabulary, and anything wrong gets a Japanese message next
+to its field rather than a 500 or a silently different search. The job-seeker's search
+page, their saved searches and the staff's referral page all read conditions here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from starlette.datastructures import QueryParams
+
+from webapp import validation
+from webapp.forms import Form
+from webapp.postings import catalog, text
+from webapp.postings.forms import WAGE_LIMITS
+from webapp.postings.search import MAX_PAGE, SearchConditions
+
+
+@dataclass
+class ConditionsForm(Form):
+    conditions: SearchConditions = field(default_factory=SearchConditions)
+
+
+def _one(params, name: str, limit: int = 200) -> str:
+    return validation.nfkc(str(params.get(name, "") or "")[:limit])
+
+
+def parse_conditions(params) -> ConditionsForm:
+    """Search conditions from query parameters (a dict-like with getlist)."""
+    form = ConditionsForm()
+    raw_keyword = " ".join(str(params.get("q", "") or "").split())
+    keyword = raw_keyword[: text.KEYWORD_MAX * 2]
+    form.values["q"] = keyword
+    terms: list[text.Term] = []
+    if len(raw_keyword) > text.KEYWORD_MAX:
+        form.add(
+            "q",
+            f"キーワードは{text.KEYWORD_MAX}文字以内で入力してください"
+            f"（入力された文字数: {len(raw_keyword):,}文字）。",
+        )
+    else:
+        terms = text.parse_terms(keyword)
+        if len(terms) > text.TERMS_MAX:
+            form.add(
+                "q",
+                f"キーワードは{text.TERMS_MAX}語までで入力してください。"
+                "語と語の間は空白で区切ります。",
+            )
+
+    prefecture = _one(params, "pref", 10)
+    municipality = " ".join(_one(params, "city", 50).split())
+    form.values.update(pref=prefecture, city=municipality)
+    if prefecture and prefecture not in catalog.PREFECTURES:
+        form.add("pref", "都道府県の指定が正しくありません。一覧から選び直してください。")
+        prefecture = ""
+    if municipality:
+        if not prefecture and "pref" not in form.errors:
+            form.add("city", "市区町村を選ぶ前に、都道府県を選んでください。")
+        elif prefecture and municipality not in catalog.MUNICIPALITIES[prefecture]:
+            form.add(
+                "city",
+                f"「{municipality}」は{catalog.PREFECTURES[prefecture]}の市区町村の一覧にありません。"
+                "一覧から選び直してください。",
+            )
+
+    occupation = _one(params, "occ", 10).upper()
+    form.values["occ"] = occupation
+    if occupation and occupation not in catalog.OCCUPATIONS:
+        form.add("occ", "職種の指定が正しくありません。一覧から選び直してください。")
+
+    employment = []
+    for value in params.getlist("emp")[:10]:
+        code = validation.nfkc(str(value)[:30])
+        if code in catalog.EMPLOYMENT_TYPES and code not in employment:
+            employment.append(code)
+        elif code not in catalog.EMPLOYMENT_TYPES:
+            form.add("emp", "雇用形態の指定が正しくありません。一覧から選び直してください。")
+            break
+    form.values["emp"] = employment
+
+    category = _one(params, "cat", 10)
+    form.values["cat"] = category
+    if category and category not in catalog.JOB_CATEGORIES:
+        form.add("cat", "求人区分は「フルタイム」か「パート」から選んでください。")
+
+    wage_type = _one(params, "wage_type", 10) or "monthly"
+    raw_wage = _one(params, "wage_min", 30)
+    form.values.update(wage_type=wage_type, wage_min=raw_wage)
+    wage_min = None
+    if wage_type not in catalog.WAGE_TYPES:
+        form.add("wage", "賃金の種類は「月給」か「時給」から選んでください。")
+        wage_type = "monthly"
+    elif raw_wage:
+        digits = re.sub(r"[,円\s]", "", raw_wage)
+        if not digits.isascii() or not digits.isdigit():
+            form.add("wage", "賃金の下限は半角数字で入力してください（例: 月給なら200000）。")
+        elif int(digits) > WAGE_LIMITS[wage_type]:
+            limit = WAGE_LIMITS[wage_type]
+            label = catalog.WAGE_TYPES[wage_type]
+            form.add("wage", f"賃金の下限は{label}{limit:,}円以下で入力してください。")
+        else:
+            wage_min = int(digits)
+            form.values["wage_min"] = digits
+
+    new_days = _one(params, "new", 5)
+    form.values["new"] = new_days
+    if new_days and new_days not in catalog.NEW_WITHIN_DAYS:
+        form.add("new", "新着の期間は一覧から選んでください。")
+
+    sort = _one(params, "sort", 20)
+    if sort not in catalog.SORTS:
+        sort = "new"  # not typed by anyone: an old or edited link gets the default order
+    page_text = _one(params, "page", 10)
+    page = int(page_text) if page_text.isascii() and page_text.isdigit() else 1
+    page = min(max(page, 1), MAX_PAGE)
+    form.values.update(sort=sort, page=page)
+
+    if form.valid:
+        form.conditions = SearchConditions(
+            keyword=keyword,
+            prefecture=prefecture,
+            municipality=municipality,
+            occupation=occupation,
+            employment_types=tuple(employment),
+            job_category=category,
+            wage_type=wage_type,
+            wage_min=wage_min,
+            weekends_off=_one(params, "weekends", 5) == "1",
+            new_within_days=int(new_days) if new_days else None,
+            online_application=_one(params, "online", 5) == "1",
+            sort=sort,
+            page=page,
+            terms=tuple(terms),
+        )
+    form.values["weekends"] = _one(params, "weekends", 5) == "1"
+    form.values["online"] = _one(params, "online", 5) == "1"
+    return form
+
+
+def conditions_from_query(query: str) -> SearchConditions:
+    """A saved query string back to conditions (saved ones were valid when saved)."""
+    form = parse_conditions(QueryParams(query))
+    return replace(form.conditions, page=1)
