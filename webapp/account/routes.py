@@ -152,7 +152,7 @@ async def request_email_change(request: Request) -> Response:
             conn, request, form.values["email"], requests.now(request)
         )
         if refusal:
-            form.errors["form"] = [refusal.message]
+            form.refuse(refusal.message)
             return _email_page(request, form, 429, {"Retry-After": str(refusal.retry_after)})
         try:
             await service.request_email_change(

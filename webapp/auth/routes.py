@@ -70,7 +70,7 @@ async def login(request: Request) -> Response:
     now = requests.now(request)
     refusal = await throttle.login_refusal(conn, request, email, now)
     if refusal:
-        form.errors["form"] = [refusal.message]
+        form.refuse(refusal.message)
         return _login_page(
             request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
         )
@@ -84,11 +84,12 @@ async def login(request: Request) -> Response:
             owner=await service.owner(conn, portal.role, email),
             login_url=settings.base_url + portal.login_path,
         )
-        form.errors["form"] = [refusal.message if refusal else LOGIN_FAILED]
         if refusal:
+            form.refuse(refusal.message)
             return _login_page(
                 request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
             )
+        form.errors["form"] = [LOGIN_FAILED]
         return _login_page(request, form, status_code=422)
     await throttle.password_accepted(conn, request, email, account.columns, now)
     if await login_code.is_remembered(
@@ -244,7 +245,7 @@ async def resend_code(request: Request) -> Response:
     )
     if refusal:
         form = Form(values={"next": next_url})
-        form.errors["form"] = [refusal.message]
+        form.refuse(refusal.message)
         return _code_page(
             request,
             form,
