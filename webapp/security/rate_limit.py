@@ -128,6 +128,7 @@ class SprayDetector:
                 rate_limit_hits.c.created_at > now - self.window,
             )
         )
+        assert row is not None  # an aggregate always answers one row
         wait = self.wait(row["accounts"])
         if wait is None:
             return None
