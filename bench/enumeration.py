@@ -67,17 +67,18 @@ def main(n: int) -> None:
                     )
 
             client.portal.call(setup)
-            # Interleaved, and fewer than the per-address limit (30 failures in 15 minutes),
-            # so no request is cut short by the throttle.
+            # Interleaved, each pair from a client address of its own: one address failing
+            # against many accounts is slowed (spraying), and no request may be cut short.
             rows = {"login, registered, wrong password": [], "login, unknown address": []}
             for i in range(n):
+                visitor = TestClient(client.app, client=(f"198.51.100.{i % 250 + 1}", 50000))
                 for name, email in (
                     ("login, registered, wrong password", f"user{i}@"),
                     ("login, unknown address", f"nobody{i}@"),
                 ):
                     rows[name].append(
                         timed(
-                            client,
+                            visitor,
                             "/login",
                             "/login",
                             {"email": email + "example.com", "password": "Wrong#pass1"},

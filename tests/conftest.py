@@ -206,6 +206,7 @@ class CaughtMail:
 
     def __init__(self) -> None:
         self.messages: list = []
+        self._recipients: list[str] = []  # each message's To, parsed once (not per look-up)
         self._lock = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
@@ -214,15 +215,19 @@ class CaughtMail:
         )
         with self._lock:
             self.messages.append(message)
+            self._recipients.append(str(message["To"]))
             self._lock.notify_all()
         return "250 OK"
+
+    def _to(self, address: str) -> list:
+        return [m for m, to in zip(self.messages, self._recipients, strict=True) if to == address]
 
     def wait_for(self, to: str, count: int = 1, timeout: float = 10.0) -> list:
         """Block until `count` mails to `to` have arrived; return them, oldest first."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [m for m in self.messages if m["To"] == to]
+                found = self._to(to)
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()
@@ -233,10 +238,11 @@ class CaughtMail:
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+            self._recipients.clear()
 
     def to(self, address: str) -> list:
         with self._lock:
-            return [m for m in self.messages if m["To"] == address]
+            return self._to(address)
 
 
 def free_port() -> int:

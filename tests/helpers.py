@@ -71,9 +71,13 @@ def another_session(client, session_cookie: str):
     return other
 
 
-def another_browser(client):
-    """A second browser (its own cookies) on the same running app and event loop."""
-    other = client.__class__(client.app, base_url=str(client.base_url))
+def another_browser(client, address: str | None = None, app=None):
+    """A second browser (its own cookies) on the same running app and event loop; from
+    the client address `address` (default: the test client's, which every browser of a
+    test shares, like people on one Wi-Fi). `app`: the running app wrapped (in a proxy's
+    middleware, say)."""
+    where = {"client": (address, 50000)} if address else {}
+    other = client.__class__(app or client.app, base_url=str(client.base_url), **where)
     other.portal = client.portal  # share the lifespan the first client started
     other.smtp = getattr(client, "smtp", None)
     return other

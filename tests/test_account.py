@@ -118,6 +118,22 @@ def test_address_change_refuses_a_taken_address_and_a_wrong_password(client, smt
     assert smtp.to("x@example.com") == [] and smtp.to("hanako@example.com") == []
 
 
+def test_address_change_keys_are_limited_per_address_typed(client, smtp):
+    """A key mail goes to an address the user typed: the same limits as every key mail."""
+    signed_in(client)
+    change = {"email": "taro.new@example.com", "current_password": PASSWORD}
+    for count in range(1, 4):
+        assert submit(client, "/mypage/account/email", change).status_code == 200
+        smtp.wait_for("taro.new@example.com", count)
+    refused = submit(client, "/mypage/account/email", change, htmx=True)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert refused.text.lstrip().startswith('<div id="account-form"')
+    assert "受付を一時的に止めています" in refused.text and "以降に、もう一度" in refused.text
+    assert len(smtp.to("taro.new@example.com")) == 3
+    other = {"email": "taro.other@example.com", "current_password": PASSWORD}
+    assert submit(client, "/mypage/account/email", other).status_code == 200
+
+
 def test_devices_are_listed_and_can_be_logged_out(client):
     signed_in(client)
     phone = another_browser(client)

@@ -218,6 +218,14 @@ async def _digest(settings: Settings) -> int:
     return 0
 
 
+def uvicorn_options(settings: Settings) -> dict:
+    """Whose X-Forwarded-For uvicorn believes: FORWARDED_ALLOW_IPS unset, nobody's (the
+    socket's peer is the client, whatever headers it sends); set, only those proxies'."""
+    if not settings.forwarded_allow_ips:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
@@ -227,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
 
         from webapp import create_app
 
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+        uvicorn.run(
+            create_app(settings), host=args.host, port=args.port, **uvicorn_options(settings)
+        )
         return 0
     if args.command == "migrate":
         asyncio.run(migrate_async(settings.database_url))

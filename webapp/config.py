@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ class Settings:
     argon2_parallelism: int = profiles.RFC_9106_LOW_MEMORY.parallelism
     # Apply migrations in the lifespan; off when a deploy step runs `python -m webapp migrate`.
     migrate_on_start: bool = True
+    # The reverse proxies / load balancers whose X-Forwarded-For names the client (IPs and
+    # CIDRs, comma-separated, as uvicorn reads them); empty: none, the socket's peer is it.
+    forwarded_allow_ips: str = ""
 
     @property
     def https(self) -> bool:
@@ -103,4 +107,27 @@ class Settings:
                 "ARGON2_PARALLELISM", cast=int, default=cls.argon2_parallelism
             ),
             migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=True),
+            forwarded_allow_ips=trusted_proxies(config("FORWARDED_ALLOW_IPS", default="")),
         )
+
+
+def trusted_proxies(value: str) -> str:
+    """FORWARDED_ALLOW_IPS checked and tidied: IP addresses and networks (10.0.0.0/8), or
+    `*` (every peer is a proxy: only where nothing but the proxy can reach the app).
+    uvicorn would take a mistyped entry as a name no peer ever has, silently trusting no
+    proxy, so a mistake stops the start instead."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            if "/" in item:
+                ipaddress.ip_network(item)
+            else:
+                ipaddress.ip_address(item)
+        except ValueError:
+            raise ValueError(
+                f"FORWARDED_ALLOW_IPS: {item!r} is not an IP address or network "
+                "(for example 10.0.0.5 or 10.0.0.0/8, host bits zero)"
+            ) from None
+    return ",".join(items)

@@ -2,8 +2,9 @@
 
 Two kinds today, each owned by its area and safe to run on several instances at once:
 saved searches' mails of new postings (webapp/jobs/saved_searches.py) and the 7-day
-reminder before a registration lapses (webapp/seekers/validity.py). The server runs the
-round in its lifespan (DailyRound); `python -m webapp digest` runs it once.
+reminder before a registration lapses (webapp/seekers/validity.py). It also sweeps the
+rate-limit rows older than any limit's window. The server runs the round in its lifespan
+(DailyRound); `python -m webapp digest` runs it once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from webapp.clock import Clock
 from webapp.db import AppDatabase
 from webapp.jobs import saved_searches
 from webapp.periodic import PeriodicTask
+from webapp.security import rate_limit
 from webapp.seekers import validity
 
 # Each mail falls due once a day at most; polling every 10 minutes sends it within
@@ -31,7 +33,10 @@ class Queued:
 
 
 async def run_once(db: AppDatabase, clock: Clock, base_url: str) -> Queued:
-    """Queue every mail that is due; the outbox sender delivers them."""
+    """Queue every mail that is due; the outbox sender delivers them. Also drops the
+    rate-limit rows that no limit counts any more."""
+    async with db.connection() as conn:
+        await rate_limit.sweep(conn, clock.now())
     return Queued(
         digests=await saved_searches.queue_digests(db, clock, base_url),
         reminders=await validity.remind_once(db, clock, base_url),

@@ -20,3 +20,11 @@ def today(request: Request) -> dt.date:
 def base_url(request: Request) -> str:
     """BASE_URL, without a trailing slash: links in mails and pages start with it."""
     return request.app.state.settings.base_url.rstrip("/")
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address, the one place the app reads it: the socket's peer, or,
+    behind a proxy named in FORWARDED_ALLOW_IPS, the address that proxy put in
+    X-Forwarded-For (uvicorn's ProxyHeadersMiddleware has already moved it here). A
+    client that reaches the app directly cannot choose it with a header of its own."""
+    return (request.client.host if request.client else "")[:45]

@@ -171,7 +171,9 @@ caught_mail = sa.Table(
 )
 
 # Rate limits and lockouts: one row per counted event, keyed by an HMAC of the account's
-# address or the client's IP, so every app instance sees the same counts.
+# address or the client's IP, so every app instance sees the same counts. subject_hash
+# (migration 0009): whom a client's event was against (an HMAC of the address typed), for
+# counting failures against distinct accounts from one client (password spraying).
 rate_limit_hits = sa.Table(
     "rate_limit_hits",
     metadata,
@@ -179,6 +181,7 @@ rate_limit_hits = sa.Table(
     sa.Column("bucket", sa.String(40), nullable=False),
     sa.Column("key_hash", sa.String(64), nullable=False),
     _created(),
+    sa.Column("subject_hash", sa.String(64)),
     sa.Index("ix_rate_limit_hits_lookup", "bucket", "key_hash", "created_at"),
 )
 

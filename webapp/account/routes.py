@@ -12,7 +12,7 @@ from webapp.account import service
 from webapp.auth.guard import login_required
 from webapp.db import current
 from webapp.forms import Form
-from webapp.security import audit
+from webapp.security import audit, throttle
 from webapp.security.auth_keys import KeyProblem, key_problem
 from webapp.security.passwords import guessable_errors, rule_errors
 from webapp.templating import render
@@ -106,13 +106,16 @@ async def change_password(request: Request) -> Response:
     return _done(request, "password")
 
 
-def _email_page(request: Request, form: Form, status_code: int = 200, **extra) -> Response:
+def _email_page(
+    request: Request, form: Form, status_code: int = 200, headers: dict | None = None, **extra
+) -> Response:
     return render(
         request,
         "account/email.html",
         {"form": form, **extra},
         fragment="account/_email_form.html",
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -144,6 +147,13 @@ async def request_email_change(request: Request) -> Response:
     elif not await service.check_password(conn, user["id"], password):
         form.add("current_password", WRONG_PASSWORD)
     if form.valid:
+        # The key goes to an address the user typed: the same limits as every key mail.
+        refusal = await throttle.key_request_refusal(
+            conn, request, form.values["email"], requests.now(request)
+        )
+        if refusal:
+            form.refuse(refusal.message)
+            return _email_page(request, form, 429, {"Retry-After": str(refusal.retry_after)})
         try:
             await service.request_email_change(
                 conn,

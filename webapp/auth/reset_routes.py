@@ -63,7 +63,7 @@ async def request_key(request: Request) -> Response:
     conn = current(request.app)
     refusal = await throttle.key_request_refusal(conn, request, form.values["email"], now)
     if refusal:
-        form.errors["form"] = [refusal.message]
+        form.refuse(refusal.message)
         return _forgot_page(request, form, 429, {"Retry-After": str(refusal.retry_after)})
     settings = request.app.state.settings
     wizard = await _wizard(request)

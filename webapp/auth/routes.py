@@ -16,7 +16,6 @@ from webapp.auth.roles import PORTALS, SEEKER, Account, Portal
 from webapp.db import current
 from webapp.forms import Form
 from webapp.security import audit, cookies, throttle
-from webapp.security.audit import client_ip
 from webapp.security.auth_keys import KeyProblem, KeyWrong
 from webapp.templating import render
 
@@ -69,11 +68,9 @@ async def login(request: Request) -> Response:
     conn = current(request.app)
     settings = request.app.state.settings
     now = requests.now(request)
-    refusal = await throttle.login_refusal(
-        conn, settings.secret_key, email, client_ip(request), now
-    )
+    refusal = await throttle.login_refusal(conn, request, email, now)
     if refusal:
-        form.errors["form"] = [refusal.message]
+        form.refuse(refusal.message)
         return _login_page(
             request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
         )
@@ -87,11 +84,12 @@ async def login(request: Request) -> Response:
             owner=await service.owner(conn, portal.role, email),
             login_url=settings.base_url + portal.login_path,
         )
-        form.errors["form"] = [refusal.message if refusal else LOGIN_FAILED]
         if refusal:
+            form.refuse(refusal.message)
             return _login_page(
                 request, form, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
             )
+        form.errors["form"] = [LOGIN_FAILED]
         return _login_page(request, form, status_code=422)
     await throttle.password_accepted(conn, request, email, account.columns, now)
     if await login_code.is_remembered(
@@ -126,7 +124,7 @@ async def _signed_in(
         account=account,
         previous_token=request.state.session_token,
         user_agent=request.headers.get("user-agent", ""),
-        ip_address=client_ip(request),
+        ip_address=requests.client_address(request),
         now=now,
     )
     response = htmx.redirect(request, next_url)
@@ -242,10 +240,12 @@ async def resend_code(request: Request) -> Response:
         return htmx.redirect(request, portal.login_path)
     next_url = safe_next(str((await request.form()).get("next", "")), portal.home)
     now = requests.now(request)
-    refusal = await throttle.key_request_refusal(conn, request, row["email"], now)
+    refusal = await throttle.key_request_refusal(
+        conn, request, row["email"], now, what="確認コード"
+    )
     if refusal:
         form = Form(values={"next": next_url})
-        form.errors["form"] = [refusal.message]
+        form.refuse(refusal.message)
         return _code_page(
             request,
             form,

@@ -102,7 +102,7 @@ async def request_key(request: Request) -> Response:
         current(request.app), request, form.values["email"], now
     )
     if refusal:
-        form.errors["form"] = [refusal.message]
+        form.refuse(refusal.message)
         return _page(
             request,
             STEP_EMAIL,

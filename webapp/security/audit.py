@@ -33,12 +33,7 @@ async def record(
             seeker_id=seeker_id,
             member_id=member_id,
             email_hash=digest(settings.secret_key, "audit-email", email.lower()) if email else None,
-            ip_address=client_ip(request),
+            ip_address=requests.client_address(request),
             user_agent=request.headers.get("user-agent", "")[:300],
         )
     )
-
-
-def client_ip(request: Request) -> str:
-    # uvicorn's proxy_headers already put the forwarded client address here.
-    return (request.client.host if request.client else "")[:45]

@@ -1,7 +1,15 @@
-"""Throttling that stops guessing, not people: lockout per account, limits per address.
+"""Throttling that stops guessing, not people.
 
-Counters are keyed by the address typed, registered or not, so a locked unknown address
-reads exactly like a locked real one: nothing tells an attacker which addresses exist.
+Per account: 5 wrong passwords lock the address typed for 30 minutes; 認証キー mails are
+limited per address typed. Counters are keyed by the address typed, registered or not, so
+a locked unknown address reads exactly like a locked real one: nothing tells an attacker
+which addresses exist.
+
+Per client address: many honest people share one (a Hello Work office's Wi-Fi on a counter
+morning, a school, a mobile carrier's CGNAT), so its ceilings are sized for a crowd
+(SIGN_INS_PER_CLIENT, KEY_REQUESTS_PER_CLIENT), and password spraying is told apart by
+failures against many distinct accounts, answered by slowing that address for minutes
+(SPRAYING), never by locking out everyone behind it. Every refusal says until when.
 """
 
 from __future__ import annotations
@@ -12,15 +20,20 @@ from dataclasses import dataclass
 from databases.core import Connection
 from starlette.requests import Request
 
+from webapp import requests
 from webapp.clock import to_jst
 from webapp.mail import outbox
-from webapp.security import audit
+from webapp.security import audit, rate_limit
 from webapp.security.rate_limit import (
     KEY_REQUESTS_PER_ACCOUNT,
-    KEY_REQUESTS_PER_ADDRESS,
+    KEY_REQUESTS_PER_CLIENT,
     LOGIN_FAILURES_PER_ACCOUNT,
-    LOGIN_FAILURES_PER_ADDRESS,
+    SIGN_INS_PER_CLIENT,
+    SPRAYING,
 )
+
+# Who shares a client address, in words a job-seeker at the counter understands.
+THIS_CLIENT = "この接続元（Wi-Fiや携帯電話の回線など）"
 
 
 @dataclass(frozen=True)
@@ -29,28 +42,47 @@ class Refusal:
     retry_after: int  # seconds, for the Retry-After header
 
 
-def _minutes(seconds: int) -> int:
-    return max(1, -(-seconds // 60))
+def until(now: dt.datetime, seconds: int) -> str:
+    """The time (JST) the wait ends, as the page says it: rounded up to the minute, so a
+    user who comes back at that minute is let in."""
+    end = to_jst(now + dt.timedelta(seconds=seconds))
+    if end.second or end.microsecond:
+        end = end.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return end.strftime("%H時%M分")
 
 
 def _locked(retry_after: int, now: dt.datetime) -> Refusal:
-    until = to_jst(now + dt.timedelta(seconds=retry_after)).strftime("%H時%M分")
     return Refusal(
         f"パスワードを{LOGIN_FAILURES_PER_ACCOUNT.limit}回続けて間違えたため、このIDは"
-        f"{until}までログインできません。パスワードを忘れた場合は、パスワードの再設定をしてください。",
+        f"{until(now, retry_after)}までログインできません。"
+        "パスワードを忘れた場合は、パスワードの再設定をしてください。",
         retry_after,
     )
 
 
+def _client(request: Request) -> str:
+    return rate_limit.client_key(requests.client_address(request))
+
+
 async def login_refusal(
-    conn: Connection, secret_key: str, email: str, ip: str, now: dt.datetime
+    conn: Connection, request: Request, email: str, now: dt.datetime
 ) -> Refusal | None:
-    """Why this sign-in may not even be tried now, or None."""
-    wait = await LOGIN_FAILURES_PER_ADDRESS.retry_after(conn, secret_key, ip, now)
+    """Why this sign-in may not even be tried now, or None. Asked before the password is
+    checked, so the answer never depends on whether it was right."""
+    secret_key = request.app.state.settings.secret_key
+    client = _client(request)
+    wait = await SPRAYING.retry_after(conn, secret_key, client, now)
     if wait:
         return Refusal(
-            "短時間にログインの失敗が続いたため、この端末からのログインを一時的に止めています。"
-            f"{_minutes(wait)}分ほど待ってから、もう一度お試しください。",
+            f"{THIS_CLIENT}から、多くのIDでログインの失敗が続いたため、ログインの受付を"
+            f"一時的に遅らせています。{until(now, wait)}以降に、もう一度お試しください。",
+            wait,
+        )
+    wait = await SIGN_INS_PER_CLIENT.retry_after(conn, secret_key, client, now)
+    if wait:
+        return Refusal(
+            f"{THIS_CLIENT}からのログインが多いため、受付を一時的に止めています。"
+            f"{until(now, wait)}以降に、もう一度お試しください。",
             wait,
         )
     wait = await LOGIN_FAILURES_PER_ACCOUNT.retry_after(conn, secret_key, email, now)
@@ -77,12 +109,17 @@ async def login_failed(
     """Count a wrong password; the Refusal when this one locked the account. `owner`: the
     account behind the address (None: no account has it), mailed when it is locked."""
     secret_key = request.app.state.settings.secret_key
-    ip = audit.client_ip(request)
+    ip = requests.client_address(request)
+    client = rate_limit.client_key(ip)
     ids = owner.ids if owner else {}
     async with conn.transaction():
-        await LOGIN_FAILURES_PER_ADDRESS.hit(conn, secret_key, ip, now)
+        await SIGN_INS_PER_CLIENT.hit(conn, secret_key, client, now)
+        await SPRAYING.hit(conn, secret_key, client, email, now)
         await LOGIN_FAILURES_PER_ACCOUNT.hit(conn, secret_key, email, now)
         await audit.record(conn, request, "login", "failure", **ids, email=email, now=now)
+        if await SPRAYING.retry_after(conn, secret_key, client, now):
+            # Spraying from this client: its next try must wait (recorded for the operator).
+            await audit.record(conn, request, "login", "spraying", email=email, now=now)
         wait = await LOGIN_FAILURES_PER_ACCOUNT.retry_after(conn, secret_key, email, now)
         if not wait:
             return None
@@ -103,47 +140,52 @@ async def login_failed(
         return _locked(wait, now)
 
 
-async def _accepted(
-    conn: Connection, request: Request, email: str, ids: dict[str, int], outcome: str, now
-) -> None:
-    async with conn.transaction():
-        await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
-        await audit.record(conn, request, "login", outcome, **ids, email=email, now=now)
-
-
 async def password_accepted(
     conn: Connection, request: Request, email: str, ids: dict[str, int], now: dt.datetime
 ) -> None:
-    """The password was right: the lockout count starts again; the code step follows.
+    """The password was right: the lockout count starts again, and this client's earlier
+    failures on the account were typos, not spraying; the code step follows.
     `ids`: the account's audit ids ({"seeker_id": id} or {"member_id": id})."""
-    await _accepted(conn, request, email, ids, "password_ok", now)
+    secret_key = request.app.state.settings.secret_key
+    client = _client(request)
+    async with conn.transaction():
+        await SIGN_INS_PER_CLIENT.hit(conn, secret_key, client, now)
+        await SPRAYING.clear(conn, secret_key, client, email)
+        await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, secret_key, email)
+        await audit.record(conn, request, "login", "password_ok", **ids, email=email, now=now)
 
 
 async def login_succeeded(
     conn: Connection, request: Request, email: str, ids: dict[str, int], now: dt.datetime
 ) -> None:
     """Signed in (after the code, or on a remembered browser)."""
-    await _accepted(conn, request, email, ids, "success", now)
+    async with conn.transaction():
+        await LOGIN_FAILURES_PER_ACCOUNT.clear(conn, request.app.state.settings.secret_key, email)
+        await audit.record(conn, request, "login", "success", **ids, email=email, now=now)
 
 
 async def key_request_refusal(
-    conn: Connection, request: Request, email: str, now: dt.datetime
+    conn: Connection, request: Request, email: str, now: dt.datetime, *, what: str = "認証キー"
 ) -> Refusal | None:
-    """Count a request for a 認証キー mail; the Refusal when over a limit."""
+    """Count a request for a mail carrying `what` (認証キー, 確認コード) to `email`; the
+    Refusal when over a limit."""
     secret_key = request.app.state.settings.secret_key
-    ip = audit.client_ip(request)
-    for limit, key in ((KEY_REQUESTS_PER_ADDRESS, ip), (KEY_REQUESTS_PER_ACCOUNT, email)):
+    client = _client(request)
+    waits = (
+        (KEY_REQUESTS_PER_CLIENT, client, f"{THIS_CLIENT}からの申込が多いため"),
+        (KEY_REQUESTS_PER_ACCOUNT, email, f"{what}の送信を短時間に何度も申し込まれたため"),
+    )
+    for limit, key, reason in waits:
         wait = await limit.retry_after(conn, secret_key, key, now)
         if wait:
             await audit.record(conn, request, "key_request", "throttled", email=email, now=now)
             return Refusal(
-                "認証キーの送信を短時間に何度も申し込まれたため、受付を一時的に止めています。"
-                f"{_minutes(wait)}分ほど待ってから、もう一度お試しください。"
-                "届いているメールの認証キーは、有効期限内であれば使えます。",
+                f"{reason}、受付を一時的に止めています。{until(now, wait)}以降に、"
+                f"もう一度お試しください。届いているメールの{what}は、有効期限内であれば使えます。",
                 wait,
             )
     async with conn.transaction():
-        await KEY_REQUESTS_PER_ADDRESS.hit(conn, secret_key, ip, now)
+        await KEY_REQUESTS_PER_CLIENT.hit(conn, secret_key, client, now)
         await KEY_REQUESTS_PER_ACCOUNT.hit(conn, secret_key, email, now)
         await audit.record(conn, request, "key_request", "accepted", email=email, now=now)
     return None
