@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from databases.backends.postgres import PostgresBackend, PostgresConnection, psycopg_dialect
 from sqlalchemy.engine.interfaces import Dialect
 
@@ -35,7 +37,7 @@ class CachedPostgresBackend(PostgresBackend):
     def _get_dialect(self) -> Dialect:
         """databases' dialect, compiling to asyncpg's own `$n` (it compiles `%(name)s` and
         rewrites the string on every query)."""
-        dialect = PostgresDialect(paramstyle="numeric_dollar")
+        dialect: Any = PostgresDialect(paramstyle="numeric_dollar")
         dialect.implicit_returning = True
         dialect.supports_native_enum = True
         dialect.supports_smallserial = True

@@ -9,6 +9,7 @@ once per connection, and begins every transaction IMMEDIATE.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import aiosqlite
 from databases.backends.sqlite import (
@@ -80,7 +81,7 @@ class PooledSQLiteConnection(SQLiteConnection):
     def _compile(self, query):
         """databases' own `_compile`, from a statement compiled once (db_statements.py)."""
         prepared = self._statements.prepare(query)
-        context = self._dialect.execution_ctx_cls()
+        context: Any = self._dialect.execution_ctx_cls()  # databases sets its attributes
         context.dialect = self._dialect
         if prepared.result_columns is not None:
             compiled = prepared.compiled

@@ -14,10 +14,12 @@ form, exactly as SQLAlchemy's own execution does.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.ddl import DDLElement
 from sqlalchemy.util import LRUCache
 
@@ -44,22 +46,25 @@ class StatementCache:
         if isinstance(query, DDLElement):
             compiled = query.compile(dialect=self.dialect)
             return Prepared(compiled.string, [], None, compiled)
-        compiled, extracted, collected, _ = query._compile_w_cache(
+        shaped, extracted, collected, _ = query._compile_w_cache(
             self.dialect,
             compiled_cache=self.compiled_cache,
             column_keys=[],
             for_executemany=False,
             schema_translate_map=None,
         )
-        params = compiled.construct_params(
+        compiled = cast(SQLCompiler, shaped)  # a statement (not DDL) compiles to SQL
+        params: MutableMapping[str, Any] = compiled.construct_params(
             extracted_parameters=extracted, escape_names=False, _collected_params=collected
         )
-        processors = compiled._bind_processors
+        # A tuple type's processor is a sequence of them; the app binds no tuples.
+        processors: Mapping[str, Any] = compiled._bind_processors
         if compiled.literal_execute_params or compiled.post_compile_params:
             expanded = compiled._process_parameters_for_postcompile(params)
-            sql, params, order = expanded.statement, expanded.parameters, expanded.positiontup
+            sql, params = expanded.statement, dict(expanded.parameters)
+            order: Sequence[str] = expanded.positiontup or []
             processors = {**processors, **expanded.processors}
         else:
-            sql, order = compiled.string, compiled.positiontup
+            sql, order = compiled.string, compiled.positiontup or []
         args = [processors[key](params[key]) if key in processors else params[key] for key in order]
         return Prepared(sql, args, compiled._result_columns, compiled)
