@@ -286,6 +286,9 @@ def settings_for(database_url: str, **overrides) -> Settings:
         "outbox_poll_seconds": 0.2,
         "outbox_wake_delay": 0.0,  # bench/enumeration.py measures the real delay's point
         "migrate_on_start": False,  # the template is migrated; test_migrations checks the start
+        # The tests run the daily round themselves, on their clock (a round at start would
+        # race a test that moves the clock); test_periodic checks the loop.
+        "daily_round_seconds": 0,
         **CHEAP_ARGON2,
         **overrides,
     }

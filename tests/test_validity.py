@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
+from tests.conftest import running, settings_for
 from tests.helpers import SEEKER, login, signed_in, submit
+from webapp import create_app
 from webapp.clock import FrozenClock
 from webapp.schema import job_seekers, outbox
 from webapp.seekers import validity
@@ -74,6 +76,17 @@ def test_the_reminder_goes_out_once_seven_days_before(seeker, clock):
     assert "2027年1月31日" in mail["subject"]
     for line in ("あと7日", "職業相談", "紹介状", "オンライン自主応募", "消えません"):
         assert line in mail["body"]
+
+
+def test_the_app_runs_the_daily_round_by_itself(seeker, clock, database_url, smtp):
+    """With DAILY_ROUND_SECONDS set (600 by default), nobody has to run `digest`: the round
+    at start queues the reminder and wakes the sender."""
+    clock.advance(days=75)
+    settings = settings_for(database_url, smtp_port=smtp.port, daily_round_seconds=600)
+    with running(create_app(settings, clock=clock), smtp):
+        (mail,) = smtp.wait_for(SEEKER.email)
+    assert "有効期限が近づいています" in mail["Subject"]
+    assert _remind(seeker) == 0  # sent once, whoever runs the round
 
 
 def test_no_reminder_too_early_or_for_an_inactive_registration(seeker, clock):

@@ -120,12 +120,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.state.wake_outbox = sender.wake
         app.state.mail_catcher = catcher
         # 検索条件の新着求人メール and 有効期限 reminders, each once a day at most.
-        daily = DailyRound(db, clock, settings.base_url, wake_outbox=sender.wake)
-        daily.start()
+        daily = None
+        if settings.daily_round_seconds > 0:
+            daily = DailyRound(
+                db,
+                clock,
+                settings.base_url,
+                wake_outbox=sender.wake,
+                poll_seconds=settings.daily_round_seconds,
+            )
+            daily.start()
         try:
             yield
         finally:
-            await daily.stop()
+            if daily:
+                await daily.stop()
             await sender.stop()
             if catcher:
                 await catcher.stop()

@@ -61,6 +61,9 @@ class Settings:
     argon2_parallelism: int = profiles.RFC_9106_LOW_MEMORY.parallelism
     # Apply migrations in the lifespan; off when a deploy step runs `python -m webapp migrate`.
     migrate_on_start: bool = True
+    # The daily round (saved-search mails, 有効期限 reminders) runs in the app every this
+    # many seconds; 0 leaves it to `python -m webapp digest` (cron, or one instance only).
+    daily_round_seconds: float = 600.0
     # The reverse proxies / load balancers whose X-Forwarded-For names the client (IPs and
     # CIDRs, comma-separated, as uvicorn reads them); empty: none, the socket's peer is it.
     forwarded_allow_ips: str = ""
@@ -107,6 +110,9 @@ class Settings:
                 "ARGON2_PARALLELISM", cast=int, default=cls.argon2_parallelism
             ),
             migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=True),
+            daily_round_seconds=config(
+                "DAILY_ROUND_SECONDS", cast=float, default=cls.daily_round_seconds
+            ),
             forwarded_allow_ips=trusted_proxies(config("FORWARDED_ALLOW_IPS", default="")),
         )
 
