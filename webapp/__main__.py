@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import sys
 
+from webapp import validation
 from webapp.clock import Clock
 from webapp.config import Settings
 from webapp.db import create_database, migrate_async, with_connection
@@ -283,8 +284,21 @@ async def _outbox(settings: Settings, args) -> int:
     return await _with_db(settings, work)
 
 
+def _control_in(args) -> str | None:
+    """Every argument is one line: the first one holding a control character, as its
+    option (--name), or None. Checked here once, for every command and option."""
+    for name, value in vars(args).items():
+        if isinstance(value, str) and validation.has_control(value):
+            return "--" + name.replace("_", "-")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    refused = _control_in(args)
+    if refused:
+        print(f"{refused}: {validation.ONE_LINE}", file=sys.stderr)
+        return USAGE_ERROR
     settings = Settings.from_env()
     passwords.configure_from(settings)
     if args.command == "serve":

@@ -33,6 +33,7 @@ def _one(params, name: str, limit: int = 200) -> str:
 def parse_conditions(params) -> ConditionsForm:
     """Search conditions from query parameters (a dict-like with getlist)."""
     form = ConditionsForm()
+    params = form.read(params, errors_at={"wage_type": "wage", "wage_min": "wage"})
     raw_keyword = " ".join(str(params.get("q", "") or "").split())
     keyword = raw_keyword[: text.KEYWORD_MAX * 2]
     form.values["q"] = keyword
@@ -151,6 +152,7 @@ def conditions_from_query(query: str) -> SearchConditions:
 def saved_name(data, *, fallback: str = "") -> Form:
     """名前 of a saved search: 1 to 30 characters (the summary when left empty)."""
     form = Form()
+    data = form.read(data)
     name = " ".join(validation.nfkc(str(data.get("name", ""))[:1000]).split())
     name = name or fallback[:SAVED_NAME_MAX]
     form.values["name"] = name
