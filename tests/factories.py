@@ -354,10 +354,11 @@ def snapshot(client) -> dict[str, list[tuple]]:
 
 
 def outbox_sent(client, timeout: float = 10.0) -> None:
-    """Wait until the app's sender has sent every mail queued so far (sign-in codes, an
-    application's notice), so that none is still on its way when a test starts."""
+    """Wait until the app's sender has settled every mail queued so far (sign-in codes, an
+    application's notice: sent, or failed), so that none is still on its way when a test
+    starts."""
     deadline = time.monotonic() + timeout
-    while count(client, outbox, outbox.c.sent_at.is_(None)):
+    while count(client, outbox, outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None)):
         assert time.monotonic() < deadline, "mail still unsent in the outbox"
         time.sleep(0.05)
 

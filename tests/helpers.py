@@ -278,3 +278,132 @@ def _stdin(text: str):
         yield
     finally:
         sys.stdin = saved
+
+
+# --- a page's forms, read as a browser reads them ----------------------------------------
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
+VOID |= {"source", "track", "wbr"}
+# The controls a person types into (hidden inputs, boxes, choices and buttons are not).
+TYPED = frozenset({"text", "email", "tel", "search", "url", "number", "password", "file"})
+TYPED |= {"date", "time", "month", "week", "datetime-local"}
+
+
+class Element:
+    """One element of a page: its tag, attributes, children and text."""
+
+    def __init__(self, tag: str, attrs: dict, parent: Element | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Element] = []
+        self.texts: list[str] = []
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            yield from child.iter()
+
+    def text(self) -> str:
+        return "".join(self.texts) + "".join(child.text() for child in self.children)
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+def parse_html(page: str) -> Element:
+    """The page as a tree of Elements (enough of HTML for this app's own templates)."""
+    from html.parser import HTMLParser
+
+    root = Element("#root", {}, None)
+
+    class Builder(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.node = root
+
+        def handle_starttag(self, tag, attrs):
+            element = Element(tag, {k: (v if v is not None else "") for k, v in attrs}, self.node)
+            self.node.children.append(element)
+            if tag not in VOID:
+                self.node = element
+
+        def handle_endtag(self, tag):
+            for open_node in [self.node, *self.node.ancestors()]:
+                if open_node.tag == tag:
+                    self.node = open_node.parent or root
+                    return
+
+        def handle_data(self, data):
+            self.node.texts.append(data)
+
+    Builder().feed(page)
+    return root
+
+
+class PageForm(NamedTuple):
+    """A <form> as a browser would send it untouched: what it sends and where."""
+
+    method: str
+    action: str
+    multipart: bool
+    fields: list[tuple[str, str]]  # (name, value) of what it sends as it stands
+    typed: list[tuple[str, str]]  # (name, "textarea" or the input's type) of typed controls
+
+
+def forms_on(page: str, url: str) -> list[PageForm]:
+    """Every form of the page, with the values it would send and its typed controls."""
+    found = []
+    for form in parse_html(page).iter():
+        if form.tag != "form":
+            continue
+        fields, typed = [], []
+        for control in form.iter():
+            name = control.attrs.get("name")
+            if not name or "disabled" in control.attrs:
+                continue
+            kind = control.attrs.get("type", "text").lower()
+            if control.tag == "textarea":
+                fields.append((name, control.text().removeprefix("\n")))
+                typed.append((name, "textarea"))
+            elif control.tag == "select":
+                options = [o for o in control.iter() if o.tag == "option"]
+                chosen = [o for o in options if "selected" in o.attrs] or options[:1]
+                fields += [(name, o.attrs.get("value", o.text())) for o in chosen]
+            elif control.tag == "input":
+                if kind in ("checkbox", "radio"):
+                    if "checked" in control.attrs:
+                        fields.append((name, control.attrs.get("value", "on")))
+                elif kind not in ("submit", "button", "image", "reset"):
+                    if kind != "file":
+                        fields.append((name, control.attrs.get("value", "")))
+                    if kind in TYPED and "hidden" not in control.attrs:
+                        typed.append((name, kind))
+        found.append(
+            PageForm(
+                method=form.attrs.get("method", "get").lower(),
+                action=form.attrs.get("action") or url,
+                multipart=form.attrs.get("enctype") == "multipart/form-data",
+                fields=fields,
+                typed=typed,
+            )
+        )
+    return found
+
+
+def errors_beside(page: str, name: str) -> list[str]:
+    """The error messages tied to the control named `name` (its aria-describedby, or its
+    fieldset's for a box inside one): what a screen reader reads with it."""
+    root = parse_html(page)
+    by_id = {e.attrs["id"]: e for e in root.iter() if "id" in e.attrs}
+    messages = []
+    for control in root.iter():
+        if control.attrs.get("name") != name or control.tag not in ("input", "textarea"):
+            continue
+        holders = [control, *(a for a in control.ancestors() if a.tag == "fieldset")]
+        for holder in holders:
+            for ref in holder.attrs.get("aria-describedby", "").split():
+                if ref.endswith("-error") and ref in by_id:
+                    messages += [p.text().strip() for p in by_id[ref].iter() if p.tag == "p"]
+    return messages

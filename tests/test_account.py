@@ -175,3 +175,71 @@ def test_sign_in_history_shows_failures(client):
     page = client.get("/mypage/account")
     history = page.text.split("ログイン履歴")[1]
     assert history.count("成功") == 1 and history.count("失敗") == 1
+
+
+def _remembered(client, email=EMAIL, password=PASSWORD):
+    """Sign in ticking 「この端末を記憶する」, sign out, and check the next sign-in skips
+    the code (the browser is remembered)."""
+    assert login(client, email=email, password=password, remember=True).url.path == "/mypage"
+    submit(client, "/logout", page="/mypage")
+    again = submit(client, "/login", {"email": email, "password": password})
+    assert again.url.path == "/mypage", "the browser should skip the code"
+
+
+def test_a_password_change_forgets_every_remembered_browser(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    phone = another_browser(client)
+    _remembered(phone)
+    _remembered(client)
+    response = submit(
+        client,
+        "/mypage/account/password",
+        {"current_password": PASSWORD, "password": NEW, "password_confirm": NEW},
+    )
+    assert "パスワードを変更しました" in response.text
+    submit(client, "/logout", page="/mypage")
+    for browser in (client, phone):  # the one that changed it too
+        asked = submit(browser, "/login", {"email": EMAIL, "password": NEW})
+        assert asked.url.path == "/login/code"
+
+
+def test_an_address_change_forgets_every_remembered_browser(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    phone = another_browser(client)
+    _remembered(phone)
+    _remembered(client)
+    submit(
+        client,
+        "/mypage/account/email",
+        {"email": "taro.new@example.com", "current_password": PASSWORD},
+    )
+    key = auth_key(smtp.wait_for("taro.new@example.com")[-1])
+    response = submit(
+        client, "/mypage/account/email/confirm", {"auth_key": key}, page="/mypage/account/email"
+    )
+    assert "メールアドレスを変更しました" in response.text
+    submit(client, "/logout", page="/mypage")
+    for browser in (client, phone):
+        asked = submit(browser, "/login", {"email": "taro.new@example.com", "password": PASSWORD})
+        assert asked.url.path == "/login/code"
+
+
+def test_a_wrong_key_for_the_new_address_forgets_no_browser(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    phone = another_browser(client)
+    _remembered(phone)
+    _remembered(client)
+    submit(
+        client,
+        "/mypage/account/email",
+        {"email": "taro.new@example.com", "current_password": PASSWORD},
+    )
+    wrong = submit(
+        client,
+        "/mypage/account/email/confirm",
+        {"auth_key": "WRONGKEY22"},
+        page="/mypage/account/email",
+    )
+    assert wrong.status_code == 422
+    submit(phone, "/logout", page="/mypage")
+    assert submit(phone, "/login", {"email": EMAIL, "password": PASSWORD}).url.path == "/mypage"

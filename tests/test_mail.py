@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from tests import factories
 from tests.conftest import CaughtMail, free_port
-from tests.helpers import submit
+from tests.helpers import errors_beside, submit
 from webapp import create_app
 from webapp.config import Settings
 from webapp.mail.sender import backoff
@@ -108,3 +108,6 @@ def test_built_in_catcher_receives_mail_and_shows_it(database_url, clock):
         page = client.get(f"/mailbox/{mail_id}")
         assert "認証キー:" in page.text and "50分" in page.text
         assert client.get("/mailbox/999999").status_code == 404
+        refused = client.get("/mailbox", params={"to": "taro@example.com\r\nx"})
+        assert refused.status_code == 422
+        assert errors_beside(refused.text, "to") == ["改行や制御文字は使えません。"]

@@ -108,3 +108,15 @@ def test_new_password_follows_the_same_rules(client, smtp, password, message):
     ask(client)
     response = reset(client, auth_key(smtp.wait_for(EMAIL)[-1]), password=password)
     assert response.status_code == 422 and message in response.text
+
+
+def test_a_reset_forgets_every_remembered_browser(client, smtp):
+    factories.seeker(client, password=OLD)
+    phone = another_browser(client)
+    assert helpers.login(phone, EMAIL, OLD, remember=True).url.path == "/mypage"
+    submit(phone, "/logout", page="/mypage")
+    assert submit(phone, "/login", {"email": EMAIL, "password": OLD}).url.path == "/mypage"
+    ask(client)
+    assert reset(client, auth_key(smtp.wait_for(EMAIL, 2)[-1])).url.path == "/password/reset/done"
+    asked = submit(phone, "/login", {"email": EMAIL, "password": NEW})
+    assert asked.url.path == "/login/code"

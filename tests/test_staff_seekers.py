@@ -17,6 +17,7 @@ from tests.helpers import (
     SEEKER,
     STAFF,
     browsers_for,
+    errors_beside,
     signed_in,
     submit,
 )
@@ -409,3 +410,17 @@ def test_staff_of_each_office_see_only_their_own(roles):
     assert other.get(url).status_code == 404
     assert "16040-00000001" in roles.get("/staff/seekers").text
     assert "16040-00000001" not in other.get("/staff/seekers").text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_control_character_in_the_search_is_refused_next_to_the_field(office_with_seekers, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = office_with_seekers.get("/staff/seekers", params={"q": "花子\t"}, headers=headers)
+    assert response.status_code == 422
+    assert errors_beside(response.text, "q") == ["改行や制御文字は使えません。"]
+    assert 'value="花子"' in response.text  # shown back without it
+    assert listed_numbers(response) == []  # no search
+    assert '<div id="seeker-results"></div>' in response.text  # the next search swaps here
+    if htmx:  # the field sits outside the results: htmx swaps <main> of the whole page
+        assert response.headers["HX-Reselect"] == response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Push-Url"] == "false"

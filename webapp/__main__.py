@@ -1,5 +1,5 @@
 """`python -m webapp …`: serve, counter registration (seeker add), offices, staff and
-employer accounts, demo data, migrate."""
+employer accounts, demo data, migrate, the daily mails and the outbox."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import sys
 
+from webapp import validation
 from webapp.clock import Clock
 from webapp.config import Settings
 from webapp.db import create_database, migrate_async, with_connection
@@ -87,6 +88,20 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--jobs", type=int, default=0, help="also load N demo postings (求人票), e.g. 100000"
     )
+
+    outbox = commands.add_parser(
+        "outbox",
+        help="mail waiting, failed and sent today, with each failed mail and its reason;"
+        " `retry ID` sends a failed mail again, `drop ID` deletes an unsent one",
+    )
+    outbox_actions = outbox.add_subparsers(dest="action")
+    for action, text in (
+        ("retry", "send these unsent mails at the sender's next round (attempts afresh)"),
+        ("drop", "delete these unsent mails for good"),
+    ):
+        outbox_actions.add_parser(action, help=text).add_argument(
+            "ids", nargs="+", type=int, metavar="ID", help="the mail's id (from the list)"
+        )
 
     commands.add_parser(
         "digest",
@@ -226,8 +241,72 @@ def uvicorn_options(settings: Settings) -> dict:
     return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
+def _visible(text: str, limit: int = 80) -> str:
+    """One line for a terminal: control characters shown as escapes (\\r, \\n …)."""
+    import unicodedata
+
+    hidden = ("Cc", "Cf", "Zl", "Zp")
+    shown = "".join(repr(c)[1:-1] if unicodedata.category(c) in hidden else c for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+async def _outbox(settings: Settings, args) -> int:
+    """The outbox for operators: counts and failed mails, or retry / drop by id."""
+    import datetime as dt
+
+    from webapp.clock import JST, to_jst
+    from webapp.mail import outbox
+
+    clock = Clock()
+
+    async def work(conn) -> int:
+        if args.action in ("retry", "drop"):
+            status = 0
+            for mail_id in args.ids:
+                try:
+                    if args.action == "retry":
+                        await outbox.retry(conn, mail_id, now=clock.now())
+                        print(f"mail {mail_id}: queued again")
+                    else:
+                        await outbox.drop(conn, mail_id, now=clock.now())
+                        print(f"mail {mail_id}: dropped")
+                except outbox.NotSettled as refused:
+                    print(refused, file=sys.stderr)
+                    status = USAGE_ERROR
+            return status
+        midnight = dt.datetime.combine(clock.today(), dt.time(), tzinfo=JST)
+        counts = await outbox.counts(conn, since=midnight)
+        print(f"waiting: {counts['waiting']}")
+        print(f"failed: {counts['failed']}")
+        print(f"sent today: {counts['sent']}")
+        for row in await outbox.failed(conn):
+            when = to_jst(row["failed_at"]).strftime("%Y-%m-%d %H:%M JST")
+            masked = outbox.mask_address(row["to_addr"])
+            print(f"\n#{row['id']}  {masked}  failed {when}  attempts {row['attempts']}")
+            print(f"  subject: {_visible(row['subject'])}")
+            # The server's answer often repeats the address: masked there too.
+            reason = (row["last_error"] or "").replace(row["to_addr"], masked)
+            print(f"  reason: {_visible(reason, 300)}")
+        return 0
+
+    return await _with_db(settings, work)
+
+
+def _control_in(args) -> str | None:
+    """Every argument is one line: the first one holding a control character, as its
+    option (--name), or None. Checked here once, for every command and option."""
+    for name, value in vars(args).items():
+        if isinstance(value, str) and validation.has_control(value):
+            return "--" + name.replace("_", "-")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    refused = _control_in(args)
+    if refused:
+        print(f"{refused}: {validation.ONE_LINE}", file=sys.stderr)
+        return USAGE_ERROR
     settings = Settings.from_env()
     passwords.configure_from(settings)
     if args.command == "serve":
@@ -248,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_members(settings, args))
     if args.command == "demo":
         return asyncio.run(_demo(settings, args))
+    if args.command == "outbox":
+        return asyncio.run(_outbox(settings, args))
     if args.command == "digest":
         return asyncio.run(_digest(settings))
     return USAGE_ERROR

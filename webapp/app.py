@@ -114,7 +114,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         await passwords.warm_up()
         catcher, target = await _mail_target(db, settings)
         sender = OutboxSender(
-            db, target, clock, settings.outbox_poll_seconds, settings.outbox_wake_delay
+            db,
+            target,
+            clock,
+            settings.outbox_poll_seconds,
+            settings.outbox_wake_delay,
+            max_attempts=settings.outbox_max_attempts,
         )
         sender.start()
         app.state.wake_outbox = sender.wake

@@ -55,6 +55,10 @@ class Settings:
     # How long after a request queued mail the sender wakes (see mail/sender.py: the
     # answer must not tell, by its timing, whether a mail was queued).
     outbox_wake_delay: float = 0.2
+    # Tries before a mail the server keeps deferring (4xx, no connection) is given up and
+    # listed by `python -m webapp outbox`: 48 is about a day and a half (5 s doubling to
+    # an hour, then hourly), enough to outlast an outage of the mail server.
+    outbox_max_attempts: int = 48
     # argon2id cost; argon2-cffi's default profile (RFC 9106 low-memory: t=3, 64 MiB, p=4).
     argon2_time_cost: int = profiles.RFC_9106_LOW_MEMORY.time_cost
     argon2_memory_cost: int = profiles.RFC_9106_LOW_MEMORY.memory_cost  # KiB
@@ -101,6 +105,9 @@ class Settings:
             htmx_cdn=config("HTMX_CDN", cast=bool, default=True),
             outbox_wake_delay=config(
                 "OUTBOX_WAKE_DELAY", cast=float, default=cls.outbox_wake_delay
+            ),
+            outbox_max_attempts=config(
+                "OUTBOX_MAX_ATTEMPTS", cast=int, default=cls.outbox_max_attempts
             ),
             argon2_time_cost=config("ARGON2_TIME_COST", cast=int, default=cls.argon2_time_cost),
             argon2_memory_cost=config(

@@ -21,6 +21,19 @@ def wants_fragment(request: Request) -> bool:
     )
 
 
+def swap_main(request: Request) -> dict[str, str]:
+    """Headers for a whole page sent where htmx asked for a part (a search refused over a
+    field that sits outside the results it swaps): htmx puts the page's <main> in place."""
+    if not wants_fragment(request):
+        return {}
+    return {
+        "HX-Retarget": "#main",
+        "HX-Reselect": "#main",
+        "HX-Reswap": "outerHTML",
+        "HX-Push-Url": "false",
+    }
+
+
 def redirect(request: Request, url: str, *, target: str | None = None) -> Response:
     """After a successful POST: 303 for a plain form; for htmx, HX-Location, so htmx fetches
     the next page's fragment into `target` and pushes its URL (Back and reload then work)."""

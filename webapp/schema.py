@@ -142,6 +142,8 @@ sessions = sa.Table(
 )
 
 # Durable outbox: written in the transaction that causes the mail, sent by mail.sender.
+# failed_at: given up (the server refused it for good, it could not be built, or it ran out
+# of attempts); last_error says why. `python -m webapp outbox` lists these.
 outbox = sa.Table(
     "outbox",
     metadata,
@@ -155,6 +157,7 @@ outbox = sa.Table(
     sa.Column("locked_until", UTCDateTime),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("last_error", sa.Text),
+    sa.Column("failed_at", UTCDateTime),
     sa.Index("ix_outbox_due", "sent_at", "next_attempt_at"),
 )
 

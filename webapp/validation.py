@@ -14,11 +14,49 @@ EMAIL_MAX = 100
 # Deliberately plain: local part of ASCII letters, digits and the usual symbols; a
 # domain with at least one dot. Anything stranger is more likely a typo than a real address.
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Control characters: C0 and C1, DEL, the line and paragraph separators, and the bidi
+# embedding, override and isolate marks (invisible; they can make a text read otherwise
+# than it says). None belongs in a one-line field: a name or a title ends up in a mail's
+# header, a file name or a CSV cell. A text of several lines keeps its line breaks and tabs.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_ENDS = re.compile("\r\n?|[\u2028\u2029]")
+ONE_LINE = "改行や制御文字は使えません。"
+LINES = "改行とタブ以外の制御文字は使えません。"
 
 
 class FieldError(ValueError):
     """A value that breaks a rule; the message is shown next to the field."""
+
+
+def has_control(value: str) -> bool:
+    """Whether the text holds a control character (as one_line counts them)."""
+    return bool(_CONTROL.search(value))
+
+
+def one_line(value: str) -> str:
+    """A one-line text as given; FieldError(ONE_LINE) if it holds a control character."""
+    if _CONTROL.search(value):
+        raise FieldError(ONE_LINE)
+    return value
+
+
+def lines(value: str) -> str:
+    """A text of several lines, its line ends made "\\n"; FieldError(LINES) if it holds a
+    control character other than the line break and the tab."""
+    text = _LINE_ENDS.sub("\n", value)
+    if _CONTROL_IN_LINES.search(text):
+        raise FieldError(LINES)
+    return text
+
+
+def without_control(value: str, *, keep_lines: bool = False) -> str:
+    """The text with its control characters taken out (line ends as "\\n" and tabs kept
+    when `keep_lines`): what a refused field shows back."""
+    if keep_lines:
+        return _CONTROL_IN_LINES.sub("", _LINE_ENDS.sub("\n", value))
+    return _CONTROL.sub("", value)
 
 
 def nfkc(value: str) -> str:
@@ -27,7 +65,7 @@ def nfkc(value: str) -> str:
 
 def email(value: str) -> str:
     """A registered-style address: NFKC, lower-cased, checked. Raises FieldError."""
-    text = nfkc(value).replace("＠", "@").lower()
+    text = nfkc(one_line(value or "")).replace("＠", "@").lower()
     if not text:
         raise FieldError("ID（メールアドレス）を入力してください。")
     if len(text) > EMAIL_MAX:
@@ -66,17 +104,17 @@ def iso_date(value: str, *, today: dt.date) -> dt.date:
 
 
 def person_name(value: str) -> str:
-    text = " ".join(nfkc(value).split())
+    text = " ".join(nfkc(one_line(value or "")).split())
     if not text:
         raise FieldError("氏名を入力してください。")
-    if len(text) > 50 or _CONTROL.search(text):
+    if len(text) > 50:
         raise FieldError("氏名は50文字以内で入力してください。")
     return text
 
 
 def kana(value: str) -> str:
     """フリガナ in katakana; hiragana is converted."""
-    text = " ".join(nfkc(value).split())
+    text = " ".join(nfkc(one_line(value or "")).split())
     text = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
     if not text:
         raise FieldError("フリガナを入力してください。")
@@ -87,7 +125,7 @@ def kana(value: str) -> str:
 
 def phone(value: str) -> str:
     """電話番号: digits with optional hyphens (full-width accepted), 10 or 11 digits."""
-    text = nfkc(value).strip().replace("ー", "-").replace("−", "-")
+    text = nfkc(one_line(value or "")).strip().replace("ー", "-").replace("−", "-")
     digits = text.replace("-", "")
     if not text:
         raise FieldError("電話番号を入力してください。")
@@ -100,9 +138,9 @@ def phone(value: str) -> str:
 
 def address(value: str) -> str:
     """住所: free text on one line, up to 200 characters."""
-    text = " ".join(nfkc(value).split())
+    text = " ".join(nfkc(one_line(value or "")).split())
     if not text:
         raise FieldError("住所を入力してください。")
-    if len(text) > 200 or _CONTROL.search(text):
+    if len(text) > 200:
         raise FieldError("住所は200文字以内で入力してください。")
     return text

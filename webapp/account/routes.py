@@ -76,8 +76,8 @@ async def password_form(request: Request) -> Response:
 
 @login_required
 async def change_password(request: Request) -> Response:
-    data = await request.form()
     form = Form()
+    data = form.read(await request.form())
     user = request.state.user
     conn = current(request.app)
     current_password = str(data.get("current_password", ""))[:200]
@@ -131,10 +131,11 @@ async def email_form(request: Request) -> Response:
 
 @login_required
 async def request_email_change(request: Request) -> Response:
-    data = await request.form()
+    form = Form()
+    data = form.read(await request.form())
     user = request.state.user
     conn = current(request.app)
-    form = Form(values={"email": validation.nfkc(str(data.get("email", ""))[:200])})
+    form.values = {"email": validation.nfkc(str(data.get("email", ""))[:200])}
     try:
         form.values["email"] = validation.email(form.values["email"])
         if form.values["email"] == user["email"]:
@@ -176,16 +177,18 @@ async def request_email_change(request: Request) -> Response:
 
 @login_required
 async def confirm_email_change(request: Request) -> Response:
-    data = await request.form()
+    form = Form()
+    data = form.read(await request.form())
     user = request.state.user
     conn = current(request.app)
     typed = str(data.get("auth_key", ""))[:100]
-    form = Form(values={"auth_key": validation.nfkc(typed)})
+    form.values = {"auth_key": validation.nfkc(typed)}
     pending = await service.pending_email_change(conn, user["id"])
     if pending is None:
         return htmx.redirect(request, "/mypage/account/email")
     if not form.values["auth_key"]:
         form.add("auth_key", "メールに記載された認証キーを入力してください。")
+    if not form.valid:
         return _email_page(request, form, 422, pending=pending)
     try:
         new_email = await service.confirm_email_change(

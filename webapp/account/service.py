@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.auth import login_code
 from webapp.mail import outbox
 from webapp.schema import auth_keys, job_seekers, security_events, sessions
 from webapp.security import auth_keys as keys
@@ -42,7 +43,8 @@ async def end_other_sessions(conn: Connection, seeker_id: int, keep_session_id: 
 async def change_password(
     conn: Connection, user, new_password: str, *, base_url: str, now: dt.datetime
 ) -> None:
-    """New password; every other session ends and the owner gets a notice."""
+    """New password; every other session ends, every remembered browser is asked for the
+    code again, and the owner gets a notice."""
     password_hash = await hash_password(new_password)
     async with conn.transaction():
         await conn.execute(
@@ -51,6 +53,7 @@ async def change_password(
             .values(password_hash=password_hash, password_set_at=now)
         )
         await end_other_sessions(conn, user["id"], user["session_id"])
+        await login_code.forget_devices(conn, user["id"])
         await outbox.enqueue(
             conn,
             to=user["email"],
@@ -95,8 +98,9 @@ async def pending_email_change(conn: Connection, seeker_id: int):
 async def confirm_email_change(
     conn: Connection, user, typed_key: str, *, secret_key: str, now: dt.datetime
 ) -> str:
-    """Check the key and switch the address; the old one gets a notice. Raises KeyProblem
-    or AddressTaken. Returns the new address."""
+    """Check the key and switch the address; other sessions end, remembered browsers are
+    asked for the code again, and the old address gets a notice. Raises KeyProblem or
+    AddressTaken. Returns the new address."""
     async with conn.transaction():
         key = await pending_email_change(conn, user["id"])
         failure = await keys.redeem(conn, secret_key, EMAIL_CHANGE, key, typed_key, now)
@@ -109,6 +113,7 @@ async def confirm_email_change(
                 .values(email=key["email"])
             )
             await end_other_sessions(conn, user["id"], user["session_id"])
+            await login_code.forget_devices(conn, user["id"])
             await outbox.enqueue(
                 conn,
                 to=user["email"],

@@ -66,10 +66,11 @@ async def staff_record(request: Request) -> Response:
     conn = current(request.app)
     member = request.state.member
     seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
-    data = await request.form()
+    form = Form()
+    data = form.read(await request.form())
     now = requests.now(request)
     today = requests.today(request)
-    form = Form(values={k: str(data.get(k, ""))[:600] for k in ("kind", "happened_on", "note")})
+    form.values = {k: str(data.get(k, ""))[:600] for k in ("kind", "happened_on", "note")}
     if form.values["kind"] not in service.KINDS:
         form.add("kind", "活動の種類を選んでください。")
     try:

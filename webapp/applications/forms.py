@@ -22,22 +22,18 @@ NOT_ACKNOWLEDGED = (
 NO_MOTIVATION = "志望動機を入力してください。"
 NOT_WITHDRAW_CONFIRMED = "辞退する場合は「この応募を辞退します」にチェックを付けてください。"
 
-# Control characters other than newline and tab: never part of a typed text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 def _text(value) -> str:
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    return str(value or "").strip()
 
 
 async def application(data) -> tuple[Form, list[documents.Document]]:
     """注意事項の確認, 志望動機 and the two optional documents."""
-    form = Form(
-        values={
-            "acknowledged": data.get("acknowledged") == "yes",
-            "motivation": _text(data.get("motivation"))[: MOTIVATION_MAX * 2],
-        }
+    form = Form()
+    data = form.read(data, multiline=("motivation",))
+    form.values.update(
+        acknowledged=data.get("acknowledged") == "yes",
+        motivation=_text(data.get("motivation"))[: MOTIVATION_MAX * 2],
     )
     if not form.values["acknowledged"]:
         form.add("acknowledged", NOT_ACKNOWLEDGED)
@@ -95,12 +91,12 @@ def _time(value: str) -> dt.time | None:
 def interview(data, *, now: dt.datetime) -> tuple[Form, dt.datetime | None]:
     """面接日時 in JST (date and time fields), in the future, and an optional 連絡事項: the
     form and the moment, which is None whenever the form has an error."""
-    form = Form(
-        values={
-            "interview_date": validation.nfkc(str(data.get("interview_date", ""))[:20]),
-            "interview_time": validation.nfkc(str(data.get("interview_time", ""))[:10]),
-            "note": _text(data.get("note"))[: NOTE_MAX * 2],
-        }
+    form = Form()
+    data = form.read(data, multiline=("note",))
+    form.values.update(
+        interview_date=validation.nfkc(str(data.get("interview_date", ""))[:20]),
+        interview_time=validation.nfkc(str(data.get("interview_time", ""))[:10]),
+        note=_text(data.get("note"))[: NOTE_MAX * 2],
     )
     day, time = form.values["interview_date"], form.values["interview_time"]
     parsed_day, parsed_time = _date(day), _time(time)

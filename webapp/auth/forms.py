@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from webapp import validation
-from webapp.forms import Form
+from webapp.forms import BIRTHDATE_BOXES, Form
 from webapp.security.passwords import guessable_errors, rule_errors
 
 
 def email_form(data, *, today: dt.date) -> Form:
     """ステップ2: ID（メールアドレス） and 生年月日 (年・月・日)."""
     form = Form()
+    data = form.read(data, errors_at=BIRTHDATE_BOXES)
     raw_email = str(data.get("email", ""))[:1000]
     year, month, day = (
         validation.nfkc(str(data.get(k, ""))[:10]) for k in ("year", "month", "day")
@@ -34,6 +35,7 @@ def password_form(data, *, email: str = "", birthdate: dt.date | None = None) ->
     """ステップ3: 登録するパスワード, its confirmation, and the 認証キー. `email` and
     `birthdate` are what the user typed at ステップ2: guessable passwords are refused."""
     form = Form()
+    data = form.read(data)
     password = str(data.get("password", ""))
     confirm = str(data.get("password_confirm", ""))
     key = str(data.get("auth_key", ""))[:100]

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from webapp import htmx, requests
+from webapp import htmx, requests, validation
 from webapp.auth import form_restore
 from webapp.auth.roles import PORTALS
 from webapp.db import current
@@ -81,8 +81,14 @@ def login_required(handler):
 
 
 def safe_next(target: str | None, home: str = "/mypage") -> str:
-    """Only a path on this site: never //evil.example or https://evil.example."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only a path on this site: never //evil.example or https://evil.example, nor one with
+    a control character (it goes into a Location or HX-Redirect header)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and not validation.has_control(target)
+    ):
         return target
     return home
 

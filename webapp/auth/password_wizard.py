@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.auth import login_code
 from webapp.mail import outbox
-from webapp.schema import job_seekers, registration_wizards, remembered_devices, sessions
+from webapp.schema import job_seekers, registration_wizards, sessions
 from webapp.security import auth_keys, tokens
 from webapp.security.auth_keys import key_problem
 from webapp.security.passwords import hash_password
@@ -232,11 +233,7 @@ async def complete(
             )
             if purpose.has_password:
                 await conn.execute(sessions.delete().where(sessions.c.seeker_id == seeker["id"]))
-                await conn.execute(
-                    remembered_devices.delete().where(
-                        remembered_devices.c.seeker_id == seeker["id"]
-                    )
-                )
+                await login_code.forget_devices(conn, seeker["id"])
             await conn.execute(
                 registration_wizards.update()
                 .where(registration_wizards.c.id == wizard["id"])

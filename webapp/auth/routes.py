@@ -49,14 +49,14 @@ async def login_page(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     portal = _portal(request)
-    data = await request.form()
-    form = Form(
-        values={
-            "next": safe_next(str(data.get("next", "")), portal.home),
-            "email": validation.nfkc(str(data.get("email", ""))[:200]),
-        }
-    )
+    form = Form()
+    data = form.read(await request.form())
+    form.values = {
+        "next": safe_next(str(data.get("next", "")), portal.home),
+        "email": validation.nfkc(str(data.get("email", ""))[:200]),
+    }
     password = str(data.get("password", ""))[:200]
+    email = ""
     try:
         email = validation.email(form.values["email"])
     except validation.FieldError as error:
@@ -192,14 +192,13 @@ async def code_form(request: Request) -> Response:
 
 async def check_code(request: Request) -> Response:
     portal = _portal(request)
-    data = await request.form()
-    form = Form(
-        values={
-            "next": safe_next(str(data.get("next", "")), portal.home),
-            "code": validation.nfkc(str(data.get("code", ""))[:20]),
-            "remember": data.get("remember") == "yes",
-        }
-    )
+    form = Form()
+    data = form.read(await request.form())
+    form.values = {
+        "next": safe_next(str(data.get("next", "")), portal.home),
+        "code": validation.nfkc(str(data.get("code", ""))[:20]),
+        "remember": data.get("remember") == "yes",
+    }
     conn = current(request.app)
     settings = request.app.state.settings
     cookie = cookies.read(request, "login_challenge")
@@ -208,6 +207,7 @@ async def check_code(request: Request) -> Response:
         return htmx.redirect(request, portal.login_path)
     if not form.values["code"]:
         form.add("code", "メールに記載された6桁の確認コードを入力してください。")
+    if not form.valid:
         return _code_page(request, form, email=row["email"], status_code=422)
     try:
         account = await login_code.check_code(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,9 +18,6 @@ NO_POSTING = "送信する求人を選んでください。"
 BAD_POSTING = "送信できる求人（自社の募集中の求人）を一覧から選んでください。"
 NO_MESSAGE = "メッセージを入力してください。"
 LONG_MESSAGE = f"メッセージは{MESSAGE_MAX}文字以内で入力してください。"
-
-# Control characters other than newline and tab: never part of a typed text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -55,15 +51,18 @@ def _one_line(value, limit: int) -> str:
 
 
 def profile_search(params) -> tuple[Form, ProfileSearch]:
-    """Read the search filters; unknown codes and overlong texts are field errors."""
-    values = {
+    """Read the search filters; unknown codes, overlong texts and control characters are
+    field errors (the filter is then left out)."""
+    form = Form()
+    params = form.read(params)
+    form.values = {
         "occ": str(params.get("occ", "")),
         "pref": str(params.get("pref", "")),
         "city": _one_line(params.get("city"), MUNICIPALITY_MAX),
         "emp": str(params.get("emp", "")),
         "license": _one_line(params.get("license"), LICENSE_MAX),
     }
-    form = Form(values=values)
+    values = form.values
     if values["occ"] and values["occ"] not in catalog.OCCUPATIONS:
         form.add("occ", "職種を一覧から選んでください。")
     if values["pref"] and values["pref"] not in catalog.PREFECTURES:
@@ -94,10 +93,11 @@ def profile_search(params) -> tuple[Form, ProfileSearch]:
 def request_form(data, posting_ids: set[int]) -> Form:
     """The posting to send (one of `posting_ids`, the employer's sendable postings) and the
     message (required, up to MESSAGE_MAX characters)."""
+    form = Form()
+    data = form.read(data, multiline=("message",))
     raw = str(data.get("posting_id", "")).strip()
-    message = str(data.get("message", "")).replace("\r\n", "\n").replace("\r", "\n")
-    message = _CONTROL.sub("", message).strip()
-    form = Form(values={"posting_id": raw, "message": message[: MESSAGE_MAX * 2]})
+    message = str(data.get("message", "")).strip()
+    form.values.update(posting_id=raw, message=message[: MESSAGE_MAX * 2])
     if not raw:
         form.add("posting_id", NO_POSTING)
     elif not raw.isdigit() or int(raw) not in posting_ids:

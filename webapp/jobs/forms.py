@@ -12,6 +12,7 @@ SAVED_NAME_MAX = 30
 def saved_name(data, *, fallback: str = "") -> Form:
     """名前 of a saved search: 1 to 30 characters (the summary when left empty)."""
     form = Form()
+    data = form.read(data)
     name = " ".join(validation.nfkc(str(data.get("name", ""))[:1000]).split())
     name = name or fallback[:SAVED_NAME_MAX]
     form.values["name"] = name

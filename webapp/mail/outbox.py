@@ -87,12 +87,6 @@ class WakeSenderAfterResponse:
                 scope["app"].state.wake_outbox()
 
 
-async def pending_count(conn: Connection) -> int:
-    return await conn.fetch_val(
-        sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
-    )
-
-
 async def enqueue_nothing(
     conn: Connection, *, template: str, context: dict, now: dt.datetime
 ) -> None:
@@ -112,3 +106,87 @@ async def enqueue_nothing(
             ["to_addr", "subject", "body", "created_at", "next_attempt_at", "attempts"], nothing
         )
     )
+
+
+_UNSENT = (outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None))
+
+
+async def pending_count(conn: Connection) -> int:
+    """Mail still to go (due now or backing off); failed mail is not counted."""
+    return await conn.fetch_val(sa.select(sa.func.count()).select_from(outbox).where(*_UNSENT))
+
+
+# --- for operators: python -m webapp outbox --------------------------------------------
+
+
+def mask_address(address: str) -> str:
+    """t***@example.com: the domain tells an operator where it went, the rest stays private."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+async def counts(conn: Connection, *, since: dt.datetime) -> dict[str, int]:
+    """Waiting (due or backing off), failed, and sent since `since` (the start of today)."""
+    count = sa.select(sa.func.count()).select_from(outbox)
+    return {
+        "waiting": await conn.fetch_val(count.where(*_UNSENT)),
+        "failed": await conn.fetch_val(count.where(outbox.c.failed_at.is_not(None))),
+        "sent": await conn.fetch_val(count.where(outbox.c.sent_at >= since)),
+    }
+
+
+async def failed(conn: Connection, limit: int = 100) -> list:
+    """The failed mails, newest failure first: id, address, subject, attempts, reason."""
+    return await conn.fetch_all(
+        sa.select(
+            outbox.c.id,
+            outbox.c.to_addr,
+            outbox.c.subject,
+            outbox.c.attempts,
+            outbox.c.failed_at,
+            outbox.c.last_error,
+        )
+        .where(outbox.c.failed_at.is_not(None))
+        .order_by(outbox.c.failed_at.desc(), outbox.c.id.desc())
+        .limit(limit)
+    )
+
+
+class NotSettled(ValueError):
+    """`retry` or `drop` refused: the message says why (for the operator's terminal)."""
+
+
+async def _settle(conn: Connection, statement, mail_id: int, now: dt.datetime) -> None:
+    """Run `statement` (an UPDATE or DELETE of outbox) on one unsent mail that no sender is
+    trying at this moment; raise NotSettled saying why not otherwise."""
+    free = sa.or_(outbox.c.locked_until.is_(None), outbox.c.locked_until < now)
+    done = await conn.fetch_all(
+        statement.where(outbox.c.id == mail_id, outbox.c.sent_at.is_(None), free).returning(
+            outbox.c.id
+        )
+    )
+    if done:
+        return
+    row = await conn.fetch_one(sa.select(outbox.c.sent_at).where(outbox.c.id == mail_id))
+    if row is None:
+        raise NotSettled(f"mail {mail_id} is not in the outbox")
+    if row["sent_at"] is not None:
+        raise NotSettled(f"mail {mail_id} was sent already")
+    raise NotSettled(f"mail {mail_id} is being sent right now; try again in a few minutes")
+
+
+async def retry(conn: Connection, mail_id: int, *, now: dt.datetime) -> None:
+    """Send an unsent mail (failed, or backing off) at the sender's next round, with its
+    attempts counted afresh. Raises NotSettled."""
+    await _settle(
+        conn,
+        outbox.update().values(failed_at=None, attempts=0, next_attempt_at=now),
+        mail_id,
+        now,
+    )
+
+
+async def drop(conn: Connection, mail_id: int, *, now: dt.datetime) -> None:
+    """Delete an unsent mail for good (a sent one stays: it is the record of what went
+    out). Raises NotSettled."""
+    await _settle(conn, outbox.delete(), mail_id, now)

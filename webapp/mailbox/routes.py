@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from webapp import validation
 from webapp.db import current
+from webapp.forms import Form
 from webapp.schema import caught_mail
 from webapp.templating import render
 
@@ -22,12 +23,17 @@ def _require_catcher(request: Request) -> None:
 async def inbox(request: Request) -> Response:
     """Newest first; `?to=` narrows to one address, like one person's mail app."""
     _require_catcher(request)
-    to = validation.nfkc(request.query_params.get("to", ""))[:254].lower()
+    form = Form()
+    params = form.read(request.query_params)
+    to = validation.nfkc(str(params.get("to", "")))[:254].lower()
+    form.values["to"] = to
+    if not form.valid:
+        return render(request, "mailbox/inbox.html", {"mails": [], "form": form}, status_code=422)
     query = sa.select(caught_mail).order_by(caught_mail.c.id.desc()).limit(50)
     if to:
         query = query.where(caught_mail.c.to_addr == to)
     mails = await current(request.app).fetch_all(query)
-    return render(request, "mailbox/inbox.html", {"mails": mails, "to": to})
+    return render(request, "mailbox/inbox.html", {"mails": mails, "form": form})
 
 
 async def message(request: Request) -> Response:

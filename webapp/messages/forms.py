@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from webapp.forms import Form
 
 BODY_MAX = 1000  # characters, counted as the writer sees them (after trimming)
@@ -11,26 +9,19 @@ BODY_MAX = 1000  # characters, counted as the writer sees them (after trimming)
 EMPTY = "メッセージを入力してください。"
 TOO_LONG = "メッセージは{max}文字以内で入力してください（いま{count}文字）。"
 
-# Control characters (C0 but newline and tab, DEL, C1) and the bidi embedding, override
-# and isolate marks: invisible, and the latter can make a message read differently from
-# what it says (the "Trojan Source" trick). Newlines are kept: a message has paragraphs.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-
-def clean(raw: str) -> str:
-    """The text as it will be kept: one kind of line break, no control characters.
+def message_form(data) -> Form:
+    """The typed text kept as typed in values["body"] (Form.read has made its line ends
+    "\\n" and refused control characters: C0 but newline and tab, DEL, C1, and the bidi
+    marks that can make a message read differently from what it says); the stored text,
+    trimmed, in values["text"] when valid.
 
     No NFKC: a message is the writer's own words, and full-width letters or ① are theirs
     to keep (NFKC is for fields that are compared, such as addresses)."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return _INVISIBLE.sub("", text)
-
-
-def message_form(data) -> Form:
-    """The typed text kept as typed (cleaned) in values["body"]; the stored text, trimmed,
-    in values["text"] when valid."""
-    typed = clean(str(data.get("body", "")))
-    form = Form(values={"body": typed})
+    form = Form()
+    data = form.read(data, multiline=("body",))
+    typed = str(data.get("body", ""))
+    form.values["body"] = typed
     text = typed.strip()
     if not text:
         form.add("body", EMPTY)

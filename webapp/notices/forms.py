@@ -36,7 +36,7 @@ def parse_numbers(text: str) -> tuple[list[str], list[str]]:
 
 def _text(data, name: str, limit: int) -> str:
     # Cut far above the limit: the length message must still see that it was too long.
-    return str(data.get(name, ""))[: limit * 2].replace("\r\n", "\n").strip()
+    return str(data.get(name, ""))[: limit * 2].strip()
 
 
 CONFIRM_ALL = (
@@ -47,9 +47,11 @@ CONFIRM_ALL = (
 
 def read_send_form(data) -> tuple[Form, list[str]]:
     """Check what does not need the database; returns the form and the 求職番号 typed."""
+    form = Form()
+    data = form.read(data, multiline=("body", "seeker_numbers"))
     kind = JOB if data.get("kind") == JOB else NOTICE
-    form = Form(
-        values={
+    form.values.update(
+        {
             "kind": kind,
             "title": _text(data, "title", TITLE_MAX),
             "body": _text(data, "body", BODY_MAX),

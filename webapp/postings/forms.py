@@ -2,8 +2,9 @@
 差し戻し note, checked, with Japanese messages.
 
 Text is kept as the employer typed it (not NFKC: ① or （ ） in a 仕事内容 are theirs);
-only control characters go and line ends become "\\n". Numbers, codes and choices are
-NFKC-normalized first, so full-width digits are corrected, not refused.
+line ends become "\\n", and a control character is refused (a line break only in the
+fields of several lines, MULTILINE: the 職種 goes into mail subjects). Numbers, codes and
+choices are NFKC-normalized first, so full-width digits are corrected, not refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from webapp.forms import Form
 from webapp.postings import catalog
 
 # Free-text fields: (label, most characters, what an empty value means). None: required.
+# The <textarea>s among them are MULTILINE; the others are one line.
 TEXT_FIELDS: dict[str, tuple[str, int, str | None]] = {
     "job_title": ("職種", 30, None),
     "description": ("仕事内容", 600, None),
@@ -37,6 +39,8 @@ CHOICES: dict[str, tuple[str, dict[str, str]]] = {
     "prefecture_code": ("就業場所の都道府県", catalog.PREFECTURES),
     "wage_type": ("賃金の種類", catalog.WAGE_TYPES),
 }
+
+MULTILINE = ("description", "experience", "licenses", "working_hours", "holidays")
 
 # 加入保険等 as the printed 求人票 lists them, in its order.
 INSURANCES = ("雇用", "労災", "公災", "健康", "厚生", "財形")
@@ -70,13 +74,11 @@ DEFAULTS = {
 # Where the error summary's link for a field lands (radio and checkbox groups).
 ANCHORS = {"age_limit": "age_limit-0", "insurance": "insurance-0"}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 def clean_text(value: str) -> str:
-    """Line ends as "\\n", no control characters, no blank lines around the text."""
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    """No blank lines around the text (Form.read has checked it and made its line ends
+    "\\n")."""
+    return str(value or "").strip()
 
 
 def _number(raw: str) -> str:
@@ -107,6 +109,7 @@ def _wage(form: Form, name: str, raw: str, wage_type: str | None, what: str) -> 
 def parse_posting(data) -> tuple[Form, dict | None]:
     """The form as typed (to show back) and, when valid, the job_postings values."""
     form = Form()
+    data = form.read(data, multiline=MULTILINE)
     values: dict = {}
 
     for name, (label, limit, empty) in TEXT_FIELDS.items():
@@ -218,8 +221,10 @@ def new_form() -> Form:
 
 def parse_review_note(data) -> Form:
     """差し戻しの理由: required (the employer reads it), at most REVIEW_NOTE_MAX characters."""
+    form = Form()
+    data = form.read(data, multiline=("note",))
     note = clean_text(str(data.get("note", ""))[:5000])
-    form = Form(values={"note": note})
+    form.values["note"] = note
     if not note:
         form.add("note", "差し戻しの理由を入力してください。事業所に表示されます。")
     elif len(note) > REVIEW_NOTE_MAX:

@@ -32,6 +32,7 @@ def _one(params, name: str, limit: int = 200) -> str:
 def parse_conditions(params) -> ConditionsForm:
     """Search conditions from query parameters (a dict-like with getlist)."""
     form = ConditionsForm()
+    params = form.read(params, errors_at={"wage_type": "wage", "wage_min": "wage"})
     raw_keyword = " ".join(str(params.get("q", "") or "").split())
     keyword = raw_keyword[: text.KEYWORD_MAX * 2]
     form.values["q"] = keyword

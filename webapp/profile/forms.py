@@ -41,12 +41,12 @@ FIELDS = (
 )
 LABELS = {f.name: f.label for f in FIELDS} | {"status": "有効／無効", "work_history": "職歴"}
 WAGE_LIMITS = {"monthly": (50_000, 2_000_000), "hourly": (900, 10_000)}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The <textarea>s of the form (the others are one line: Form.read refuses a line break).
+MULTILINE = ("licenses", "education", "self_pr")
 
 
 def _text(raw: str, limit: int) -> tuple[str, str | None]:
-    text = validation.nfkc(raw).replace("\r\n", "\n").strip()
-    text = _CONTROL.sub("", text)
+    text = validation.nfkc(raw).strip()
     if len(text) > limit:
         return text, f"{limit}文字以内で入力してください（いま{len(text)}文字）。"
     return text, None
@@ -54,8 +54,10 @@ def _text(raw: str, limit: int) -> tuple[str, str | None]:
 
 def parse(data) -> tuple[Form, dict]:
     """(the form with typed values and errors, the clean values to store)."""
+    form = Form()
+    data = form.read(data, multiline=MULTILINE)
     raw = {f.name: str(data.get(f.name, ""))[:5000] for f in FIELDS}
-    form = Form(values=dict(raw))
+    form.values = dict(raw)
     clean: dict = {}
     # The 希望 fields follow the counter registration's rules and words (seekers.service).
     rules = {
@@ -120,8 +122,10 @@ MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 def parse_history(data, today) -> tuple[Form, dict]:
     """One 職歴 entry: 入社 (YYYY-MM), 退職 (YYYY-MM or empty: 現在), 会社名, 仕事の内容."""
+    form = Form()
+    data = form.read(data)
     values = {k: str(data.get(k, ""))[:500] for k in ("started", "ended", "company", "job")}
-    form = Form(values=dict(values))
+    form.values = dict(values)
     clean = {}
     for name, label, required in (("started", "入社年月", True), ("ended", "退職年月", False)):
         text = validation.nfkc(values[name]).strip().replace("/", "-")

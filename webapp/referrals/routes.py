@@ -46,11 +46,12 @@ async def _refer_page(
     chosen,
     blocked: bool,
     already=None,
+    search_form: Form | None = None,
     status_code: int = 200,
 ) -> Response:
     conn = current(request.app)
-    search_form, results = None, []
-    if query and not htmx.wants_fragment(request):
+    results = []
+    if query and search_form is None and not htmx.wants_fragment(request):
         search_form, rows = await service.find_postings(conn, query, now=requests.now(request))
         today = requests.today(request)
         results = [{**row, "state": postings.state(row, today)} for row in rows]
@@ -81,9 +82,12 @@ async def refer_page(request: Request) -> Response:
     """職業紹介: find a posting by 求人番号 or keyword, choose it, see if it can be referred."""
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
-    query = str(request.query_params.get("q", ""))[:QUERY_MAX].strip()
+    search_form = Form()
+    params = search_form.read(request.query_params)
+    query = str(params.get("q", ""))[:QUERY_MAX].strip()
+    search_form.values["q"] = query
     form, chosen, blocked, already = Form(), None, False, None
-    posting_id = forms.posting_id(request.query_params.get("posting"))
+    posting_id = forms.posting_id(params.get("posting"))
     if posting_id is not None:
         chosen = await service.published_posting(conn, posting_id)
         if chosen is None:
@@ -98,7 +102,15 @@ async def refer_page(request: Request) -> Response:
                 form.add(refused.field, refused.message)
                 blocked = True
     return await _refer_page(
-        request, seeker, form=form, query=query, chosen=chosen, blocked=blocked, already=already
+        request,
+        seeker,
+        form=form,
+        query=query,
+        chosen=chosen,
+        blocked=blocked,
+        already=already,
+        search_form=None if search_form.valid else search_form,
+        status_code=200 if search_form.valid else 422,
     )
 
 
@@ -108,9 +120,9 @@ async def refer(request: Request) -> Response:
     conn = current(request.app)
     member = request.state.member
     seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
-    data = await request.form()
-    query = str(data.get("q", ""))[:QUERY_MAX].strip()
     form = Form()
+    data = form.read(await request.form(), multiline=("note",))
+    query = str(data.get("q", ""))[:QUERY_MAX].strip()
     note = forms.text_field(form, data, "note")
     posting_id = forms.posting_id(data.get("posting_id"))
     chosen = await service.published_posting(conn, posting_id) if posting_id else None
@@ -240,9 +252,10 @@ async def _request_or_404(request: Request):
 async def approve(request: Request) -> Response:
     """紹介する: approve the request, which makes the referral and tells the job-seeker."""
     row = await _request_or_404(request)
-    data = await request.form()
     form = Form()
-    forms.text_field(form, data, "note", key=f"note-{row['id']}")
+    key = f"note-{row['id']}"
+    data = form.read(await request.form(), multiline=("note",), errors_at={"note": key})
+    forms.text_field(form, data, "note", key=key)
     if form.valid:
         try:
             referral_id = await service.approve_request(
@@ -268,9 +281,9 @@ async def approve(request: Request) -> Response:
 async def decline(request: Request) -> Response:
     """見送り: decline with a reason the job-seeker reads on My Page and in the mail."""
     row = await _request_or_404(request)
-    data = await request.form()
     form = Form()
     key = f"reason-{row['id']}"
+    data = form.read(await request.form(), multiline=("reason",), errors_at={"reason": key})
     reason = forms.text_field(form, data, "reason", required=True, key=key)
     if form.valid:
         try:
@@ -301,8 +314,8 @@ async def ask(request: Request) -> Response:
     posting = await service.published_posting(conn, request.path_params["posting_id"])
     if posting is None:
         raise HTTPException(404)
-    data = await request.form()
     form = Form()
+    data = form.read(await request.form(), multiline=("message",))
     message = forms.text_field(form, data, "message")
     if form.valid:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from webapp import validation
-from webapp.forms import Form
+from webapp.forms import BIRTHDATE_BOXES, Form
 from webapp.seekers import service as seekers
 from webapp.seekers.service import NewSeeker
 
@@ -48,8 +48,10 @@ ORDER = (
 def counter_form(data, *, today: dt.date) -> tuple[Form, NewSeeker | None]:
     """求職申込み: the typed values (half-width where NFKC makes them so) and one error per
     field, checked by the same registration service as the CLI."""
+    form = Form()
+    data = form.read(data, errors_at=BIRTHDATE_BOXES)
     raw = {name: str(data.get(name, ""))[:size] for name, size in FIELDS.items()}
-    form = Form(values={name: validation.nfkc(value) for name, value in raw.items()})
+    form.values = {name: validation.nfkc(value) for name, value in raw.items()}
     new, problems = seekers.check_new_seeker(
         name=raw["name"],
         kana=raw["kana"],

@@ -134,9 +134,20 @@ async def search(request: Request) -> Response:
     """This office's job-seekers by 求職番号, 氏名 or フリガナ (all of them, newest first,
     when nothing is typed)."""
     member = request.state.member
-    query = request.query_params.get("q", "")[:QUERY_MAX].strip()
+    form = Form()
+    params = form.read(request.query_params)
+    query = str(params.get("q", ""))[:QUERY_MAX].strip()
+    form.values["q"] = query
+    if not form.valid:  # the field's error, and no search
+        return render(
+            request,
+            "staff/seeker_search.html",
+            {"form": form, "query": query},
+            status_code=422,
+            headers=htmx.swap_main(request),
+        )
     try:
-        page = int(request.query_params.get("page", "1"))
+        page = int(params.get("page", "1"))
     except ValueError:
         page = 1
     result = await seekers.search(
@@ -150,13 +161,17 @@ async def search(request: Request) -> Response:
         request,
         "staff/seeker_search.html",
         {
+            "form": form,
             "query": query,
             "result": result,
             "page_size": seekers.PAGE_SIZE,
             "today": requests.today(request),
             "is_valid": validity.is_active,
         },
-        fragment="staff/_seeker_results.html",
+        # The results alone, unless the form asked for the whole <main> (after a refusal).
+        fragment=None
+        if request.headers.get("hx-target") == "main"
+        else "staff/_seeker_results.html",
     )
 
 
