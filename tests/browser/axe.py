@@ -4,10 +4,14 @@ axe.min.js comes from npm (package.json at the repository root; `npm ci` install
 It is handed to the page through Playwright's evaluate, which the page's CSP does not
 govern, so the app's real CSP stays on during the tests.
 
-A context with JavaScript disabled lets `page.evaluate` run but never fires a timer, and
-axe waits on timers, so there the page's HTML (as the browser parsed it) is audited in a
-JavaScript-enabled twin page: same URL, same viewport, same CSS from the same server,
-with the page's scripts left out so it looks exactly as it does without JavaScript.
+Every page is audited in a twin: a JavaScript-enabled page of the same viewport on the
+same app, into which the page's document as it stands (after htmx's swaps, with what the
+page's scripts changed in it) is written, its scripts left out so nothing runs twice; same
+CSS from the same server, so it looks exactly as the page does. A context with JavaScript
+disabled lets `page.evaluate` run but never fires a timer, and axe waits on timers, so
+without JavaScript there is no other way; with it, the twin keeps axe-core loaded from one
+audit to the next, where the page itself would compile its 550 kB again after every
+navigation (most of an audit's time).
 """
 
 from __future__ import annotations
@@ -61,8 +65,7 @@ class Axe:
     """`axe(page)` audits the page as it is now; `watch(page)` records what a page visits,
     so that `assert_every_page_audited()` can tell whether a visited URL went unchecked."""
 
-    def __init__(self, javascript: bool, twin_context: BrowserContext) -> None:
-        self.javascript = javascript
+    def __init__(self, twin_context: BrowserContext) -> None:
         self.twin_context = twin_context
         self.source = axe_source()
         self._twin: Page | None = None
@@ -78,10 +81,7 @@ class Axe:
 
     def __call__(self, page: Page) -> None:
         page.wait_for_load_state("load")
-        if self.javascript:
-            violations = self._run(page)
-        else:
-            violations = self._run_in_twin(page.url, page.content())
+        violations = self._run_in_twin(page.url, page.content())
         self.audited.append(path_of(page.url))
         assert not violations, (
             f"axe-core: {len(violations)} WCAG violation(s) on {path_of(page.url)}:\n"

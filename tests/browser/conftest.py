@@ -176,11 +176,11 @@ def phone(browser, live_app, javascript):
 
 
 @pytest.fixture
-def axe(browser, live_app, javascript):
-    """axe-core for each page; without JavaScript it audits through a JavaScript twin."""
+def axe(browser, live_app):
+    """axe-core for each page, audited in a JavaScript twin of the phone (see axe.py)."""
     twin = _phone_context(browser, live_app.url, True)
     twin.set_default_timeout(10_000)
-    yield Axe(javascript, twin)
+    yield Axe(twin)
     twin.close()
 
 
@@ -214,11 +214,11 @@ def tablet(browser, live_app, javascript):
 
 
 @pytest.fixture
-def tablet_axe(browser, live_app, javascript):
-    """axe-core for a tablet's pages; without JavaScript its twin has the tablet's size."""
+def tablet_axe(browser, live_app):
+    """axe-core for a tablet's pages, in a twin of the tablet's size."""
     twin = _tablet_context(browser, live_app.url, True)
     twin.set_default_timeout(10_000)
-    yield Axe(javascript, twin)
+    yield Axe(twin)
     twin.close()
 
 
