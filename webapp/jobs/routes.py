@@ -251,18 +251,14 @@ async def save_search(request: Request) -> Response:
     )
 
 
-def _saved_id(request: Request) -> int:
-    try:
-        return int(request.path_params["saved_id"])
-    except ValueError:
-        raise HTTPException(404) from None
-
-
 @login_required
 async def run_saved(request: Request) -> Response:
     """実行: the saved conditions on the search page ("new since" restarts from now)."""
     row = await saved_searches.mark_run(
-        current(request.app), _seeker_id(request), _saved_id(request), now=requests.now(request)
+        current(request.app),
+        _seeker_id(request),
+        request.path_params["saved_id"],
+        now=requests.now(request),
     )
     if row is None:
         raise HTTPException(404)
@@ -271,7 +267,7 @@ async def run_saved(request: Request) -> Response:
 
 @login_required
 async def rename_saved(request: Request) -> Response:
-    saved_id = _saved_id(request)
+    saved_id = request.path_params["saved_id"]
     conn = current(request.app)
     if await saved_searches.get(conn, _seeker_id(request), saved_id) is None:
         raise HTTPException(404)
@@ -284,7 +280,7 @@ async def rename_saved(request: Request) -> Response:
 
 @login_required
 async def delete_saved(request: Request) -> Response:
-    saved_id = _saved_id(request)
+    saved_id = request.path_params["saved_id"]
     conn = current(request.app)
     if await saved_searches.get(conn, _seeker_id(request), saved_id) is None:
         raise HTTPException(404)
@@ -296,7 +292,11 @@ async def delete_saved(request: Request) -> Response:
 async def mail_saved(request: Request) -> Response:
     on = (await request.form()).get("on") == "1"
     found = await saved_searches.set_mail(
-        current(request.app), _seeker_id(request), _saved_id(request), on, now=requests.now(request)
+        current(request.app),
+        _seeker_id(request),
+        request.path_params["saved_id"],
+        on,
+        now=requests.now(request),
     )
     if not found:
         raise HTTPException(404)
@@ -311,8 +311,8 @@ routes = [
     Route("/mypage/favourites", favourite_list, methods=["GET"]),
     Route("/mypage/saved-searches", saved_list, methods=["GET"]),
     Route("/mypage/saved-searches", save_search, methods=["POST"]),
-    Route("/mypage/saved-searches/{saved_id}/run", run_saved, methods=["GET"]),
-    Route("/mypage/saved-searches/{saved_id}/rename", rename_saved, methods=["POST"]),
-    Route("/mypage/saved-searches/{saved_id}/delete", delete_saved, methods=["POST"]),
-    Route("/mypage/saved-searches/{saved_id}/mail", mail_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id:id}/run", run_saved, methods=["GET"]),
+    Route("/mypage/saved-searches/{saved_id:id}/rename", rename_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id:id}/delete", delete_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id:id}/mail", mail_saved, methods=["POST"]),
 ]
