@@ -7,6 +7,7 @@ import json
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from webapp.security.redirects import safe_target
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
@@ -23,7 +24,9 @@ def wants_fragment(request: Request) -> bool:
 
 def redirect(request: Request, url: str, *, target: str | None = None) -> Response:
     """After a successful POST: 303 for a plain form; for htmx, HX-Location, so htmx fetches
-    the next page's fragment into `target` and pushes its URL (Back and reload then work)."""
+    the next page's fragment into `target` and pushes its URL (Back and reload then work).
+    `url` is a path on this site (security.redirects); anything else leads to the top page."""
+    url = safe_target(url, "/")
     if not is_htmx(request):
         return RedirectResponse(url, status_code=303)
     if target:

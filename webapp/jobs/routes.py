@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote
 
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -13,7 +12,7 @@ from starlette.routing import Route
 
 from webapp import htmx, requests
 from webapp.applications import service as applications
-from webapp.auth.guard import login_required, safe_next
+from webapp.auth.guard import login_required, login_url
 from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
@@ -21,6 +20,7 @@ from webapp.jobs import favourites, forms, saved_searches, search
 from webapp.postings import catalog, text
 from webapp.postings import service as postings
 from webapp.referrals import service as referrals
+from webapp.security.redirects import safe_target
 from webapp.templating import VARY, render, templates
 
 MORE_TARGET = "result-list"  # もっと見る appends to this list
@@ -140,15 +140,14 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
 async def set_favourite(request: Request) -> Response:
     """☆/★: add or remove a favourite; htmx re-renders the button, a plain form goes back."""
     if request.state.user is None:
-        back = safe_next(str((await request.form()).get("next", "")))
-        url = f"/login?next={quote(back, safe='')}"
+        url = login_url(str((await request.form()).get("next", "")))
         if htmx.is_htmx(request):
             return Response(status_code=401, headers={"HX-Redirect": url})
         return RedirectResponse(url, status_code=303)
     posting = await _posting_or_404(request)
     data = await request.form()
     on = data.get("on") == "1"
-    back = safe_next(str(data.get("next", "")) or f"/jobs/{posting['job_number']}")
+    back = safe_target(str(data.get("next", "")) or f"/jobs/{posting['job_number']}", "/mypage")
     error = ""
     try:
         await favourites.set_favourite(
