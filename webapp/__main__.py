@@ -218,6 +218,17 @@ async def _digest(settings: Settings) -> int:
     return 0
 
 
+def server_config(app, *, host: str, port: int, **options):
+    """uvicorn's settings for the app: the client address from a proxy's X-Forwarded-For
+    (from the proxies uvicorn trusts), and no Server header (it names the server and
+    invites aiming at it)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, proxy_headers=True, server_header=False, **options
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
@@ -227,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from webapp import create_app
 
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+        uvicorn.Server(server_config(create_app(settings), host=args.host, port=args.port)).run()
         return 0
     if args.command == "migrate":
         asyncio.run(migrate_async(settings.database_url))
