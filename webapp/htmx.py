@@ -9,6 +9,12 @@ from starlette.responses import RedirectResponse, Response
 
 from webapp.security.redirects import safe_target
 
+# A whole page answering an htmx request with an error (base.html's responseHandling swaps
+# 4xx and 5xx): its <main> takes the place of the page's, wherever the request would have
+# put its answer, so the person reads the message instead of a tap that does nothing.
+ERROR_PAGE_SWAP = {"HX-Retarget": "#main", "HX-Reswap": "outerHTML", "HX-Reselect": "#main"}
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
