@@ -205,7 +205,9 @@ async def both(scope, receive, send):
         return await bare(scope, receive, send)
     return await app(scope, receive, send)
 
-uvicorn.run(both, host="127.0.0.1", port={port}, log_level="warning", access_log=False)
+uvicorn.run(
+    both, host="127.0.0.1", port={port}, log_level="warning", access_log=False, server_header=False
+)
 """
 
 

@@ -21,7 +21,7 @@ def post_routes() -> list[str]:
     paths = []
     for route in app.routes:
         if isinstance(route, Route) and "POST" in (route.methods or ()):
-            paths.append(route.path.replace("{mail_id:int}", "1"))
+            paths.append(route.path.replace("{mail_id:id}", "1"))
         assert not isinstance(route, Mount) or route.path == "/static"
     return sorted(set(paths))
 

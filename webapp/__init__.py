@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+# The `{name:id}` path convertor, registered before any area's routes are compiled
+# (importing any webapp module runs this file first).
+from webapp import ids  # noqa: F401
+
 if TYPE_CHECKING:
     from webapp.app import create_app
 

@@ -301,6 +301,17 @@ def _control_in(args) -> str | None:
     return None
 
 
+def server_config(app, *, host: str, port: int, **options):
+    """uvicorn's settings for the app: no Server header (it names the server and invites
+    aiming at it); `options` as uvicorn takes them (`uvicorn_options(settings)` for whose
+    X-Forwarded-For to believe: nobody's unless FORWARDED_ALLOW_IPS names proxies)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, server_header=False, **{"proxy_headers": False, **options}
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     refused = _control_in(args)
@@ -314,9 +325,10 @@ def main(argv: list[str] | None = None) -> int:
 
         from webapp import create_app
 
-        uvicorn.run(
+        config = server_config(
             create_app(settings), host=args.host, port=args.port, **uvicorn_options(settings)
         )
+        uvicorn.Server(config).run()
         return 0
     if args.command == "migrate":
         asyncio.run(migrate_async(settings.database_url))

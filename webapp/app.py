@@ -1,16 +1,17 @@
-"""create_app(): the Starlette application, its middleware, lifespan and error pages."""
+"""create_app(): the Starlette application, its middleware and lifespan."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Mount
+from starlette.types import ASGIApp
 
 from webapp.account import routes as account_routes
 from webapp.activities import routes as activity_routes
@@ -25,6 +26,7 @@ from webapp.db import AppDatabase, ConnectionPerRequest, create_database, migrat
 from webapp.direct_requests import routes as direct_request_routes
 from webapp.employer import postings as employer_postings
 from webapp.employer import routes as employer_routes
+from webapp.errors import ErrorPages, error_page, http_exception, server_error
 from webapp.jobs import routes as job_routes
 from webapp.mail.catcher import MailCatcher
 from webapp.mail.outbox import WakeSenderAfterResponse
@@ -46,37 +48,24 @@ from webapp.staff import posting_review
 from webapp.staff import routes as staff_routes
 from webapp.staff import seekers as staff_seekers
 from webapp.static_assets import static_assets
-from webapp.templating import render
 
 log = logging.getLogger(__name__)
 
-ERROR_MESSAGES = {
-    400: "送信された内容を受け付けられませんでした。",
-    403: "この操作は受け付けられません。",
-    404: "お探しのページが見つかりません。URLをご確認ください。",
-    405: "この操作は受け付けられません。",
-    413: "送信された内容が大きすぎます。",
-    500: "システムで問題が起きました。しばらくしてから、もう一度お試しください。",
-}
 
+class App(Starlette):
+    """Starlette, with `outer_middleware` around its ServerErrorMiddleware too (Starlette
+    puts every other middleware inside it): what must reach every response, the 500
+    page of a bug included, goes there."""
 
-async def error_page(request: Request, status_code: int, message: str | None = None):
-    return render(
-        request,
-        "pages/error.html",
-        {"status_code": status_code, "message": message or ERROR_MESSAGES.get(status_code, "")},
-        status_code=status_code,
-    )
+    def __init__(self, *args, outer_middleware: Sequence[Middleware] = (), **kwargs) -> None:
+        self.outer_middleware = list(outer_middleware)
+        super().__init__(*args, **kwargs)
 
-
-async def _http_exception(request: Request, exc: Exception) -> Response:
-    # Registered for HTTPException; Starlette types every handler for any Exception.
-    return await error_page(request, exc.status_code if isinstance(exc, HTTPException) else 500)
-
-
-async def _server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", exc_info=exc)
-    return await error_page(request, 500)
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.outer_middleware):
+            app = cls(app, *args, **kwargs)
+        return app
 
 
 async def _mail_target(
@@ -148,7 +137,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def csrf_error(scope, status_code: int, message: str):
         return await error_page(Request(scope), status_code, message)
 
-    app = Starlette(
+    app = App(
         routes=[
             *page_routes.routes,
             *registration_routes.routes,
@@ -173,10 +162,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *staff_seekers.routes,
             Mount("/static", static_assets(), name="static"),
         ],
-        middleware=[
+        outer_middleware=[
             # Outermost: its wake-up comes after the response has gone out completely.
             Middleware(WakeSenderAfterResponse),
+            # Every response, the 500 page included (Starlette's ServerErrorMiddleware,
+            # which renders it, is inside this one).
             Middleware(SecurityHeadersMiddleware, https=settings.https, htmx_cdn=settings.htmx_cdn),
+        ],
+        middleware=[
+            # What the middleware below raise: an HTTPException, the database away (503).
+            Middleware(ErrorPages),
             Middleware(
                 CSRFMiddleware,
                 secret_key=settings.secret_key,
@@ -199,7 +194,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 clock=clock,
             ),
         ],
-        exception_handlers={HTTPException: _http_exception, Exception: _server_error},
+        exception_handlers={HTTPException: http_exception, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -20,8 +20,8 @@ class AppDatabase(Database):
     SUPPORTED_BACKENDS = {
         **Database.SUPPORTED_BACKENDS,
         "sqlite": "webapp.db_sqlite:PooledSQLiteBackend",
-        "postgresql": "webapp.db_postgres:CachedPostgresBackend",
-        "postgres": "webapp.db_postgres:CachedPostgresBackend",
+        "postgresql": "webapp.db_postgres:AppPostgresBackend",
+        "postgres": "webapp.db_postgres:AppPostgresBackend",
     }
 
     @property
@@ -114,6 +114,43 @@ def is_unique_violation(error: BaseException, column: str | None = None) -> bool
         key = (error.detail or "").partition("(")[2].partition(")=")[0]
         columns = {name.strip() for name in key.split(",")}
     return column is None or column in columns
+
+
+class DatabaseUnavailable(Exception):
+    """No connection could be taken: the database is down, starting, refusing connections
+    or out of reach (raised by our backends, from the driver's own error)."""
+
+
+# SQLite: the file cannot be opened (its directory is gone, say) or read (SQLITE_IOERR and
+# its extended codes, such as SQLITE_IOERR_READ: the primary code is the low byte).
+_SQLITE_UNAVAILABLE = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR}
+# PostgreSQL: a connection exception (SQLSTATE class 08, asyncpg's PostgresConnectionError
+# and its ConnectionDoesNotExistError), the server shutting down, crashed or starting up
+# (57P01 AdminShutdownError, 57P02, 57P03 CannotConnectNowError), no free connection
+# (53300) or no such database (3D000: dropped, or not restored yet).
+_POSTGRES_UNAVAILABLE = {"57P01", "57P02", "57P03", "53300", "3D000"}
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """The database cannot be reached or read just now (stopped, restarting, its file or
+    network gone): not a fault of the request or of the code, and over once it is back,
+    which the pool notices by itself (a new connection for the next request). Taking a
+    connection fails with DatabaseUnavailable (db_sqlite, db_postgres); a connection
+    already taken fails with the driver's own error, told apart here."""
+    if isinstance(error, DatabaseUnavailable):
+        return True
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    # Imported here: a SQLite-only process (the CLI, say) never loads asyncpg.
+    from asyncpg.exceptions import InterfaceError, PostgresError
+
+    if isinstance(error, PostgresError):
+        state = error.sqlstate or ""
+        return state.startswith("08") or state in _POSTGRES_UNAVAILABLE
+    # A pooled connection the server closed under it (asyncpg has no class of its own
+    # for this one: "cannot call Connection.fetch(): connection is closed").
+    return isinstance(error, InterfaceError) and "connection is closed" in str(error)
 
 
 async def migrate_async(url: str) -> None:

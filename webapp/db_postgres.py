@@ -1,13 +1,23 @@
-"""PostgreSQL backend for `databases` whose statements are compiled once per shape
-(webapp/db_statements.py) for asyncpg's `$1` parameters."""
+"""PostgreSQL backend for `databases`: statements compiled once per shape
+(webapp/db_statements.py) for asyncpg's `$1` parameters, and a plain answer when no
+connection can be had.
+
+Taking a connection from the pool may open a new one, and then every way the server can be
+out of reach surfaces as its own error: connection refused (an OSError, or several at once
+for a name with two addresses), the server starting or shutting down (57P03), no free slot
+(53300), the database not accepting connections (55000) or gone (3D000). Whatever it is,
+the request cannot have a connection: db.DatabaseUnavailable, from the error.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from databases.backends.postgres import PostgresBackend, PostgresConnection, psycopg_dialect
 from sqlalchemy.engine.interfaces import Dialect
 
+from webapp.db import DatabaseUnavailable
 from webapp.db_statements import StatementCache
 
 
@@ -19,17 +29,23 @@ class PostgresDialect(psycopg_dialect):
     driver = "asyncpg"
 
 
-class CachedPostgresConnection(PostgresConnection):
+class AppPostgresConnection(PostgresConnection):
     def __init__(self, database: PostgresBackend, dialect: Dialect, statements: StatementCache):
         super().__init__(database, dialect)
         self._statements = statements
+
+    async def acquire(self) -> None:
+        try:
+            await super().acquire()
+        except (asyncpg.PostgresError, OSError) as error:
+            raise DatabaseUnavailable(f"{type(error).__name__}: {error}") from error
 
     def _compile(self, query):
         prepared = self._statements.prepare(query)
         return prepared.sql, prepared.args, prepared.result_columns
 
 
-class CachedPostgresBackend(PostgresBackend):
+class AppPostgresBackend(PostgresBackend):
     def __init__(self, database_url, **options) -> None:
         super().__init__(database_url, **options)
         self._statements = StatementCache(self._dialect)
@@ -47,5 +63,5 @@ class CachedPostgresBackend(PostgresBackend):
         dialect.supports_native_decimal = True
         return dialect
 
-    def connection(self) -> CachedPostgresConnection:
-        return CachedPostgresConnection(self, self._dialect, self._statements)
+    def connection(self) -> AppPostgresConnection:
+        return AppPostgresConnection(self, self._dialect, self._statements)

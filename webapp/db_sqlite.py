@@ -9,6 +9,7 @@ once per connection, and begins every transaction IMMEDIATE.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import Any
 
 import aiosqlite
@@ -20,6 +21,7 @@ from databases.backends.sqlite import (
     SQLiteTransaction,
 )
 
+from webapp.db import DatabaseUnavailable
 from webapp.db_statements import StatementCache
 
 MMAP_BYTES = 2_147_418_112  # SQLite's largest (SQLITE_MAX_MMAP_SIZE)
@@ -38,7 +40,15 @@ class PooledSQLitePool(SQLitePool):
             return self._idle.get_nowait()
         except asyncio.QueueEmpty:
             pass
-        connection = await super().acquire()
+        connection = aiosqlite.connect(self._database, isolation_level=None, **self._options)
+        try:
+            await connection
+        except (sqlite3.Error, OSError) as error:
+            # The file cannot be opened: its directory gone or unreadable, say. aiosqlite
+            # stops its thread on the way out and has it answer this event loop: wait for
+            # it, so that it never answers a loop that has ended (asyncio.run's, the CLI's).
+            await asyncio.to_thread(connection._thread.join)
+            raise DatabaseUnavailable(f"{type(error).__name__}: {error}") from error
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL

@@ -7,6 +7,13 @@ import json
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from webapp.redirects import safe_target
+
+# A whole page answering an htmx request with an error (base.html's responseHandling swaps
+# 4xx and 5xx): its <main> takes the place of the page's, wherever the request would have
+# put its answer, so the person reads the message instead of a tap that does nothing.
+ERROR_PAGE_SWAP = {"HX-Retarget": "#main", "HX-Reswap": "outerHTML", "HX-Reselect": "#main"}
+
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
@@ -36,7 +43,9 @@ def swap_main(request: Request) -> dict[str, str]:
 
 def redirect(request: Request, url: str, *, target: str | None = None) -> Response:
     """After a successful POST: 303 for a plain form; for htmx, HX-Location, so htmx fetches
-    the next page's fragment into `target` and pushes its URL (Back and reload then work)."""
+    the next page's fragment into `target` and pushes its URL (Back and reload then work).
+    `url` is a path on this site (security.redirects); anything else leads to the top page."""
+    url = safe_target(url, "/")
     if not is_htmx(request):
         return RedirectResponse(url, status_code=303)
     if target:

@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import logging
 
+from webapp.db import is_database_unavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -55,8 +57,11 @@ class PeriodicTask(abc.ABC):
                 await self.run_round()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the database may be briefly away: try again next round
-                log.exception("%s round failed", self.name)
+            except Exception as error:
+                if not is_database_unavailable(error):
+                    log.exception("%s round failed", self.name)
+                else:  # briefly away: the next round tries again, nothing is lost
+                    log.warning("%s round skipped, database unavailable: %s", self.name, error)
             if self._stopping:
                 break
             with contextlib.suppress(TimeoutError):

@@ -90,6 +90,8 @@ def render(
         status_code=status_code,
         headers=headers,
     )
+    if status_code >= 400 and shown is None and htmx.is_htmx(request):
+        response.headers.update(htmx.ERROR_PAGE_SWAP)
     if public:  # kept by caches: Vary names every header that picks page or fragment
         response.headers.setdefault("Vary", VARY)
         return page_cache.mark_public(response)

@@ -57,6 +57,14 @@
   document.addEventListener("htmx:confirm", function (event) {
     if (document.hidden && event.detail.elt.id === "message-poll") event.preventDefault();
   });
+  // An error page (a database outage's 503, say) replaces <main> (base.html's
+  // responseHandling): right after a tap, never for the background poll, which would take
+  // away a message being typed. The poll tries again in ten seconds.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.isError && event.detail.requestConfig.elt.id === "message-poll") {
+      event.detail.shouldSwap = false;
+    }
+  });
 
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {

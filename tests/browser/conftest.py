@@ -21,6 +21,7 @@ from tests.browser.axe import Axe
 from tests.conftest import free_port, settings_for
 from tests.helpers import run_db
 from webapp import create_app
+from webapp.__main__ import server_config
 from webapp.clock import Clock
 from webapp.seekers import service as seekers
 
@@ -73,7 +74,7 @@ def live_app(database_url):
         base_url=f"http://127.0.0.1:{port}",
         smtp_host="",  # the built-in catcher and /mailbox
     )
-    config = uvicorn.Config(
+    config = server_config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)

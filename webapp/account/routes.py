@@ -241,6 +241,6 @@ routes = [
     Route("/mypage/account/email", email_form, methods=["GET"]),
     Route("/mypage/account/email", request_email_change, methods=["POST"]),
     Route("/mypage/account/email/confirm", confirm_email_change, methods=["POST"]),
-    Route("/mypage/account/sessions/{session_id:int}/logout", end_session, methods=["POST"]),
+    Route("/mypage/account/sessions/{session_id:id}/logout", end_session, methods=["POST"]),
     Route("/mypage/account/sessions/logout-others", end_other_sessions, methods=["POST"]),
 ]

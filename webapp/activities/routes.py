@@ -100,6 +100,6 @@ async def staff_record(request: Request) -> Response:
 routes = [
     Route("/mypage/activities", activity_list, methods=["GET"]),
     Route("/mypage/activities.csv", activity_csv, methods=["GET"]),
-    Route("/staff/seekers/{seeker_id:int}/activities", staff_page, methods=["GET"]),
-    Route("/staff/seekers/{seeker_id:int}/activities", staff_record, methods=["POST"]),
+    Route("/staff/seekers/{seeker_id:id}/activities", staff_page, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/activities", staff_record, methods=["POST"]),
 ]

@@ -24,16 +24,6 @@ DONE_MESSAGES = {
 }
 
 
-MAX_ID = 2**31 - 1  # an INTEGER column: a longer number in the URL names nothing
-
-
-def _path_id(request: Request, name: str) -> int:
-    value = request.path_params[name]
-    if value > MAX_ID:
-        raise HTTPException(404)
-    return value
-
-
 def _common() -> dict:
     return {
         "states": states,
@@ -50,7 +40,7 @@ def _common() -> dict:
 async def _posting_to_apply(request: Request):
     """(the posting, the response to send instead of the form or None)."""
     conn = current(request.app)
-    posting = await service.public_posting(conn, _path_id(request, "posting_id"))
+    posting = await service.public_posting(conn, request.path_params["posting_id"])
     if posting is None:
         raise HTTPException(404)
     existing = await service.for_seeker_posting(conn, request.state.user["id"], posting["id"])
@@ -136,7 +126,7 @@ async def my_applications(request: Request) -> Response:
 
 async def _own_application(request: Request):
     row = await service.application_for_seeker(
-        current(request.app), request.state.user["id"], _path_id(request, "application_id")
+        current(request.app), request.state.user["id"], request.path_params["application_id"]
     )
     if row is None:
         raise HTTPException(404)
@@ -218,7 +208,7 @@ async def my_document(request: Request) -> Response:
     """A document of the job-seeker's own application, as a download."""
     application = await _own_application(request)
     row = await service.document(
-        current(request.app), application["id"], _path_id(request, "document_id")
+        current(request.app), application["id"], request.path_params["document_id"]
     )
     if row is None:
         raise HTTPException(404)
@@ -268,7 +258,7 @@ async def _employer_application(request: Request):
     posting's columns."""
     conn = current(request.app)
     row = await application_for_employer(
-        conn, request.state.member, _path_id(request, "application_id")
+        conn, request.state.member, request.path_params["application_id"]
     )
     return await service.with_posting(conn, row["id"])
 
@@ -374,7 +364,7 @@ async def applicant_document(request: Request) -> Response:
     """A document of an application to this 事業所's posting, as a download."""
     application = await _employer_application(request)
     row = await service.document(
-        current(request.app), application["id"], _path_id(request, "document_id")
+        current(request.app), application["id"], request.path_params["document_id"]
     )
     if row is None:
         raise HTTPException(404)
@@ -393,20 +383,20 @@ async def applicant_letter(request: Request) -> Response:
     )
 
 
-APPLICATION = "/mypage/applications/{application_id:int}"
-APPLICANT = "/employer/applicants/{application_id:int}"
+APPLICATION = "/mypage/applications/{application_id:id}"
+APPLICANT = "/employer/applicants/{application_id:id}"
 
 routes = [
-    Route("/jobs/{posting_id:int}/apply", apply_form, methods=["GET"]),
-    Route("/jobs/{posting_id:int}/apply", apply, methods=["POST"]),
+    Route("/jobs/{posting_id:id}/apply", apply_form, methods=["GET"]),
+    Route("/jobs/{posting_id:id}/apply", apply, methods=["POST"]),
     Route("/mypage/applications", my_applications, methods=["GET"]),
     Route(APPLICATION, my_application, methods=["GET"]),
     Route(APPLICATION + "/withdraw", withdraw, methods=["POST"]),
-    Route(APPLICATION + "/documents/{document_id:int}", my_document, methods=["GET"]),
+    Route(APPLICATION + "/documents/{document_id:id}", my_document, methods=["GET"]),
     Route("/employer/applicants", applicants, methods=["GET"]),
     Route(APPLICANT, applicant, methods=["GET"]),
     Route(APPLICANT + "/state", applicant_state, methods=["POST"]),
     Route(APPLICANT + "/interview", applicant_interview, methods=["POST"]),
-    Route(APPLICANT + "/documents/{document_id:int}", applicant_document, methods=["GET"]),
+    Route(APPLICANT + "/documents/{document_id:id}", applicant_document, methods=["GET"]),
     Route(APPLICANT + "/letter", applicant_letter, methods=["GET"]),
 ]

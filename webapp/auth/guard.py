@@ -4,35 +4,39 @@ a session timeout (see form_restore)."""
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from webapp import htmx, requests, validation
+from webapp import htmx, requests
 from webapp.auth import form_restore
-from webapp.auth.roles import PORTALS
+from webapp.auth.roles import PORTALS, SEEKER, Portal
 from webapp.db import current
+from webapp.redirects import safe_target
 from webapp.security import cookies
 
 RESTORE_COOKIE = "form_restore"
 
 
-def login_url(back: str) -> str:
-    return f"/login?next={quote(back, safe='')}"
+def login_url(back: str, portal: Portal = PORTALS[SEEKER]) -> str:
+    """The door's login page, which leads back to `back` (a path on this site) after."""
+    return f"{portal.login_path}?next={quote(safe_target(back, portal.home), safe='')}"
 
 
 def _here(request: Request) -> str:
-    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return safe_target(here, "/")
 
 
 def _form_page(request: Request) -> str:
     """Where the form the user sent was: the same-origin Referer, else this path."""
+    here = safe_target(request.url.path, "/")
     referer = urlsplit(request.headers.get("referer", ""))
-    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
-        return referer.path + (f"?{referer.query}" if referer.query else "")
-    return request.url.path
+    if referer.netloc == request.url.netloc:
+        return safe_target(referer.path + (f"?{referer.query}" if referer.query else ""), here)
+    return here
 
 
 def login_required(handler):
@@ -53,7 +57,7 @@ def login_required(handler):
                     current(request.app),
                     settings.secret_key,
                     seeker_id=expired_for,
-                    path=back.split("?")[0],
+                    path=unquote(urlsplit(back).path),  # as request.url.path reads it
                     data=form_restore.keepable(await request.form()),
                     now=requests.now(request),
                 )
@@ -80,19 +84,6 @@ def login_required(handler):
     return guarded
 
 
-def safe_next(target: str | None, home: str = "/mypage") -> str:
-    """Only a path on this site: never //evil.example or https://evil.example, nor one with
-    a control character (it goes into a Location or HX-Redirect header)."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith(("//", "/\\"))
-        and not validation.has_control(target)
-    ):
-        return target
-    return home
-
-
 def member_required(role: str):
     """A page for Hello Work staff (role "staff") or employer users (role "employer") only.
 
@@ -107,7 +98,7 @@ def member_required(role: str):
             member = request.state.member
             if member is None or member["role"] != role:
                 if request.state.user is None and member is None:
-                    url = f"{portal.login_path}?next={quote(_here(request), safe='')}"
+                    url = login_url(_here(request), portal)
                     if request.method != "GET":
                         url = portal.login_path
                     if htmx.is_htmx(request):

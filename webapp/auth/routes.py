@@ -11,10 +11,10 @@ from starlette.routing import Route
 
 from webapp import htmx, requests, validation
 from webapp.auth import login_code, service
-from webapp.auth.guard import safe_next
 from webapp.auth.roles import PORTALS, SEEKER, Account, Portal
 from webapp.db import current
 from webapp.forms import Form
+from webapp.redirects import safe_target
 from webapp.security import audit, cookies, throttle
 from webapp.security.auth_keys import KeyProblem, KeyWrong
 from webapp.templating import render
@@ -42,7 +42,7 @@ def _login_page(
 async def login_page(request: Request) -> Response:
     portal = _portal(request)
     form = Form(
-        values={"next": safe_next(request.query_params.get("next"), portal.home), "email": ""}
+        values={"next": safe_target(request.query_params.get("next"), portal.home), "email": ""}
     )
     return _login_page(request, form)
 
@@ -52,7 +52,7 @@ async def login(request: Request) -> Response:
     form = Form()
     data = form.read(await request.form())
     form.values = {
-        "next": safe_next(str(data.get("next", "")), portal.home),
+        "next": safe_target(str(data.get("next", "")), portal.home),
         "email": validation.nfkc(str(data.get("email", ""))[:200]),
     }
     password = str(data.get("password", ""))[:200]
@@ -186,7 +186,7 @@ async def code_form(request: Request) -> Response:
     row, _ = await _challenge(request, cookies.read(request, "login_challenge"))
     if row is None:
         return RedirectResponse(portal.login_path, status_code=303)
-    form = Form(values={"next": safe_next(request.query_params.get("next"), portal.home)})
+    form = Form(values={"next": safe_target(request.query_params.get("next"), portal.home)})
     return _code_page(request, form, email=row["email"])
 
 
@@ -195,7 +195,7 @@ async def check_code(request: Request) -> Response:
     form = Form()
     data = form.read(await request.form())
     form.values = {
-        "next": safe_next(str(data.get("next", "")), portal.home),
+        "next": safe_target(str(data.get("next", "")), portal.home),
         "code": validation.nfkc(str(data.get("code", ""))[:20]),
         "remember": data.get("remember") == "yes",
     }
@@ -238,7 +238,7 @@ async def resend_code(request: Request) -> Response:
     row, key = await _challenge(request, cookie)
     if row is None:
         return htmx.redirect(request, portal.login_path)
-    next_url = safe_next(str((await request.form()).get("next", "")), portal.home)
+    next_url = safe_target(str((await request.form()).get("next", "")), portal.home)
     now = requests.now(request)
     refusal = await throttle.key_request_refusal(
         conn, request, row["email"], now, what="確認コード"

@@ -15,6 +15,7 @@ from webapp.auth.roles import EMPLOYER
 from webapp.db import current
 from webapp.direct_requests import forms, service
 from webapp.forms import Form
+from webapp.ids import parse_id
 from webapp.postings import catalog
 from webapp.publishing import service as publishing
 from webapp.templating import render
@@ -169,8 +170,6 @@ async def sent(request: Request) -> Response:
 
 
 async def _own_request(request: Request):
-    if request.path_params["request_id"] > service.MAX_ID:
-        raise HTTPException(404)
     row = await service.request_of(
         current(request.app), request.state.user["id"], request.path_params["request_id"]
     )
@@ -240,11 +239,9 @@ async def blocks(request: Request) -> Response:
 @login_required
 async def unblock(request: Request) -> Response:
     """ブロックを解除: the employer may see the profile and send requests again."""
-    raw = str((await request.form()).get("employer_id", ""))
-    if (
-        not (raw.isascii() and raw.isdigit())
-        or int(raw) > service.MAX_ID
-        or not await service.unblock(current(request.app), request.state.user["id"], int(raw))
+    employer_id = parse_id(str((await request.form()).get("employer_id", "")))
+    if employer_id is None or not await service.unblock(
+        current(request.app), request.state.user["id"], employer_id
     ):
         raise HTTPException(404)
     return htmx.redirect(request, "/mypage/blocks?done=unblocked")
@@ -256,9 +253,9 @@ routes = [
     Route("/employer/profiles/{publish_number}/request", send_request, methods=["POST"]),
     Route("/employer/requests", sent, methods=["GET"]),
     Route("/mypage/requests", inbox, methods=["GET"]),
-    Route("/mypage/requests/{request_id:int}/decline", decline, methods=["POST"]),
-    Route("/mypage/requests/{request_id:int}/block", block_confirm, methods=["GET"]),
-    Route("/mypage/requests/{request_id:int}/block", block, methods=["POST"]),
+    Route("/mypage/requests/{request_id:id}/decline", decline, methods=["POST"]),
+    Route("/mypage/requests/{request_id:id}/block", block_confirm, methods=["GET"]),
+    Route("/mypage/requests/{request_id:id}/block", block, methods=["POST"]),
     Route("/mypage/blocks", blocks, methods=["GET"]),
     Route("/mypage/blocks", unblock, methods=["POST"]),
 ]

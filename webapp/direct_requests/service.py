@@ -34,7 +34,6 @@ from webapp.schema import (
 
 LIMIT_PER_POSTING = 10
 PAGE_SIZE = 20
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one matches nothing
 
 SENT, DECLINED, APPLIED = "sent", "declined", "applied"
 STATE_LABELS = {SENT: "未回答", DECLINED: "辞退済み", APPLIED: "応募済み"}

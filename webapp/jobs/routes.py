@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote
 
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -13,13 +12,14 @@ from starlette.routing import Route
 
 from webapp import htmx, requests
 from webapp.applications import service as applications
-from webapp.auth.guard import login_required, safe_next
+from webapp.auth.guard import login_required, login_url
 from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import favourites, forms, saved_searches
 from webapp.postings import catalog, search, search_form, text
 from webapp.postings import service as postings
+from webapp.redirects import safe_target
 from webapp.referrals import service as referrals
 from webapp.templating import VARY, render, templates
 
@@ -153,15 +153,14 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
 async def set_favourite(request: Request) -> Response:
     """☆/★: add or remove a favourite; htmx re-renders the button, a plain form goes back."""
     if request.state.user is None:  # not login_required: the way back is the form's `next`
-        back = safe_next(str((await request.form()).get("next", "")))
-        url = f"/login?next={quote(back, safe='')}"
+        url = login_url(str((await request.form()).get("next", "")))
         if htmx.is_htmx(request):
             return Response(status_code=401, headers={"HX-Redirect": url})
         return RedirectResponse(url, status_code=303)
     posting = await _posting_or_404(request)
     data = await request.form()
     on = data.get("on") == "1"
-    back = safe_next(str(data.get("next", "")) or f"/jobs/{posting['job_number']}")
+    back = safe_target(str(data.get("next", "")) or f"/jobs/{posting['job_number']}", "/mypage")
     error = ""
     try:
         await favourites.set_favourite(
@@ -264,18 +263,14 @@ async def save_search(request: Request) -> Response:
     )
 
 
-def _saved_id(request: Request) -> int:
-    try:
-        return int(request.path_params["saved_id"])
-    except ValueError:
-        raise HTTPException(404) from None
-
-
 @login_required
 async def run_saved(request: Request) -> Response:
     """実行: the saved conditions on the search page ("new since" restarts from now)."""
     row = await saved_searches.mark_run(
-        current(request.app), _own_id(request), _saved_id(request), now=requests.now(request)
+        current(request.app),
+        _own_id(request),
+        request.path_params["saved_id"],
+        now=requests.now(request),
     )
     if row is None:
         raise HTTPException(404)
@@ -284,7 +279,7 @@ async def run_saved(request: Request) -> Response:
 
 @login_required
 async def rename_saved(request: Request) -> Response:
-    saved_id = _saved_id(request)
+    saved_id = request.path_params["saved_id"]
     conn = current(request.app)
     if await saved_searches.get(conn, _own_id(request), saved_id) is None:
         raise HTTPException(404)
@@ -297,7 +292,7 @@ async def rename_saved(request: Request) -> Response:
 
 @login_required
 async def delete_saved(request: Request) -> Response:
-    saved_id = _saved_id(request)
+    saved_id = request.path_params["saved_id"]
     conn = current(request.app)
     if await saved_searches.get(conn, _own_id(request), saved_id) is None:
         raise HTTPException(404)
@@ -309,7 +304,11 @@ async def delete_saved(request: Request) -> Response:
 async def mail_saved(request: Request) -> Response:
     on = (await request.form()).get("on") == "1"
     found = await saved_searches.set_mail(
-        current(request.app), _own_id(request), _saved_id(request), on, now=requests.now(request)
+        current(request.app),
+        _own_id(request),
+        request.path_params["saved_id"],
+        on,
+        now=requests.now(request),
     )
     if not found:
         raise HTTPException(404)
@@ -324,8 +323,8 @@ routes = [
     Route("/mypage/favourites", favourite_list, methods=["GET"]),
     Route("/mypage/saved-searches", saved_list, methods=["GET"]),
     Route("/mypage/saved-searches", save_search, methods=["POST"]),
-    Route("/mypage/saved-searches/{saved_id}/run", run_saved, methods=["GET"]),
-    Route("/mypage/saved-searches/{saved_id}/rename", rename_saved, methods=["POST"]),
-    Route("/mypage/saved-searches/{saved_id}/delete", delete_saved, methods=["POST"]),
-    Route("/mypage/saved-searches/{saved_id}/mail", mail_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id:id}/run", run_saved, methods=["GET"]),
+    Route("/mypage/saved-searches/{saved_id:id}/rename", rename_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id:id}/delete", delete_saved, methods=["POST"]),
+    Route("/mypage/saved-searches/{saved_id:id}/mail", mail_saved, methods=["POST"]),
 ]

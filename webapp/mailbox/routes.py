@@ -48,5 +48,5 @@ async def message(request: Request) -> Response:
 
 routes = [
     Route("/mailbox", inbox, methods=["GET"]),
-    Route("/mailbox/{mail_id:int}", message, methods=["GET"]),
+    Route("/mailbox/{mail_id:id}", message, methods=["GET"]),
 ]

@@ -213,17 +213,17 @@ employer_page, employer_send, employer_since = _handlers(
 )
 
 routes = [
-    Route("/mypage/applications/{application_id:int}/messages", seeker_page, methods=["GET"]),
-    Route("/mypage/applications/{application_id:int}/messages", seeker_send, methods=["POST"]),
+    Route("/mypage/applications/{application_id:id}/messages", seeker_page, methods=["GET"]),
+    Route("/mypage/applications/{application_id:id}/messages", seeker_send, methods=["POST"]),
     Route(
-        "/mypage/applications/{application_id:int}/messages/since/{last_id:int}",
+        "/mypage/applications/{application_id:id}/messages/since/{last_id:id_or_0}",
         seeker_since,
         methods=["GET"],
     ),
-    Route("/employer/applicants/{application_id:int}/messages", employer_page, methods=["GET"]),
-    Route("/employer/applicants/{application_id:int}/messages", employer_send, methods=["POST"]),
+    Route("/employer/applicants/{application_id:id}/messages", employer_page, methods=["GET"]),
+    Route("/employer/applicants/{application_id:id}/messages", employer_send, methods=["POST"]),
     Route(
-        "/employer/applicants/{application_id:int}/messages/since/{last_id:int}",
+        "/employer/applicants/{application_id:id}/messages/since/{last_id:id_or_0}",
         employer_since,
         methods=["GET"],
     ),

@@ -12,6 +12,7 @@ from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
 from webapp.forms import Form
+from webapp.ids import parse_id
 from webapp.notices import forms, service
 from webapp.notices.service import CHOSEN, JOB, KIND_LABELS, NOTICE, OFFICE
 from webapp.postings import catalog
@@ -46,14 +47,6 @@ def _pager(path: str, page: int, total: int, size: int) -> dict:
         "prev_url": f"{path}?page={page - 1}" if page > 1 else None,
         "next_url": f"{path}?page={page + 1}" if page < pages else None,
     }
-
-
-def _id(text: str) -> int:
-    """An id from the URL; past a 32-bit integer nothing matches (PostgreSQL would refuse
-    the number instead of finding no row)."""
-    if not text.isdigit() or int(text) > 2**31 - 1:
-        raise HTTPException(404)
-    return int(text)
 
 
 # --- Staff --------------------------------------------------------------------------------
@@ -114,7 +107,10 @@ async def send_form(request: Request) -> Response:
     seeker = None
     seeker_id = request.query_params.get("seeker")
     if seeker_id is not None:
-        seeker = await seeker_for_staff(current(request.app), request.state.member, _id(seeker_id))
+        number = parse_id(seeker_id)
+        if number is None:
+            raise HTTPException(404)
+        seeker = await seeker_for_staff(current(request.app), request.state.member, number)
         values.update(audience=CHOSEN, seeker_numbers=seeker["seeker_number"])
     return await _send_page(request, Form(values=values), seeker=seeker)
 
@@ -184,7 +180,7 @@ async def sent_detail(request: Request) -> Response:
     """One notice this office sent: its text, and who has read it (chosen recipients)."""
     conn = current(request.app)
     notice = await service.sent_notice(
-        conn, request.state.member["office_id"], _id(request.path_params["notice_id"])
+        conn, request.state.member["office_id"], request.path_params["notice_id"]
     )
     if notice is None:
         raise HTTPException(404)
@@ -230,7 +226,7 @@ async def notice_detail(request: Request) -> Response:
     conn = current(request.app)
     seeker_id = request.state.user["id"]
     now = requests.now(request)
-    notice = await service.received(conn, seeker_id, _id(request.path_params["notice_id"]))
+    notice = await service.received(conn, seeker_id, request.path_params["notice_id"])
     if notice is None:
         raise HTTPException(404)
     if notice["read_at"] is None:
@@ -258,7 +254,7 @@ async def notice_detail(request: Request) -> Response:
 async def mark_unread(request: Request) -> Response:
     """未読に戻す: the job-seeker's own notice only."""
     done = await service.mark_unread(
-        current(request.app), request.state.user["id"], _id(request.path_params["notice_id"])
+        current(request.app), request.state.user["id"], request.path_params["notice_id"]
     )
     if not done:
         raise HTTPException(404)
@@ -299,10 +295,10 @@ routes = [
     Route("/staff/notices", sent_list, methods=["GET"]),
     Route("/staff/notices/new", send_form, methods=["GET"]),
     Route("/staff/notices/new", send, methods=["POST"]),
-    Route("/staff/notices/{notice_id}", sent_detail, methods=["GET"]),
+    Route("/staff/notices/{notice_id:id}", sent_detail, methods=["GET"]),
     Route("/mypage/notices", inbox, methods=["GET"]),
-    Route("/mypage/notices/{notice_id}", notice_detail, methods=["GET"]),
-    Route("/mypage/notices/{notice_id}/unread", mark_unread, methods=["POST"]),
+    Route("/mypage/notices/{notice_id:id}", notice_detail, methods=["GET"]),
+    Route("/mypage/notices/{notice_id:id}/unread", mark_unread, methods=["POST"]),
     Route("/mypage/settings/mail", mail_settings, methods=["GET"]),
     Route("/mypage/settings/mail", save_mail_settings, methods=["POST"]),
 ]

@@ -191,8 +191,8 @@ routes = [
     Route("/mypage/profile/edit", edit_form, methods=["GET"]),
     Route("/mypage/profile/edit", save, methods=["POST"]),
     Route("/mypage/profile/history", add_history, methods=["POST"]),
-    Route("/mypage/profile/history/{entry_id:int}/delete", remove_history, methods=["POST"]),
+    Route("/mypage/profile/history/{entry_id:id}/delete", remove_history, methods=["POST"]),
     Route("/mypage/status", status_page, methods=["GET"]),
     Route("/mypage/status", set_status, methods=["POST"]),
-    Route("/staff/seekers/{seeker_id:int}/changes", staff_changes, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/changes", staff_changes, methods=["GET"]),
 ]

@@ -409,15 +409,15 @@ async def my_letter(request: Request) -> Response:
 
 
 routes = [
-    Route("/staff/seekers/{seeker_id:int}/refer", refer_page, methods=["GET"]),
-    Route("/staff/seekers/{seeker_id:int}/refer", refer, methods=["POST"]),
-    Route("/staff/referrals/{referral_id:int}/letter", staff_letter, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/refer", refer_page, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/refer", refer, methods=["POST"]),
+    Route("/staff/referrals/{referral_id:id}/letter", staff_letter, methods=["GET"]),
     Route("/staff/referral-requests", queue, methods=["GET"]),
-    Route("/staff/referral-requests/{request_id:int}/approve", approve, methods=["POST"]),
-    Route("/staff/referral-requests/{request_id:int}/decline", decline, methods=["POST"]),
-    Route("/jobs/{posting_id:int}/referral-request", ask, methods=["POST"]),
+    Route("/staff/referral-requests/{request_id:id}/approve", approve, methods=["POST"]),
+    Route("/staff/referral-requests/{request_id:id}/decline", decline, methods=["POST"]),
+    Route("/jobs/{posting_id:id}/referral-request", ask, methods=["POST"]),
     Route("/mypage/referrals", my_referrals, methods=["GET"]),
-    Route("/mypage/referrals/{referral_id:int}/letter", my_letter, methods=["GET"]),
+    Route("/mypage/referrals/{referral_id:id}/letter", my_letter, methods=["GET"]),
     Route("/mypage/referral-requests", my_requests, methods=["GET"]),
-    Route("/mypage/referral-requests/{request_id:int}/withdraw", withdraw, methods=["POST"]),
+    Route("/mypage/referral-requests/{request_id:id}/withdraw", withdraw, methods=["POST"]),
 ]

@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +28,10 @@ HEADER_NAME = "x-csrf-token"
 MAX_FORM_BYTES = 64 * 1024
 MAX_MULTIPART_BYTES = 12 * 1024 * 1024
 MAX_FIELDS = 200
+MAX_FILES = 10
+FORM_REFUSED = (
+    "送信された内容を受け付けられませんでした。項目やファイルが多すぎるか、形式が正しくありません。"
+)
 
 ErrorPage = Callable[[Scope, int, str], Awaitable[Response]]
 
@@ -116,12 +121,14 @@ class CSRFMiddleware:
                 token = token or next((v for k, v in fields if k == FIELD_NAME), "")
             elif multipart and not token:
                 form = await Request(scope, _replaying(body, receive)).form(
-                    max_fields=MAX_FIELDS, max_files=10
+                    max_fields=MAX_FIELDS, max_files=MAX_FILES
                 )
                 token = str(form.get(FIELD_NAME, ""))
                 await form.close()
-        except (ValueError, MultiPartException):
-            return await self.error_page(scope, 400, "送信された項目が多すぎます。")
+        except (ValueError, MultiPartException, HTTPException):
+            # Too many fields or files, or a body that is not the form it says it is.
+            # Starlette's parser raises HTTPException(400) for these inside an app.
+            return await self.error_page(scope, 400, FORM_REFUSED)
         expected = form_token(self.secret_key, secret)
         if fresh or not hmac.compare_digest(token.encode(), expected.encode()):
             return await self.error_page(

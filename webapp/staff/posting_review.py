@@ -112,7 +112,7 @@ async def reject(request: Request) -> Response:
 
 routes = [
     Route("/staff/postings/review", queue, methods=["GET"]),
-    Route("/staff/postings/review/{posting_id:int}", review, methods=["GET"]),
-    Route("/staff/postings/review/{posting_id:int}/approve", approve, methods=["POST"]),
-    Route("/staff/postings/review/{posting_id:int}/reject", reject, methods=["POST"]),
+    Route("/staff/postings/review/{posting_id:id}", review, methods=["GET"]),
+    Route("/staff/postings/review/{posting_id:id}/approve", approve, methods=["POST"]),
+    Route("/staff/postings/review/{posting_id:id}/reject", reject, methods=["POST"]),
 ]

@@ -202,6 +202,6 @@ routes = [
     Route("/staff/seekers", search, methods=["GET"]),
     Route("/staff/seekers/new", new_form, methods=["GET"]),
     Route("/staff/seekers/new", create, methods=["POST"]),
-    Route("/staff/seekers/{seeker_id:int}", profile, methods=["GET"]),
-    Route("/staff/seekers/{seeker_id:int}/sheet", sheet, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}", profile, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/sheet", sheet, methods=["GET"]),
 ]
