@@ -22,6 +22,10 @@ from webapp import validation
 # a header, and the sign-in page must say nothing about one but that it is wrong (the
 # password rule refuses such characters when one is chosen).
 SECRETS = frozenset({"password", "password_confirm", "current_password"})
+# Where to go after a step: never typed, only carried from an address. A tampered one is not
+# the person's mistake to fix (they could not), so it is not refused here but made safe
+# where it is used (webapp/redirects.py: anything but a plain path here is the home page).
+CARRIED = frozenset({"next"})
 # The 年・月・日 boxes (fieldset kind="date") show their errors together, under 生年月日.
 BIRTHDATE_BOXES = {"year": "birthdate", "month": "birthdate", "day": "birthdate"}
 FILE_NAME = "ファイル名に改行や制御文字が含まれています。ファイル名を変えてから選び直してください。"
@@ -72,7 +76,7 @@ class Form:
             if isinstance(value, UploadFile):
                 if value.filename and validation.without_control(value.filename) != value.filename:
                     self._refuse(key, FILE_NAME)
-            elif isinstance(value, str) and name not in SECRETS:
+            elif isinstance(value, str) and name not in SECRETS and name not in CARRIED:
                 check = validation.lines if name in multiline else validation.one_line
                 try:
                     value = check(value)
