@@ -67,7 +67,7 @@
       if (label) button.setAttribute("aria-describedby", label.id);
       var status = document.createElement("span");
       status.className = "visually-hidden";
-      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
       wrap.appendChild(button);
       wrap.appendChild(status);
       showPassword(input, button, false);

@@ -245,7 +245,9 @@ def expect_reveal(page: Page, field_id: str, name: str, javascript: bool) -> Non
     expect(field).to_have_attribute("type", "text")
     expect(toggle).to_have_accessible_name("非表示")
     expect(toggle).to_be_focused()
-    expect(page.get_by_role("status").filter(has_text=f"{name}を表示しています。")).to_have_count(1)
+    expect(
+        page.locator("[aria-live=polite]").filter(has_text=f"{name}を表示しています。")
+    ).to_have_count(1)
     toggle.click()
     expect(field).to_have_attribute("type", "password")
     expect(toggle).to_have_accessible_name("表示")
