@@ -1,6 +1,8 @@
 """Does timing tell a registered address from an unknown one? Prints p50/p95 (ms) of:
 login with a wrong password (registered vs unknown address), and ステップ2 / パスワードを
-忘れた方 requests (matching vs not). Run: .venv/bin/python bench/enumeration.py [N]"""
+忘れた方 requests (a key mailed; the owner told by mail of a wrong birthdate or a My Page
+already open; an unknown address, nothing mailed).
+Run: .venv/bin/python bench/enumeration.py [N]"""
 
 from __future__ import annotations
 
@@ -85,6 +87,32 @@ def main(n: int) -> None:
                         )
                     )
             birth = {"year": "1990", "month": "4", "day": "1"}
+            # ステップ2, each from a browser of its own that agreed to ステップ1 (users
+            # 0 … n-1 have opened My Page, n … 2n-1 have not).
+            step2 = {
+                "ステップ2, key mailed": (lambda i: f"user{n + i}@", birth),
+                "ステップ2, wrong birthdate (told)": (
+                    lambda i: f"user{n + i}@",
+                    {**birth, "day": "2"},
+                ),
+                "ステップ2, already open (told)": (lambda i: f"user{i}@", birth),
+                "ステップ2, unknown (nothing)": (lambda i: f"nobody{i}@", birth),
+            }
+            for name in step2:
+                rows[name] = []
+            for i in range(n):
+                for name, (email, typed) in step2.items():
+                    browser = TestClient(client.app)
+                    agree = CSRF.search(browser.get("/register").text).group(1)
+                    browser.post("/register", data={"csrf_token": agree, "agree": "yes"})
+                    rows[name].append(
+                        timed(
+                            browser,
+                            "/register/email",
+                            "/register/email",
+                            {"email": email(i) + "example.com", **typed},
+                        )
+                    )
             rows["パスワードを忘れた方, registered"] = []
             rows["パスワードを忘れた方, unknown"] = []
             for i in range(n):

@@ -153,6 +153,29 @@ def test_devices_are_listed_and_can_be_logged_out(client):
     assert client.get("/mypage").url.path == "/mypage"
 
 
+def test_the_device_list_shows_each_address_and_marks_this_device_apart(client):
+    factories.seeker(client, password=PASSWORD)
+    # Two browsers on one computer (loopback), a phone on a carrier's network, IPv6 at home.
+    laptop = another_browser(client, address="127.0.0.1")
+    other_browser = another_browser(client, address="127.0.0.1")
+    phone = another_browser(client, address="203.0.113.45")
+    home = another_browser(client, address="2001:db8:12:34:5:6:7:8")
+    for browser in (other_browser, phone, home, laptop):
+        assert login(browser).url.path == "/mypage"
+    page = laptop.get("/mypage/account").text
+    items = re.findall(r'<li class="device-list__item[^"]*">(.*?)</li>', page, re.S)
+    assert len(items) == 4
+    # This device first, marked once, apart from its address.
+    assert "device-list__item--current" in page.split(items[0])[0][-80:]
+    assert [("この端末（いま使っている端末）" in re.sub("<[^>]+>", "", i)) for i in items] == [
+        True, False, False, False,
+    ]  # fmt: skip
+    places = [re.search(r"場所（IPアドレス）: ([^<]+)<br>", i).group(1) for i in items]
+    assert places[0] == "127.0.0.1"
+    assert sorted(places[1:]) == ["127.0.0.1", "2001:db8:12:34:…", "203.0.113.*"]
+    assert "場所（IPアドレス）: この端末" not in page
+
+
 def test_a_session_of_another_job_seeker_cannot_be_ended(client):
     factories.seeker(
         client, email="hanako@example.com", name="鈴木花子", kana="スズキハナコ", password=PASSWORD

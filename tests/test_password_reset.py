@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import factories, helpers
-from tests.helpers import another_browser, auth_key, csrf_token, submit
+from tests.helpers import KEY_IN_MAIL, another_browser, auth_key, csrf_token, submit
 
 EMAIL = "taro@example.com"
 OLD = "Kasumi#2719"
@@ -27,6 +29,10 @@ def reset(client, key, password=NEW):
 
 def login(client, password):
     return helpers.login(client, EMAIL, password)
+
+
+def body_of(mail) -> str:
+    return mail.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_login_page_links_to_the_reset(client):
@@ -70,7 +76,47 @@ def test_a_counter_registration_without_password_cannot_reset(client, smtp):
     ask(client)
     response = reset(client, "ABCDEFGHJK")
     assert "認証キーが正しくありません" in response.text
-    assert smtp.to(EMAIL) == []
+    # No key: the owner is told the way in instead.
+    (mail,) = smtp.wait_for(EMAIL)
+    assert mail["Subject"] == "【ハローワーク】求職者マイページはまだ開設されていません"
+    body = body_of(mail)
+    assert not KEY_IN_MAIL.search(body) and "認証キーはお送りしていません" in body
+    assert "http://testserver/register\n" in body
+    assert "ハローワーク砺波　TEL 0763-32-2914" in body
+
+
+def test_a_wrong_birthdate_is_told_by_mail(client, smtp):
+    factories.seeker(client, password=OLD)
+    ask(client, year="1991")
+    (mail,) = smtp.wait_for(EMAIL)
+    assert mail["Subject"] == "【ハローワーク】パスワードの再設定の申込を受け付けられませんでした"
+    body = body_of(mail)
+    assert "生年月日が窓口で登録された内容と一致しませんでした" in body
+    assert "入力された生年月日: 1991年4月1日" in body and not KEY_IN_MAIL.search(body)
+    assert "http://testserver/password/forgot\n" in body
+    assert "パスワードは変更されません。" in body
+
+
+def test_the_reset_page_lists_why_a_mail_may_not_come(client):
+    howto = ask(client).text.split("メールが届かない場合", 1)[1].split("</details>", 1)[0]
+    assert "まだマイページを開設していない場合" in howto and 'href="/register"' in howto
+    assert "生年月日が窓口で登録された内容と一致しなかった場合" in howto
+    assert "窓口で登録したものと違うメールアドレスを入力した場合" in howto
+
+
+def test_the_mail_link_continues_the_reset_in_another_browser(client, smtp):
+    factories.seeker(client, password=OLD)
+    ask(client)
+    mail = smtp.wait_for(EMAIL)[0]
+    link = re.search(r"^(http://testserver/password/reset\?resume=\S+)$", body_of(mail), re.M)
+    mail_app = another_browser(client)
+    page = mail_app.get(link.group(1))
+    assert page.url.path == "/password/reset" and "resume" not in str(page.url)
+    assert "パスワードの再設定" in page.text and EMAIL in page.text
+    assert reset(mail_app, auth_key(mail)).url.path == "/password/reset/done"
+    assert login(mail_app, NEW).url.path == "/mypage"
+    # A registration's wizard is not opened by it.
+    assert mail_app.get("/register/password", follow_redirects=False).status_code == 303
 
 
 def test_reset_key_rules_match_the_wizard(client, smtp, clock):

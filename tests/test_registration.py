@@ -7,7 +7,9 @@ import re
 import pytest
 
 from tests import factories
-from tests.helpers import another_browser, auth_key, csrf_token, login, submit
+from tests.helpers import KEY_IN_MAIL, another_browser, auth_key, csrf_token, login, submit
+from webapp.schema import auth_keys as auth_keys_table
+from webapp.schema import registration_wizards
 
 EMAIL = "taro@example.com"
 BIRTH = {"year": "1990", "month": "4", "day": "1"}
@@ -376,3 +378,197 @@ def test_guessable_passwords_are_refused_with_their_own_message(client, smtp, pa
     response = set_password(client, key_for(client, smtp), password=password)
     assert response.status_code == 422
     assert message in response.text
+
+
+# --- ステップ2 never leaves anyone waiting: the owner of an address that did not match is
+# told by mail why no key came (the page stays the same for every address) ---------------
+
+
+def body_of(mail) -> str:
+    return mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_an_open_my_page_is_told_by_mail_instead_of_a_key(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    start(client)
+    response = request_key(client)
+    assert response.url.path == "/register/password" and EMAIL in response.text
+    (mail,) = smtp.wait_for(EMAIL)
+    assert mail["Subject"] == "【ハローワーク】求職者マイページは開設済みです"
+    body = body_of(mail)
+    assert "既にマイページを開設済みです" in body
+    assert "認証キーはお送りしていません" in body and not KEY_IN_MAIL.search(body)
+    assert "■ ログインする\n" in body and "http://testserver/login\n" in body
+    assert "■ パスワードを忘れた方\n" in body and "http://testserver/password/forgot\n" in body
+    assert "ハローワーク砺波　TEL 0763-32-2914" in body
+
+
+def test_a_wrong_birthdate_is_told_by_mail_with_what_to_check_and_whom_to_ask(client, smtp):
+    factories.seeker(client)
+    start(client)
+    request_key(client, month="1", day="4")  # 1990-01-04: month and day swapped
+    (mail,) = smtp.wait_for(EMAIL)
+    assert mail["Subject"] == "【ハローワーク】パスワード登録の申込を受け付けられませんでした"
+    body = body_of(mail)
+    assert "生年月日が窓口で登録された内容と一致しませんでした" in body
+    assert "入力された生年月日: 1990年1月4日" in body
+    assert "西暦で入力しているか" in body and "年・月・日を入れ違えていないか" in body
+    assert "ハローワーク砺波　TEL 0763-32-2914" in body
+    assert "http://testserver/register/email\n" in body
+    assert "1990年4月1日" not in body.split("例:")[0]  # the registered date is never told
+    assert not KEY_IN_MAIL.search(body)
+    # The way back: ステップ2 with what was typed, then the right birthdate gets the key.
+    assert 'value="4"' in client.get("/register/email").text
+    request_key(client)
+    assert set_password(client, key_for(client, smtp, count=2)).url.path == "/register/done"
+
+
+def test_the_office_named_is_the_job_seekers_own(client, smtp):
+    factories.office(client)  # 13010 ハローワーク飯田橋, 03-…
+    factories.seeker(client, office="13010")
+    start(client)
+    request_key(client, day="2")
+    body = body_of(smtp.wait_for(EMAIL)[0])
+    assert "ハローワーク飯田橋　TEL 03-3812-8609" in body and "ハローワーク砺波" not in body
+
+
+def test_every_answer_to_step2_is_the_same_page(client, smtp):
+    factories.seeker(client)
+    factories.seeker(client, email="hanako@example.com", password=PASSWORD)
+    pages = []
+    for email, birth in (
+        (EMAIL, {}),  # the key
+        (EMAIL, {"day": "2"}),  # a wrong birthdate: told by mail
+        ("hanako@example.com", {}),  # already open: told by mail
+        ("nobody@example.com", {}),  # nobody's: nothing
+    ):
+        browser = another_browser(client)
+        start(browser)
+        response = request_key(browser, email=email, **birth)
+        assert response.status_code == 200
+        pages.append(_page_shape(response.text))
+    assert pages[0] == pages[1] == pages[2] == pages[3]
+    smtp.wait_for(EMAIL, 2)
+    smtp.wait_for("hanako@example.com")
+    assert smtp.to("nobody@example.com") == []
+
+
+def test_notices_are_limited_like_key_mails(client, smtp, clock):
+    factories.seeker(client, password=PASSWORD)
+    for _ in range(3):
+        browser = another_browser(client)
+        start(browser)
+        assert request_key(browser).status_code == 200
+    smtp.wait_for(EMAIL, 3)
+    browser = another_browser(client)
+    start(browser)
+    refused = request_key(browser)
+    assert refused.status_code == 429
+    assert "短時間に何度も申し込まれたため" in refused.text
+    clock.advance(minutes=15, seconds=1)
+    assert request_key(browser).status_code == 200
+    assert len(smtp.wait_for(EMAIL, 4)) == 4
+
+
+def test_step3_lists_why_a_mail_may_not_come(client):
+    start(client)
+    page = request_key(client, email="nobody@example.com").text
+    howto = page.split("メールが届かない場合", 1)[1].split("</details>", 1)[0]
+    assert "メール受信制限の設定内容と入力したメールアドレスが正しいか" in howto
+    assert "既にマイページを開設済みの場合" in howto
+    assert 'href="/login"' in howto and 'href="/password/forgot"' in howto
+    assert "生年月日が窓口で登録された内容と一致しなかった場合" in howto
+    assert "窓口で登録したものと違うメールアドレスを入力した場合" in howto
+    assert "求職申込みをしたハローワークにお問い合わせください" in howto
+
+
+# --- the key mail's link continues in any browser (a mail app opens links in its own) ----
+
+
+def link_in(mail) -> str:
+    match = re.search(r"^(http://testserver/register/password\?resume=\S+)$", body_of(mail), re.M)
+    assert match, "no continue link in the mail"
+    return match.group(1)
+
+
+def test_the_mail_link_continues_in_another_browser(client, smtp):
+    factories.seeker(client)
+    start(client)
+    request_key(client)
+    (mail,) = smtp.wait_for(EMAIL)
+    link, key = link_in(mail), auth_key(mail)
+    assert key not in link
+
+    mail_app = another_browser(client)  # no wizard cookie here
+    opened = mail_app.get(link, follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == "/register/password"
+    page = mail_app.get("/register/password")
+    assert "ステップ3／4" in page.text and EMAIL in page.text
+    assert "残り約<span data-countdown-minutes>50</span>分" in page.text
+    assert mail_app.get("/").url.path == "/register/password"  # the site now reopens there
+    # The key is still needed, and a wrong one counts against the same five tries.
+    assert "あと4回間違えると" in set_password(mail_app, "WRONGKEY99").text
+    assert "あと3回間違えると" in set_password(client, "WRONGKEY99").text
+    assert set_password(mail_app, key).url.path == "/register/done"
+    # Used once: the first browser is told so, and the link leads nowhere now.
+    assert "既に使用されています" in set_password(client, key).text
+    again = another_browser(client).get(link)
+    assert "既に使用されています" in again.text and "はじめからやり直す" in again.text
+
+
+def test_opening_the_link_in_the_same_browser_changes_nothing(client, smtp):
+    factories.seeker(client)
+    start(client)
+    request_key(client)
+    link = link_in(smtp.wait_for(EMAIL)[0])
+    wizards = factories.count(client, registration_wizards)
+    response = client.get(link)
+    assert response.url.path == "/register/password" and EMAIL in response.text
+    assert factories.count(client, registration_wizards) == wizards
+
+
+def test_the_link_is_as_good_as_its_key_and_no_longer(client, smtp, clock):
+    factories.seeker(client)
+    start(client)
+    request_key(client)
+    first = link_in(smtp.wait_for(EMAIL)[0])
+    other = another_browser(client)
+    start(other)
+    request_key(other)
+    second = link_in(smtp.wait_for(EMAIL, 2)[1])
+    # A newer request voids the older key, and its link with it.
+    stale = another_browser(client).get(first, follow_redirects=False)
+    assert stale.status_code == 200 and "新しいパスワード登録申込があったため" in stale.text
+    assert "wizard" not in stale.cookies
+    clock.advance(minutes=50, seconds=1)
+    late = another_browser(client).get(second, follow_redirects=False)
+    assert "有効期限（メール配信から50分）が過ぎました" in late.text
+    assert "wizard" not in late.cookies
+    # Made up or mangled: the same answer as an expired one.
+    for token in ("x", second.rsplit("=", 1)[1][:-1] + "A", "", "a" * 500):
+        page = another_browser(client).get(f"/register/password?resume={token}")
+        assert page.status_code == 200 and "有効期限" in page.text
+
+
+def test_the_link_carries_no_key_and_is_stored_only_as_a_hash(client, smtp):
+    factories.seeker(client)
+    start(client)
+    request_key(client)
+    (mail,) = smtp.wait_for(EMAIL)
+    token = link_in(mail).rsplit("=", 1)[1]
+    (row,) = factories.rows(client, auth_keys_table)
+    assert len(token) >= 40 and token not in str(row.values())
+    assert row["resume_hash"] and row["resume_hash"] != row["key_hash"]
+    # The key itself is no link, and the link is no key.
+    key = auth_key(mail)
+    assert "有効期限" in another_browser(client).get(f"/register/password?resume={key}").text
+    assert "認証キーが正しくありません" in set_password(client, token).text
+
+
+def test_a_reset_link_does_not_open_the_registration(client, smtp):
+    factories.seeker(client, password=PASSWORD)
+    submit(client, "/password/forgot", {"email": EMAIL, **BIRTH})
+    body = body_of(smtp.wait_for(EMAIL)[0])
+    token = re.search(r"/password/reset\?resume=(\S+)", body).group(1)
+    page = another_browser(client).get(f"/register/password?resume={token}")
+    assert "有効期限" in page.text and EMAIL not in page.text

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import os
 import sys
 
 from webapp import validation
 from webapp.clock import Clock
-from webapp.config import Settings
+from webapp.config import Settings, served_base_url
 from webapp.db import create_database, migrate_async, with_connection
 from webapp.members import service as members
 from webapp.security import passwords
@@ -24,9 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the web app (uvicorn)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the web app (uvicorn); BASE_URL unset, links in mails and QR codes point"
+        " to the address it serves on (for --host 0.0.0.0 the machine's LAN address)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--port", type=int, default=None, help="default: the PORT variable, else 8000"
+    )
 
     commands.add_parser("migrate", help="apply the database migrations")
 
@@ -241,6 +249,31 @@ def uvicorn_options(settings: Settings) -> dict:
     return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
+def _serve_port(given: int | None) -> int | None:
+    """--port, else the PORT variable (as `make run PORT=…` and many hosts set it), else
+    8000; None for a value that is not a port."""
+    if given is None:
+        value = os.environ.get("PORT", "").strip() or "8000"
+        given = int(value) if value.isdigit() else 0
+    return given if 0 < given < 65536 else None
+
+
+def _served_settings(settings: Settings, host: str, port: int) -> Settings:
+    """BASE_URL unset: the address this server is reached at (see served_base_url), so a
+    mail's link, the counter sheet's QR code and the allowed Origin name the port and host
+    it really runs on. The address is printed: it is where phones and tablets go."""
+    if os.environ.get("BASE_URL", "").strip():
+        print(f"BASE_URL: {settings.base_url}", flush=True)
+        return settings
+    settings = dataclasses.replace(settings, base_url=served_base_url(host, port))
+    print(
+        f"BASE_URL unset: links in mails and QR codes point to {settings.base_url}"
+        " (set BASE_URL behind a proxy or under a public name)",
+        flush=True,
+    )
+    return settings
+
+
 def _visible(text: str, limit: int = 80) -> str:
     """One line for a terminal: control characters shown as escapes (\\r, \\n …)."""
     import unicodedata
@@ -325,8 +358,13 @@ def main(argv: list[str] | None = None) -> int:
 
         from webapp import create_app
 
+        port = _serve_port(args.port)
+        if port is None:
+            print("PORT: 1〜65535 の数字を指定してください。", file=sys.stderr)
+            return USAGE_ERROR
+        settings = _served_settings(settings, args.host, port)
         config = server_config(
-            create_app(settings), host=args.host, port=args.port, **uvicorn_options(settings)
+            create_app(settings), host=args.host, port=port, **uvicorn_options(settings)
         )
         uvicorn.Server(config).run()
         return 0

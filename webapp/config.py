@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,11 +40,18 @@ def _secret_key_from_file(var_dir: Path) -> str:
     return key
 
 
+DEFAULT_BASE_URL = "http://localhost:8000"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
-    base_url: str = "http://localhost:8000"
+    # BASE_URL; unset, `python -m webapp serve` puts the address it serves on here
+    # (served_base_url), and anything else (the CLI, a bare create_app()) keeps this.
+    base_url: str = DEFAULT_BASE_URL
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_username: str = ""
@@ -94,7 +103,7 @@ class Settings:
         return cls(
             database_url=config("DATABASE_URL", default=default_db),
             secret_key=secret,
-            base_url=config("BASE_URL", default="http://localhost:8000").rstrip("/"),
+            base_url=config("BASE_URL", default=DEFAULT_BASE_URL).rstrip("/"),
             smtp_host=config("SMTP_HOST", default=""),
             smtp_port=config("SMTP_PORT", cast=int, default=25),
             smtp_username=config("SMTP_USERNAME", default=""),
@@ -144,3 +153,36 @@ def trusted_proxies(value: str) -> str:
                 "(for example 10.0.0.5 or 10.0.0.0/8, host bits zero)"
             ) from None
     return ",".join(items)
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (the one its default route leaves from), for
+    a phone or tablet on the same LAN; None when there is none but loopback. Connecting a
+    UDP socket sends nothing: it only makes the kernel choose the outgoing address."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1 (RFC 5737): never reached
+            address = probe.getsockname()[0]
+        except OSError:
+            address = ""
+    if not address or address.startswith("127.") or address == "0.0.0.0":
+        try:
+            address = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def served_base_url(host: str, port: int, lan: Callable[[], str | None] = lan_address) -> str:
+    """The address a server started on `host`:`port` is reached at, for BASE_URL left
+    unset: loopback is http://localhost:PORT (this machine only); all interfaces
+    (0.0.0.0, ::) the machine's LAN address, so a phone scanning the counter sheet's QR
+    code or opening a mail's link reaches it; any other host as given."""
+    host = host.strip()
+    if host in ALL_INTERFACES:
+        host = lan() or "localhost"
+    elif host in LOOPBACK_NAMES or host.startswith("127."):
+        host = "localhost"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}" + ("" if port == 80 else f":{port}")

@@ -104,7 +104,11 @@ auth_keys = sa.Table(
     sa.Column("expires_at", UTCDateTime, nullable=False),
     sa.Column("used_at", UTCDateTime),
     sa.Column("superseded_at", UTCDateTime),
+    # Migration 0011: the HMAC of the key mail's continue link (パスワード登録 and reset),
+    # which opens the key page in any browser while the key lasts; never the key itself.
+    sa.Column("resume_hash", sa.String(64)),
     sa.Index("ix_auth_keys_seeker_purpose", "seeker_id", "purpose"),
+    sa.Index("ix_auth_keys_resume_hash", "resume_hash", unique=True),
 )
 
 # The パスワード登録 wizard's state, bound to an HttpOnly cookie (hash only), so a user

@@ -33,9 +33,69 @@
     });
   }
 
+  // Password fields: a 表示／非表示 button beside each, added here, so without JavaScript
+  // the field stays a plain password field and no dead button shows. Its text says what
+  // pressing it does; it is described by the field's label and controls the field. Hidden
+  // again before the form is sent and when the page comes back from the browser's cache.
+  function fieldLabel(input) {
+    var label = input.id && document.querySelector('label[for="' + input.id + '"]');
+    if (label && !label.id) label.id = input.id + "-label";
+    return label;
+  }
+
+  function showPassword(input, button, shown) {
+    input.type = shown ? "text" : "password";
+    button.textContent = shown ? "非表示" : "表示";
+    button.setAttribute("data-shown", shown ? "true" : "false");
+  }
+
+  function initPasswordToggles(root) {
+    var inputs = [];
+    if (root.matches && root.matches('input[type="password"]')) inputs.push(root);
+    root.querySelectorAll('input[type="password"]').forEach(function (input) { inputs.push(input); });
+    inputs.forEach(function (input) {
+      if (!input.id || input.hidden || input.closest(".password-reveal")) return;
+      var wrap = document.createElement("div");
+      wrap.className = "password-reveal";
+      input.parentNode.insertBefore(wrap, input);
+      wrap.appendChild(input);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "password-reveal__button";
+      button.setAttribute("aria-controls", input.id);
+      var label = fieldLabel(input);
+      if (label) button.setAttribute("aria-describedby", label.id);
+      var status = document.createElement("span");
+      status.className = "visually-hidden";
+      status.setAttribute("aria-live", "polite");
+      wrap.appendChild(button);
+      wrap.appendChild(status);
+      showPassword(input, button, false);
+      button.addEventListener("click", function () {
+        var shown = input.type === "password";
+        showPassword(input, button, shown);
+        // Said once by screen readers: the button's text changed under the finger.
+        var name = label ? label.textContent.replace(/(必須|任意)\s*$/, "").trim() : "パスワード";
+        status.textContent = name + (shown ? "を表示しています。" : "を隠しました。");
+      });
+      if (input.form) {
+        input.form.addEventListener("submit", function () { showPassword(input, button, false); });
+      }
+    });
+  }
+
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll(".password-reveal").forEach(function (wrap) {
+      var input = wrap.querySelector("input");
+      var button = wrap.querySelector(".password-reveal__button");
+      if (input && button) showPassword(input, button, false);
+    });
+  });
+
   function init(root) {
     initTerms(root);
     initCountdown(root);
+    initPasswordToggles(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

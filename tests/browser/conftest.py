@@ -177,6 +177,18 @@ def phone(browser, live_app, javascript):
 
 
 @pytest.fixture
+def mail_app_browser(browser, live_app, javascript):
+    """A second browser on the same phone, sharing no cookie with `phone`: the one a mail
+    app opens a link in (its in-app browser, or Safari when the wizard began in Chrome)."""
+    context = _phone_context(browser, live_app.url, javascript)
+    context.set_default_timeout(10_000)
+    other = Phone(context, [], [], [])
+    context.on("request", other.record_cdn)
+    yield other
+    context.close()
+
+
+@pytest.fixture
 def axe(browser, live_app):
     """axe-core for each page, audited in a JavaScript twin of the phone (see axe.py)."""
     twin = _phone_context(browser, live_app.url, True)

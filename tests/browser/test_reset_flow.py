@@ -89,3 +89,53 @@ def test_forgotten_password_is_reset_from_the_phone(signed_up, phone, axe, javas
     axe.assert_every_page_audited()
     assert not phone.page_errors, f"uncaught errors in the page: {phone.page_errors}"
     assert not phone.console_errors, f"console errors: {phone.console_errors}"
+
+
+def test_the_reset_mail_link_finishes_in_another_browser(
+    signed_up, phone, mail_app_browser, axe, javascript
+):
+    """The mail app opens the key mail's link in a browser of its own, with no cookie of
+    the one the reset began in: it opens the new-password page there, not the start."""
+    email = signed_up.seeker["email"]
+    page = phone.new_tab()
+    axe.watch(page)
+    page.goto("/password/forgot")
+    axe(page)
+    page.get_by_label("ID（メールアドレス）").fill(email)
+    page.locator("#year").fill("1990")
+    page.locator("#month").fill("4")
+    page.locator("#day").fill("1")
+    page.get_by_role("button", name="次へ進む").click()
+    expect(heading(page, "パスワードの再設定")).to_be_visible()
+    page.get_by_text("メールが届かない場合", exact=True).click()
+    expect(page.get_by_text("まだマイページを開設していない場合")).to_be_visible()
+    axe(page)
+
+    other = mail_app_browser.new_tab()
+    axe.watch(other)
+    body = wait_for_mail(other, email, "パスワード再設定申込受付通知", axe)
+    key = KEY_IN_MAIL.search(body).group(1)
+    other.locator(".mail-body a").filter(has_text="/password/reset?resume=").click()
+    expect(other).to_have_url(re.compile(r"/password/reset$"))
+    expect(heading(other, "パスワードの再設定")).to_be_visible()
+    expect(other.locator(".summary-box")).to_contain_text(email)
+    if javascript:
+        expect(other.locator('button[aria-controls="password"]')).to_have_text("表示")
+    else:
+        expect(other.locator(".password-reveal__button")).to_have_count(0)
+    axe(other)
+    other.get_by_label("登録するパスワード", exact=True).fill(NEW)
+    other.get_by_label("登録するパスワード（確認用）").fill(NEW)
+    other.get_by_label("認証キー").fill(key)
+    other.get_by_role("button", name="完了").click()
+    expect(heading(other, "パスワードの再設定完了")).to_be_visible()
+    axe(other)
+    other.get_by_role("link", name="ログイン画面へ進む").click()
+    axe(other)
+    log_in(other, email, NEW, axe)
+    axe(other)
+
+    axe.assert_every_page_audited()
+    for browser in (phone, mail_app_browser):
+        assert not browser.page_errors, f"uncaught errors in the page: {browser.page_errors}"
+        assert not browser.console_errors, f"console errors: {browser.console_errors}"

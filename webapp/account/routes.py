@@ -45,6 +45,8 @@ async def overview(request: Request) -> Response:
         }
         for row in await service.devices(conn, user["id"])
     ]
+    # This device first, then the others by last use.
+    devices.sort(key=lambda device: not device["current"])
     history = [
         {
             **row._mapping,

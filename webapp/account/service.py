@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 
 import sqlalchemy as sa
@@ -217,13 +218,19 @@ def describe_browser(user_agent: str) -> str:
 
 
 def coarse_place(ip_address: str) -> str:
-    """Where a sign-in came from, as far as the address says without a location database:
-    the network, with the last part hidden."""
-    if not ip_address:
-        return "不明"
-    if ip_address.startswith(("127.", "::1")):
-        return "この端末"
-    if ":" in ip_address:
-        return ":".join(ip_address.split(":")[:3]) + ":…（IPv6）"
-    parts = ip_address.split(".")
-    return ".".join(parts[:3]) + ".*" if len(parts) == 4 else ip_address
+    """The address a session or sign-in came from, as the device list shows it: an IPv4
+    address with its last part hidden (203.0.113.*), an IPv6 one by its first four groups
+    (its network); loopback as it is, since it names no one. Whether it is this device is
+    the list's to say, from the session, never from the address: many share one."""
+    try:
+        ip = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ip_address or "不明"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return str(ip)
+    if isinstance(ip, ipaddress.IPv4Address):
+        return ".".join(str(ip).split(".")[:3]) + ".*"
+    groups = [group.lstrip("0") or "0" for group in ip.exploded.split(":")[:4]]
+    return ":".join(groups) + ":…"

@@ -1,13 +1,15 @@
 """What the pages of パスワード登録 and パスワードの再設定 share: the wizard of this browser,
-whether its key is waiting to be typed, and what the key page shows."""
+whether its key is waiting to be typed, the key mail's continue link, and what the key
+page shows."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from webapp import requests
 from webapp.auth import password_wizard
-from webapp.auth.password_wizard import REGISTER, Purpose
+from webapp.auth.password_wizard import REGISTER, RESUME_PARAMETER, Purpose
 from webapp.db import current
 from webapp.forms import Form
 from webapp.security import cookies
@@ -48,3 +50,34 @@ async def password_context(
         "minutes_left": minutes_left,
         "problem": problem,
     }
+
+
+WIZARD_COOKIE_AGE = 2 * 60 * 60
+
+
+def set_cookie(response: Response, request: Request, purpose: Purpose, cookie: str) -> None:
+    cookies.set_private(response, request, purpose.cookie, cookie, max_age=WIZARD_COOKIE_AGE)
+
+
+async def resume(request: Request, purpose: Purpose = REGISTER) -> Response | KeyProblem | None:
+    """The key page opened from the key mail's continue link (?resume=…), in this browser
+    or any other: a redirect to the key page without the token, this browser now bound to
+    the wizard; or the KeyProblem saying why the link no longer works. None: no link."""
+    token = request.query_params.get(RESUME_PARAMETER)
+    if token is None:
+        return None
+    cookie, problem = await password_wizard.resume(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        token,
+        await wizard(request, purpose),
+        requests.now(request),
+        purpose,
+    )
+    if problem is not None:
+        return problem
+    # Off the address bar and the history at once: the token is not left lying about.
+    response = RedirectResponse(purpose.key_page, status_code=303)
+    if cookie:
+        set_cookie(response, request, purpose, cookie)
+    return response

@@ -2,9 +2,13 @@
 webapp.registration) and パスワードを忘れた方 (webapp.auth.reset_routes) share it.
 
 The state is a row bound to an HttpOnly cookie, so a user who leaves for the mail app,
-closes the tab or loses signal comes back to the same step. Whether the address and
-birthdate match a job-seeker never shows: both paths write a key row and move to the
-key page; only a match also queues the mail.
+closes the tab or loses signal comes back to the same step; the key mail's continue link
+(a resume token, see resume()) opens the key page in another browser too. Whether the
+address and birthdate match a job-seeker never shows: every path writes a key row and
+moves to the key page. A match is mailed the key; the owner of an address that did not
+match (a wrong birthdate, a My Page already open or not yet open) is mailed what happened
+and what to do instead, so nobody waits for a key that never comes; an address nobody
+has gets nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from databases.core import Connection
 
 from webapp.auth import login_code
 from webapp.mail import outbox
-from webapp.schema import job_seekers, registration_wizards, sessions
+from webapp.schema import job_seekers, offices, registration_wizards, sessions
 from webapp.security import auth_keys, tokens
-from webapp.security.auth_keys import key_problem
+from webapp.security.auth_keys import KeyExpired, KeyProblem, key_problem
 from webapp.security.passwords import hash_password
 
 
@@ -33,17 +37,46 @@ class Purpose:
     done_mail: str
     key_page: str
     cookie: str  # the browser's cookie holding the state
+    # To the owner of an address whose My Page is in the other state (already open when
+    # registering, not yet open when resetting): why no key came, and the way in instead.
+    wrong_state_mail: str
+    title: str  # the procedure, as the mails name it
 
 
 REGISTER = Purpose(
-    "register", False, "register_key", "register_done", "/register/password", "wizard"
+    "register",
+    False,
+    "register_key",
+    "register_done",
+    "/register/password",
+    "wizard",
+    "register_already_open",
+    "パスワード登録",
 )
-RESET = Purpose("reset", True, "reset_key", "password_changed", "/password/reset", "reset")
+RESET = Purpose(
+    "reset",
+    True,
+    "reset_key",
+    "password_changed",
+    "/password/reset",
+    "reset",
+    "reset_not_open",
+    "パスワードの再設定",
+)
+# To the owner of an address typed with a birthdate other than the counter's.
+BIRTHDATE_MISMATCH_MAIL = "key_birthdate_mismatch"
+# The key mail's continue link: the key page with this query parameter.
+RESUME_PARAMETER = "resume"
 # Pressing 次へ進む twice (or reloading the POST) within this window sends no second key.
 RESEND_GRACE = dt.timedelta(seconds=60)
 WIZARD_IDLE_LIFETIME = dt.timedelta(hours=2)
 
 STEP_TERMS, STEP_EMAIL, STEP_PASSWORD, STEP_DONE = 1, 2, 3, 4
+
+
+def key_page_link(base_url: str, purpose: Purpose, resume: str) -> str:
+    """The key mail's continue link: the key page, in whatever browser opens it."""
+    return f"{base_url}{purpose.key_page}?{RESUME_PARAMETER}={resume}"
 
 
 def _password_state(purpose: Purpose):
@@ -139,9 +172,10 @@ async def request_key(
     now: dt.datetime,
     purpose: Purpose = REGISTER,
 ) -> None:
-    """The address step: issue a 認証キー (mailed only when the address and birthdate match
-    a job-seeker: without a password to register, with one to reset it). Nothing the user
-    sees may depend on which."""
+    """The address step: issue a 認証キー, mailed when the address and birthdate match a
+    job-seeker in the purpose's state (without a password to register, with one to reset
+    it). The owner of an address that did not match is mailed why instead; an address no
+    job-seeker has gets nothing. Nothing the user sees may depend on which."""
     async with conn.transaction():
         current = await load_key(conn, wizard)
         if (
@@ -153,23 +187,34 @@ async def request_key(
             and current["created_at"] > now - RESEND_GRACE
             and key_problem(current, now) is None
         ):
-            return  # a double tap: the key already sent stands
+            return  # a double tap: the key (or the notice) already sent stands
         seeker = await conn.fetch_one(
-            sa.select(job_seekers.c.id, job_seekers.c.name).where(
-                job_seekers.c.email == email,
-                job_seekers.c.birthdate == birthdate,
-                _password_state(purpose),
+            sa.select(
+                job_seekers.c.id,
+                job_seekers.c.name,
+                job_seekers.c.birthdate,
+                job_seekers.c.password_hash.is_not(None).label("has_password"),
+                offices.c.name.label("office_name"),
+                offices.c.phone.label("office_phone"),
             )
+            .join(offices, offices.c.id == job_seekers.c.office_id)
+            .where(job_seekers.c.email == email)
         )
-        # Both paths run the same statements (a non-match's write nothing), so the answer
-        # takes as long whether or not the address is registered.
+        matched = (
+            seeker is not None
+            and seeker["birthdate"] == birthdate
+            and bool(seeker["has_password"]) == purpose.has_password
+        )
+        # Every path runs the same statements (an address nobody has writes no mail), so
+        # the answer takes as long whether or not the address is registered.
         key = await auth_keys.issue(
             conn,
             secret_key,
             purpose.name,
-            {"seeker_id": seeker["id"] if seeker else None},
+            {"seeker_id": seeker["id"] if matched and seeker else None},
             email=email,
             now=now,
+            resumable=True,
         )
         await conn.execute(
             registration_wizards.update()
@@ -184,18 +229,113 @@ async def request_key(
                 updated_at=now,
             )
         )
-        context = {
-            "name": seeker["name"] if seeker else "",
-            "key": key.value,
-            "expires_at": key.expires_at,
-            "url": f"{base_url}{purpose.key_page}",
-        }
+        assert key.resume is not None
         if seeker is None:
-            await outbox.enqueue_nothing(conn, template=purpose.key_mail, context=context, now=now)
-        else:
-            await outbox.enqueue(
-                conn, to=email, template=purpose.key_mail, context=context, now=now
+            await outbox.enqueue_nothing(
+                conn,
+                template=purpose.key_mail,
+                context=_key_mail(purpose, "", key, base_url),
+                now=now,
             )
+        elif matched:
+            await outbox.enqueue(
+                conn,
+                to=email,
+                template=purpose.key_mail,
+                context=_key_mail(purpose, seeker["name"], key, base_url),
+                now=now,
+            )
+        else:
+            template = (
+                purpose.wrong_state_mail
+                if bool(seeker["has_password"]) != purpose.has_password
+                else BIRTHDATE_MISMATCH_MAIL
+            )
+            await outbox.enqueue(
+                conn,
+                to=email,
+                template=template,
+                context=_notice_mail(purpose, seeker, birthdate, base_url),
+                now=now,
+            )
+
+
+def _key_mail(purpose: Purpose, name: str, key: auth_keys.Issued, base_url: str) -> dict:
+    assert key.resume is not None
+    return {
+        "name": name,
+        "key": key.value,
+        "expires_at": key.expires_at,
+        "url": key_page_link(base_url, purpose, key.resume),
+    }
+
+
+def _notice_mail(purpose: Purpose, seeker, typed: dt.date, base_url: str) -> dict:
+    """What the owner of an address that did not match is told: no key, why, what now."""
+    return {
+        "name": seeker["name"],
+        "title": purpose.title,
+        "typed_birthdate": f"{typed.year}年{typed.month}月{typed.day}日",
+        "office_name": seeker["office_name"],
+        "office_phone": seeker["office_phone"],
+        "login_url": f"{base_url}/login",
+        "forgot_url": f"{base_url}/password/forgot",
+        "register_url": f"{base_url}/register",
+        "start_url": base_url + ("/password/forgot" if purpose.has_password else "/register/email"),
+    }
+
+
+async def resume(
+    conn: Connection,
+    secret_key: str,
+    token: str,
+    wizard,
+    now: dt.datetime,
+    purpose: Purpose = REGISTER,
+) -> tuple[str | None, KeyProblem | None]:
+    """The key mail's continue link opened, maybe in another browser than the one the
+    wizard began in: bind this browser to the key page of the key the link belongs to.
+
+    Returns (a new cookie value, or None when this browser's wizard already holds the
+    key; and None) or (None, why the link cannot be used). The link only finds the key:
+    the page still asks for the key itself, whose wrong tries count wherever typed, and
+    whichever browser uses it first, the key is used once."""
+    key = await auth_keys.find_resumable(conn, secret_key, purpose.name, token)
+    problem = key_problem(key, now)
+    if problem is None and key["seeker_id"] is None:
+        problem = KeyExpired()  # a key for nobody was never mailed: its link is nobody's
+    if problem is not None:
+        return None, problem
+    if wizard is not None and wizard["auth_key_id"] == key["id"]:
+        return None, None
+    async with conn.transaction():
+        # The 生年月日 typed in the first browser, so the new password is checked as
+        # carefully here (it may not contain it).
+        first = await conn.fetch_one(
+            sa.select(
+                registration_wizards.c.birth_year,
+                registration_wizards.c.birth_month,
+                registration_wizards.c.birth_day,
+            )
+            .where(registration_wizards.c.auth_key_id == key["id"])
+            .order_by(registration_wizards.c.id)
+            .limit(1)
+        )
+        cookie = tokens.new_cookie_secret()
+        await conn.execute(
+            registration_wizards.insert().values(
+                token_hash=_cookie_hash(secret_key, cookie, purpose),
+                step=STEP_PASSWORD,
+                email=key["email"],
+                birth_year=first["birth_year"] if first else None,
+                birth_month=first["birth_month"] if first else None,
+                birth_day=first["birth_day"] if first else None,
+                auth_key_id=key["id"],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return cookie, None
 
 
 async def complete(

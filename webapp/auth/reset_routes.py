@@ -82,7 +82,7 @@ async def request_key(request: Request) -> Response:
     )
     response = htmx.redirect(request, "/password/reset")
     if cookie:
-        cookies.set_private(response, request, RESET.cookie, cookie, max_age=2 * 60 * 60)
+        password_pages.set_cookie(response, request, RESET, cookie)
     return response
 
 
@@ -103,6 +103,13 @@ async def _reset_page(
 
 
 async def reset_form(request: Request) -> Response:
+    """The new-password page; the key mail's continue link lands here, in any browser."""
+    resumed = await password_pages.resume(request, RESET)
+    if isinstance(resumed, Response):
+        return resumed
+    if resumed is not None:
+        context = {"flow": FLOW, "form": Form(), "problem": resumed, "email": None}
+        return render(request, "auth/reset.html", context, fragment="registration/_password.html")
     wizard = await _wizard(request)
     if wizard is None or wizard["step"] < STEP_PASSWORD:
         return RedirectResponse("/password/forgot", status_code=303)

@@ -16,7 +16,6 @@ from webapp.security import cookies, throttle
 from webapp.security.auth_keys import KeyProblem
 from webapp.templating import render
 
-WIZARD_COOKIE_AGE = 2 * 60 * 60
 TARGET = "#wizard"
 STEP_URLS = {
     1: "/register",
@@ -70,7 +69,7 @@ async def agree(request: Request) -> Response:
     )
     response = _go(request, STEP_EMAIL)
     if cookie:
-        cookies.set_private(response, request, REGISTER.cookie, cookie, max_age=WIZARD_COOKIE_AGE)
+        password_pages.set_cookie(response, request, REGISTER, cookie)
     return response
 
 
@@ -141,7 +140,14 @@ async def restart(request: Request) -> Response:
 
 
 async def password(request: Request) -> Response:
-    """ステップ3 パスワード登録: where a returning user lands, with nothing to retype."""
+    """ステップ3 パスワード登録: where a returning user lands, with nothing to retype; the
+    key mail's continue link lands here too, in whatever browser the mail app opens."""
+    resumed = await password_pages.resume(request, REGISTER)
+    if isinstance(resumed, Response):
+        return resumed
+    if resumed is not None:
+        context = {"form": Form(), "problem": resumed, "email": None}
+        return _page(request, STEP_PASSWORD, context)
     wizard = await password_pages.wizard(request)
     if wizard is None or wizard["step"] < STEP_PASSWORD:
         step = wizard["step"] if wizard else 1

@@ -70,6 +70,14 @@ class Issued(NamedTuple):
     id: int
     value: str  # what the mail carries; never stored
     expires_at: dt.datetime
+    # The continue link's token (resumable keys only): the mail carries it, never stored.
+    resume: str | None = None
+
+
+def _resume_purpose(purpose: str) -> str:
+    # Its own HMAC purpose: a resume token is never taken for a key, nor one purpose's
+    # token for another's.
+    return f"{purpose}:resume"
 
 
 def key_problem(key, now: dt.datetime) -> KeyProblem | None:
@@ -104,12 +112,15 @@ async def issue(
     now: dt.datetime,
     value: str | None = None,
     lifetime: dt.timedelta = KEY_LIFETIME,
+    resumable: bool = False,
 ) -> Issued:
     """A new key of this purpose for `owner` (`{"seeker_id": id}` or `{"member_id": id}`;
     id None: an address no account has); the owner's open keys of the purpose stop working.
-    `value` defaults to a new 10-character 認証キー."""
+    `value` defaults to a new 10-character 認証キー. `resumable`: the key also gets a
+    random resume token for the mail's continue link (see find_resumable)."""
     ((column, owner_id),) = owner.items()
     value = value or tokens.new_auth_key()
+    resume = tokens.new_cookie_secret() if resumable else None
     expires_at = now + lifetime
     # A key for nobody supersedes nothing but runs the same statement, so the answer
     # takes as long whether or not the address belongs to an account.
@@ -130,13 +141,30 @@ async def issue(
             **owner,
             email=email,
             key_hash=tokens.digest(secret_key, purpose, value),
+            resume_hash=(
+                tokens.digest(secret_key, _resume_purpose(purpose), resume) if resume else None
+            ),
             failed_attempts=0,
             created_at=now,
             expires_at=expires_at,
         )
         .returning(auth_keys.c.id)
     )
-    return Issued(key_id, value, expires_at)
+    return Issued(key_id, value, expires_at, resume)
+
+
+async def find_resumable(conn: Connection, secret_key: str, purpose: str, resume: str):
+    """The key of this purpose whose continue link carries `resume`, or None. The token
+    only finds the key: whether it can still be used is key_problem's to say, and using
+    it still takes the key itself."""
+    if not resume or len(resume) > 100:
+        return None
+    return await conn.fetch_one(
+        sa.select(auth_keys).where(
+            auth_keys.c.resume_hash == tokens.digest(secret_key, _resume_purpose(purpose), resume),
+            auth_keys.c.purpose == purpose,
+        )
+    )
 
 
 async def redeem(
