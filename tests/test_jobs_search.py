@@ -60,9 +60,12 @@ NUMBERS: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def postings(module_client):
-    """The postings above, in the module's one database, which every test here only reads."""
+    """The postings above, in the module's one database, which every test here only reads.
+    Those taking オンライン自主応募 belong to a 事業所 with a 求人者マイページ, as they must."""
+    company = factories.employer_id(module_client, factories.employer(module_client))
     for key, values in POSTINGS.items():
-        NUMBERS[key] = factories.posting(module_client, **values)["job_number"]
+        employer = {"employer_id": company} if values.get("online_application") else {}
+        NUMBERS[key] = factories.posting(module_client, **values, **employer)["job_number"]
     with factories.unchanged(module_client):
         yield NUMBERS
 
