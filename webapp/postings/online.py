@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from webapp.auth.roles import EMPLOYER
 from webapp.schema import job_postings, members
-
-EMPLOYER = "employer"  # members.role of an employer user (webapp/members)
 
 
 def has_employer_account():
