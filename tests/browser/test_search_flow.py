@@ -232,3 +232,68 @@ def test_results_start_on_the_first_screen(search_data, phone, axe, javascript):
     axe.assert_every_page_audited()
     assert phone.page_errors == []
     assert phone.console_errors == []
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box
+
+
+def expect_on_screen(page: Page, locator) -> None:
+    box, height = _box(locator), page.viewport_size["height"]
+    assert 0 <= box["y"] <= height - box["height"], box
+
+
+def test_a_long_postings_actions_stay_at_hand(search_data, phone, axe, live_app, javascript):
+    """Issue 12: on a phone the 応募 / お気に入り actions of a 3,000 px 求人票 were at its
+    ends. A bar stays at the bottom of the screen while the posting is read, comes to
+    rest above 応募・紹介 (covering nothing at the end), and gives way at 200% zoom."""
+    page = phone.new_tab()
+    axe.watch(page)
+    page.goto("/login")
+    axe(page)
+    log_in(page, live_app.seeker["email"], PASSWORD, axe)
+    axe(page)
+    page.goto("/jobs/13010-90000000")
+    assert page.evaluate("() => document.documentElement.scrollHeight") > 2 * 844
+    bar = page.get_by_role("region", name="この求人への応募・お気に入り")
+    favourite = bar.get_by_role("button", name=re.compile("お気に入り"))
+    jump = bar.get_by_role("link", name=re.compile("応募・紹介へ"))
+    expect_on_screen(page, favourite)  # on the first screen, without scrolling
+    expect_on_screen(page, jump)
+    axe(page)
+
+    # Half-way down the 求人票 the actions are still there; お気に入り from the bar.
+    page.get_by_role("heading", name="選考").scroll_into_view_if_needed()
+    assert page.evaluate("() => window.scrollY") > 844
+    expect_on_screen(page, favourite)
+    favourite.click()
+    expect(bar.get_by_role("button", name=re.compile("お気に入り登録済み"))).to_be_visible()
+    expect_on_screen(page, bar.get_by_role("button", name=re.compile("お気に入り登録済み")))
+    axe(page)
+
+    # 応募・紹介へ: the section's heading on screen, not under the bar.
+    jump.click()
+    expect(page).to_have_url(re.compile(r"#sec-apply$"))
+    apply_heading = page.get_by_role("heading", level=2, name="応募・紹介")
+    expect_on_screen(page, apply_heading)
+    assert _box(bar)["y"] + _box(bar)["height"] <= _box(apply_heading)["y"]
+
+    # At the end the bar has come to rest above the section: the last action is clear.
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.get_by_role("button", name="紹介を希望する")
+    expect_on_screen(page, last)
+    assert _box(bar)["y"] + _box(bar)["height"] <= _box(last)["y"]
+    axe(page)
+
+    # 200% zoom on this phone leaves a 422 px tall screen: the bar gives way to the text.
+    page.set_viewport_size({"width": 390, "height": 422})
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.posting-bar')).position")
+        == "static"
+    )
+
+    axe.assert_every_page_audited()
+    assert phone.page_errors == []
+    assert phone.console_errors == []
