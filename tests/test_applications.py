@@ -504,6 +504,7 @@ def _button(**context) -> str:
         "status": "open",
         "online_application": True,
         "employer_id": 3,
+        "accepts_online": True,  # the one rule's answer (webapp/postings/online.py)
         "job_number": "13010-00000007",
     }
     posting.update(context.pop("posting", {}))
@@ -521,10 +522,14 @@ def _button(**context) -> str:
             'href="/mypage/applications/5">応募の状況を見る</a>',
         ),
         (
-            {"user": {"id": 1}, "posting": {"online_application": False}},
+            {"user": {"id": 1}, "posting": {"online_application": False, "accepts_online": False}},
             "この求人は、ハローワークの紹介による応募のみ受け付けています。",
         ),
-        ({"posting": {"employer_id": None}}, "ハローワークの紹介による応募のみ受け付けています。"),
+        # The flag alone is not enough: the button reads the rule's answer, nothing else.
+        (
+            {"posting": {"accepts_online": False}},
+            "ハローワークの紹介による応募のみ受け付けています。",
+        ),
         (
             {"user": {"id": 1}, "state": "expired"},
             "この求人は募集を終了しているため、オンラインで応募することはできません。",

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.conftest import PG_URL
-from tests.helpers import run_cli
-from webapp.demo import bulk
+from tests.helpers import SEEKER, run_cli, signed_in
+from webapp.demo import bulk, load_demo
 from webapp.demo import postings as demo_postings
-from webapp.postings import catalog
-from webapp.schema import job_postings
+from webapp.postings import catalog, online
+from webapp.schema import job_postings, members
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -74,3 +74,37 @@ def test_demo_command_loads_postings_once(database_url):
     assert "demo postings added: 500" in result.stdout
     again = run_cli(database_url, "demo", "--jobs", "500")
     assert "500 already present, none added" in again.stdout
+
+
+def test_every_demo_posting_that_offers_online_applications_takes_them(client):
+    """Issue 12: demo postings said 「オンライン自主応募: 受け付けています」 and the 応募 box
+    refused them (no 事業所 account). Each company offering it now has a 求人者マイページ."""
+    factories.run(client, lambda conn: load_demo(conn, seed=1, jobs=400))
+    today = client.app.state.clock.today()
+    flagged = factories.rows(client, job_postings, job_postings.c.online_application.is_(True))
+    refused = factories.count(
+        client, job_postings, job_postings.c.online_application.is_(True), ~online.accepts_online()
+    )
+    assert len(flagged) > 100 and refused == 0
+    # Companies with an account also post without the flag: both kinds are in the demo.
+    assert factories.count(
+        client,
+        job_postings,
+        job_postings.c.online_application.is_(False),
+        job_postings.c.employer_id.is_not(None),
+    )
+    # Each generated 事業所 has one user, who cannot sign in (no password); the documented
+    # demo employer (株式会社となみ精工) is the one with a password.
+    linked = {p["employer_id"] for p in factories.rows(client, job_postings)} - {None}
+    passwordless = factories.rows(client, members, members.c.password_hash.is_(None))
+    assert len(passwordless) == len(linked) - 1
+    assert {m["employer_id"] for m in passwordless} < linked
+
+    open_ones = [p for p in flagged if p["status"] == "open" and p["referral_deadline"] >= today]
+    search = client.get("/jobs/search", params={"online": "1"})
+    assert f'class="results__count">{len(open_ones):,}件<' in search.text
+    taro = signed_in(client, SEEKER, first=True)
+    for posting in open_ones:
+        page = taro.get(f"/jobs/{posting['job_number']}").text
+        assert "<dd>受け付けています</dd>" in page and "この求人にオンラインで応募する</a>" in page
+        assert taro.get(f"/jobs/{posting['id']}/apply").status_code == 200

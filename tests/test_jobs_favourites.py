@@ -141,3 +141,30 @@ def test_next_is_kept_on_this_site(taro):
     posting = factories.posting(taro)
     response = favourite(taro, posting, next_url="https://evil.example/")
     assert response.headers["location"] == "/mypage"
+
+
+@pytest.mark.parametrize("signed_in_", [True, False], ids=["signed-in", "signed-out"])
+def test_an_open_postings_actions_are_in_the_bar_a_closed_ones_favourite_at_the_top(
+    taro, signed_in_
+):
+    """Issue 12: 応募 and お気に入り were only at the ends of a long 求人票. An open posting
+    has them in a bar that stays at the bottom of the screen (one お気に入り control, so
+    its htmx swap has one target); a closed one, where nobody applies, keeps it on top."""
+    open_posting = factories.posting(taro, job_title="経理事務")
+    filled = factories.posting(taro, job_title="総務事務", status="filled")
+    if not signed_in_:
+        taro.cookies.clear()
+    control = "お気に入りに追加" if signed_in_ else "ログインしてお気に入りに追加"
+
+    page = taro.get(f"/jobs/{open_posting['job_number']}").text
+    header, rest = page.split('<header class="posting__header">')[1].split("</header>", 1)
+    bar = rest.split('<div class="posting-bar"', 1)[1].split(
+        '<section aria-labelledby="sec-apply"'
+    )[0]
+    assert 'aria-label="この求人への応募・お気に入り"' in bar and control in bar
+    assert 'href="#sec-apply">応募・紹介へ' in bar and 'id="sec-apply"' in rest
+    assert control not in header and page.count(f'id="fav-{open_posting["id"]}"') <= 1
+
+    page = taro.get(f"/jobs/{filled['job_number']}").text
+    header = page.split('<header class="posting__header">')[1].split("</header>", 1)[0]
+    assert 'class="posting-bar"' not in page and control in header

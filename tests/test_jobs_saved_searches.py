@@ -21,6 +21,9 @@ QUERY = "q=%E4%BB%8B%E8%AD%B7&pref=13"  # 介護, 東京都
 
 @pytest.fixture
 def taro(seeker_client):
+    """Taro signed in, and a posting QUERY finds (only conditions that find a posting are
+    saved)."""
+    factories.posting(seeker_client, job_title="介護職員（日勤）", municipality="新宿区")
     return seeker_client
 
 
@@ -55,6 +58,7 @@ def test_save_from_the_search_page_and_list(taro):
 
 
 def test_name_defaults_to_the_summary(taro):
+    factories.posting(taro, prefecture_code="16", municipality="砺波市", weekends_off=True)
     save(taro, "pref=16&weekends=1")
     assert rows(taro)[0]["name"] == "富山県・土日祝休み"
 
@@ -80,6 +84,68 @@ def test_bad_names(taro, name, message):
     assert rows(taro) == []
 
 
+OFFER = "この検索条件を保存する"
+
+
+@pytest.mark.parametrize(
+    ("query", "offered"),
+    [(QUERY, True), ("", False), ("q=%E5%AD%A6%E8%8A%B8%E5%93%A1", False), ("sort=wage", False)],
+    ids=["conditions-and-results", "no-conditions", "no-results", "only-an-order"],
+)
+def test_saving_is_offered_for_conditions_that_find_postings(taro, query, offered):
+    """Issue 12: 「この検索条件を保存する」 was offered on 0 results and on no conditions."""
+    page = taro.get(f"/jobs/search?{query}").text
+    assert (OFFER in page) is offered
+    assert ('action="/mypage/saved-searches"' in page) is offered
+    taro.cookies.clear()  # signed out: the invitation to sign in and save follows suit
+    assert (
+        "すると、この検索条件やお気に入りの求人を保存できます。"
+        in taro.get(f"/jobs/search?{query}").text
+    ) is offered
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", saved_searches.NO_CONDITIONS),
+        ("sort=wage", saved_searches.NO_CONDITIONS),
+        ("q=%E5%AD%A6%E8%8A%B8%E5%93%A1", saved_searches.NO_RESULTS),  # 学芸員: none
+    ],
+    ids=["nothing", "only-an-order", "no-results"],
+)
+def test_the_server_refuses_to_save_what_is_not_offered(taro, query, message, htmx):
+    response = save(taro, query, htmx=htmx)
+    assert response.status_code == 422
+    assert message in response.text
+    assert ("<html" in response.text) is not htmx  # htmx swaps the message into the box
+    assert 'role="alert"' in response.text
+    assert rows(taro) == []
+
+
+def _card(listing: str, saved_id: int) -> str:
+    """What a saved search's card shows on screen (screen-reader-only text left out)."""
+    card = listing.split(f'id="saved-{saved_id}"')[1].split("</li>")[0]
+    card = re.sub(r'<span class="visually-hidden">.*?</span>', "", card)
+    return re.sub(r"<[^>]+>", "", card)
+
+
+def test_each_card_states_its_conditions_once(taro):
+    """Issue 12: a card without a name of its own said its conditions twice."""
+    factories.posting(taro, prefecture_code="16", municipality="砺波市", weekends_off=True)
+    save(taro)  # no name: the conditions are its name
+    save(taro, "pref=16&weekends=1", name="砺波で土日休み")
+    unnamed, named = (r["id"] for r in rows(taro))
+    listing = taro.get("/mypage/saved-searches").text
+
+    unnamed_card = _card(listing, unnamed)
+    assert unnamed_card.count("介護") == 1 and unnamed_card.count("東京都") == 1
+    assert '<h2 class="saved__name">キーワード「介護」 / 東京都</h2>' in listing
+    named_card = _card(listing, named)
+    assert named_card.count("砺波で土日休み") == 1
+    assert named_card.count("富山県") == 1 and "条件: 富山県 / 土日祝休み" in named_card
+
+
 def test_double_submission_saves_once(taro):
     save(taro, name="一回目")
     response = save(taro, name="二回目")
@@ -94,6 +160,8 @@ def test_tampered_query_is_refused(taro):
 
 def test_the_limit_has_a_clear_message(taro, monkeypatch):
     monkeypatch.setattr(saved_searches, "LIMIT", 2)
+    for code, city in (("01", "札幌市中央区"), ("02", "青森市"), ("03", "盛岡市")):
+        factories.posting(taro, prefecture_code=code, municipality=city)
     save(taro, "pref=01")
     save(taro, "pref=02")
     response = save(taro, "pref=03")

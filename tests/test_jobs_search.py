@@ -60,9 +60,12 @@ NUMBERS: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def postings(module_client):
-    """The postings above, in the module's one database, which every test here only reads."""
+    """The postings above, in the module's one database, which every test here only reads.
+    Those taking オンライン自主応募 belong to a 事業所 with a 求人者マイページ, as they must."""
+    company = factories.employer_id(module_client, factories.employer(module_client))
     for key, values in POSTINGS.items():
-        NUMBERS[key] = factories.posting(module_client, **values)["job_number"]
+        employer = {"employer_id": company} if values.get("online_application") else {}
+        NUMBERS[key] = factories.posting(module_client, **values, **employer)["job_number"]
     with factories.unchanged(module_client):
         yield NUMBERS
 
@@ -196,7 +199,8 @@ def test_the_search_page_is_open_to_everyone_and_linked_from_the_top(shared_clie
     assert 'href="/jobs/search"' in shared_client.get("/").text
     response = shared_client.get("/jobs/search")
     assert response.status_code == 200
-    assert "ログイン</a>すると、この検索条件やお気に入りの求人を保存できます。" in response.text
+    # No conditions to save yet: the invitation is to keep favourites.
+    assert "ログイン</a>すると、お気に入りの求人を保存できます。" in response.text
 
 
 def test_htmx_search_gets_the_results_region_only(shared_client, postings):
@@ -271,3 +275,25 @@ def test_unknown_and_malformed_posting_numbers_are_404(shared_client):
     assert shared_client.get("/jobs/13010-99999999").status_code == 404
     assert shared_client.get("/jobs/not-a-number").status_code == 404
     assert shared_client.get("/jobs/" + "1" * 5000).status_code == 404
+
+
+COLLAPSED = '<details class="search-conditions">'
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_after_a_search_the_form_folds_into_its_summary(shared_client, postings, htmx):
+    """Issue 12: after searching on a phone the whole form was drawn again above the
+    results. It folds into one line with 「条件を変更」 (a <details>: no JavaScript needed)."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    query = {"q": "事務", "pref": "13", "sort": "wage"}
+    page = shared_client.get("/jobs/search", params=query, headers=headers).text
+    assert COLLAPSED in page and page.index(COLLAPSED) < page.index('id="search-form"')
+    summary = page.split('<summary class="search-conditions__bar">')[1].split("</summary>")[0]
+    assert "キーワード「事務」・東京都（賃金の高い順）" in summary and "条件を変更" in summary
+    assert page.index("</details>") < page.index('id="results-heading"')
+
+
+@pytest.mark.parametrize("query", [{}, {"pref": "99"}], ids=["first-visit", "a-mistake-to-correct"])
+def test_the_form_stays_open_before_a_search_and_with_a_mistake(shared_client, postings, query):
+    page = shared_client.get("/jobs/search", params=query).text
+    assert COLLAPSED not in page and 'id="search-form"' in page

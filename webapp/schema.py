@@ -224,8 +224,8 @@ FILTER_COLUMNS = (
 )
 
 # 求人票: a Hello Work job posting. The employer's details are copied onto the posting (as
-# on the printed 求人票); employer_id links an employer account's postings (NULL for
-# postings without one, such as the demo data). It has no foreign key: adding one to a
+# on the printed 求人票); employer_id links the postings of a 事業所 known to the service
+# (NULL for postings without one). It has no foreign key: adding one to a
 # million-row SQLite table means rebuilding it, and the service checks ownership.
 # The keyword index lives beside it (written by webapp/postings/index.py, read by
 # webapp/postings/search.py): an FTS5 table on SQLite (migration 0002), a GIN-indexed tsvector
@@ -268,6 +268,8 @@ job_postings = sa.Table(
     sa.Column("trial_period", sa.Text, nullable=False, server_default="なし"),  # 試用期間
     sa.Column("selection_method", sa.Text, nullable=False),  # 選考方法
     sa.Column("openings", sa.Integer, nullable=False, server_default="1"),  # 採用人数
+    # The employer's choice; whether the posting takes オンライン自主応募 also needs a
+    # 求人者マイページ: the one rule is webapp/postings/online.py.
     sa.Column("online_application", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("search_text", sa.Text, nullable=False),  # normalized keyword text
     sa.Column("registered_at", UTCDateTime, nullable=False),
@@ -424,6 +426,9 @@ members = sa.Table(
         " OR (role = 'employer' AND employer_id IS NOT NULL)",
         name="ck_members_role_owner",
     ),
+    # A 事業所's users (migration 0011): whether a posting takes オンライン自主応募 asks for
+    # an active one per posting (webapp/postings/online.py); its mails go to each of them.
+    sa.Index("ix_members_employer", "employer_id"),
 )
 
 # 紹介状: Hello Work refers a job-seeker to a posting. One per job-seeker and posting.

@@ -8,8 +8,10 @@
     if (!target || !target.id) return;
     if (target.id === "search") {
       // A new search: go to the result count (app.js already handles the error summary).
-      if (target.querySelector(".error-summary")) return;
-      var heading = target.querySelector("#results-heading");
+      // The region was swapped outerHTML: the event's target is the old, detached one.
+      var search = document.getElementById("search");
+      if (!search || search.querySelector(".error-summary")) return;
+      var heading = search.querySelector("#results-heading");
       if (heading) heading.focus();
     } else if (target.id === "result-list") {
       // もっと見る: continue at the first posting that was just added.

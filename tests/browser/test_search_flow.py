@@ -77,6 +77,24 @@ def submit_search(page: Page) -> None:
     page.wait_for_load_state("load")
 
 
+def change_conditions(page: Page) -> None:
+    """After a search the conditions are folded into one line: open 「条件を変更」."""
+    page.locator("summary", has_text="条件を変更").click()
+    expect(page.get_by_role("button", name="この条件で検索する")).to_be_visible()
+
+
+def expect_results_on_first_screen(page: Page, count: str | re.Pattern) -> None:
+    """The folded conditions, the count and the first result's title on the first screen."""
+    expect(page.locator(".search-conditions")).to_be_visible()
+    expect(page.locator(".search-conditions")).not_to_have_attribute("open", "")
+    expect(page.locator(".results__count")).to_have_text(count)
+    expect(page.locator("#search-form")).not_to_be_visible()
+    height = page.viewport_size["height"]
+    for element in (page.locator(".results__count"), cards(page).first.locator("h3")):
+        box = element.bounding_box()
+        assert box is not None and 0 <= box["y"] <= height - box["height"], box
+
+
 def test_search_refine_favourite_save_and_return(search_data, phone, axe, live_app, javascript):
     page = phone.new_tab()
     axe.watch(page)
@@ -95,21 +113,25 @@ def test_search_refine_favourite_save_and_return(search_data, phone, axe, live_a
     page.get_by_role("button", name="求人を検索する").click()
     expect(page).to_have_url(re.compile(r"/jobs/search\?q=%E4%BB%8B%E8%AD%B7"))
     expect(page.get_by_role("heading", level=2, name=re.compile("検索結果"))).to_be_visible()
+    expect_results_on_first_screen(page, re.compile(r"件"))
     axe(page)
     assert cards(page).count() == 20
 
     # Refine: 東京都, then 新宿区 (without JavaScript the list of cities needs a search first).
+    change_conditions(page)
+    axe(page)
     page.get_by_label("都道府県").select_option("13")
     if not javascript:
         submit_search(page)
         axe(page)
+        change_conditions(page)
     expect(page.locator("#city option[value='新宿区']")).to_have_count(1)
     page.get_by_label("市区町村").select_option("新宿区")
     page.locator("summary", has_text="条件を追加する").click()
     page.get_by_label("土日祝休み").check()
     submit_search(page)
     expect(page).to_have_url(re.compile(r"pref=13.*city=.*weekends=1"))
-    expect(page.locator(".results__count")).to_have_text(f"{MATCHING}件")
+    expect_results_on_first_screen(page, f"{MATCHING}件")
     expect(page.locator("mark").first).to_have_text("介護")
     axe(page)
 
@@ -165,8 +187,112 @@ def test_search_refine_favourite_save_and_return(search_data, phone, axe, live_a
     page.get_by_role("link", name=re.compile("この条件で検索する")).click()
     expect(page).to_have_url(re.compile(r"/jobs/search\?q=.*pref=13.*weekends=1$"))
     expect(page.locator(".results__count")).to_have_text(f"{MATCHING}件")
+    change_conditions(page)
     expect(page.get_by_label("市区町村")).to_have_value("新宿区")
     axe(page)
+
+    axe.assert_every_page_audited()
+    assert phone.page_errors == []
+    assert phone.console_errors == []
+
+
+def test_results_start_on_the_first_screen(search_data, phone, axe, javascript):
+    """Issue 12: after a search on a phone the whole form was drawn again and the first
+    result started about 800 px down. Searched from the open form at its longest (every
+    condition shown, the button far below the first screen), then changed and searched
+    again: each time the count and the first result are on the 390×844 screen."""
+    page = phone.new_tab()
+    axe.watch(page)
+    page.goto("/jobs/search")
+    expect(page.locator(".search-conditions")).to_have_count(0)  # first visit: the form
+    axe(page)
+    page.get_by_label("キーワード").fill("介護")
+    page.locator("summary", has_text="条件を追加する").click()
+    page.get_by_label("土日祝休み").check()
+    page.get_by_role("button", name="この条件で検索する").scroll_into_view_if_needed()
+    assert page.evaluate("() => window.scrollY") > 844  # the button is far down
+    submit_search(page)
+    expect(page).to_have_url(re.compile(r"q=.*weekends=1"))
+    expect(page.locator(".search-conditions__text")).to_contain_text(
+        "キーワード「介護」・土日祝休み"
+    )
+    expect_results_on_first_screen(page, re.compile(r"^\d+件$"))
+    if javascript:  # the count is where keyboard and screen-reader users land
+        expect(page.locator("#results-heading")).to_be_focused()
+    axe(page)
+
+    change_conditions(page)
+    expect(page.get_by_label("キーワード")).to_have_value("介護")
+    page.get_by_label("都道府県").select_option("13")
+    submit_search(page)
+    expect(page).to_have_url(re.compile(r"pref=13"))
+    expect_results_on_first_screen(page, re.compile(r"^\d+件$"))
+    axe(page)
+
+    axe.assert_every_page_audited()
+    assert phone.page_errors == []
+    assert phone.console_errors == []
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box
+
+
+def expect_on_screen(page: Page, locator) -> None:
+    box, height = _box(locator), page.viewport_size["height"]
+    assert 0 <= box["y"] <= height - box["height"], box
+
+
+def test_a_long_postings_actions_stay_at_hand(search_data, phone, axe, live_app, javascript):
+    """Issue 12: on a phone the 応募 / お気に入り actions of a 3,000 px 求人票 were at its
+    ends. A bar stays at the bottom of the screen while the posting is read, comes to
+    rest above 応募・紹介 (covering nothing at the end), and gives way at 200% zoom."""
+    page = phone.new_tab()
+    axe.watch(page)
+    page.goto("/login")
+    axe(page)
+    log_in(page, live_app.seeker["email"], PASSWORD, axe)
+    axe(page)
+    page.goto("/jobs/13010-90000000")
+    assert page.evaluate("() => document.documentElement.scrollHeight") > 2 * 844
+    bar = page.get_by_role("region", name="この求人への応募・お気に入り")
+    favourite = bar.get_by_role("button", name=re.compile("お気に入り"))
+    jump = bar.get_by_role("link", name=re.compile("応募・紹介へ"))
+    expect_on_screen(page, favourite)  # on the first screen, without scrolling
+    expect_on_screen(page, jump)
+    axe(page)
+
+    # Half-way down the 求人票 the actions are still there; お気に入り from the bar.
+    page.get_by_role("heading", name="選考").scroll_into_view_if_needed()
+    assert page.evaluate("() => window.scrollY") > 844
+    expect_on_screen(page, favourite)
+    favourite.click()
+    expect(bar.get_by_role("button", name=re.compile("お気に入り登録済み"))).to_be_visible()
+    expect_on_screen(page, bar.get_by_role("button", name=re.compile("お気に入り登録済み")))
+    axe(page)
+
+    # 応募・紹介へ: the section's heading on screen, not under the bar.
+    jump.click()
+    expect(page).to_have_url(re.compile(r"#sec-apply$"))
+    apply_heading = page.get_by_role("heading", level=2, name="応募・紹介")
+    expect_on_screen(page, apply_heading)
+    assert _box(bar)["y"] + _box(bar)["height"] <= _box(apply_heading)["y"]
+
+    # At the end the bar has come to rest above the section: the last action is clear.
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.get_by_role("button", name="紹介を希望する")
+    expect_on_screen(page, last)
+    assert _box(bar)["y"] + _box(bar)["height"] <= _box(last)["y"]
+    axe(page)
+
+    # 200% zoom on this phone leaves a 422 px tall screen: the bar gives way to the text.
+    page.set_viewport_size({"width": 390, "height": 422})
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.posting-bar')).position")
+        == "static"
+    )
 
     axe.assert_every_page_audited()
     assert phone.page_errors == []

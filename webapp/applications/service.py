@@ -19,7 +19,7 @@ from webapp.clock import ymd
 from webapp.db import fetch_existing, is_unique_violation
 from webapp.mail import outbox
 from webapp.members.service import mail_employer_users
-from webapp.postings import catalog
+from webapp.postings import catalog, online
 from webapp.postings import service as postings
 from webapp.schema import (
     application_documents,
@@ -56,18 +56,19 @@ class Refused(Exception):
 
 
 async def public_posting(conn: Connection, posting_id: int):
-    """A posting a job-seeker may see (any state but draft / 審査待ち), or None."""
+    """A posting a job-seeker may see (any state but draft / 審査待ち), or None; with
+    `accepts_online` (webapp/postings/online.py)."""
     return await conn.fetch_one(
-        sa.select(job_postings).where(
+        sa.select(job_postings, online.column()).where(
             job_postings.c.id == posting_id, job_postings.c.status.not_in(UNPUBLISHED)
         )
     )
 
 
 def accepts_online(posting) -> bool:
-    """オンライン自主応募可 and an employer account to receive it: an application to a
-    posting without one would reach nobody."""
-    return bool(posting["online_application"]) and posting["employer_id"] is not None
+    """Whether the posting takes オンライン自主応募: its `accepts_online`, which the query
+    read from the one rule (webapp/postings/online.py), as the search and the page do."""
+    return bool(posting["accepts_online"])
 
 
 SEEKER_INACTIVE = (

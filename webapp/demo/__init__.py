@@ -1,6 +1,7 @@
 """Demo data (`python -m webapp demo`): counter-registered job-seekers, ready for the
 パスワード登録 wizard, staff and employer sign-ins, and postings (employer_postings.py: the
-demo employer's own; postings.py and bulk.py: generated ones, loaded in bulk)."""
+demo employer's own; postings.py and bulk.py: generated ones, loaded in bulk, with the
+事業所 of those that take オンライン自主応募 from employers.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import Clock, jst_date
-from webapp.demo import bulk, employer_postings
+from webapp.demo import bulk, employer_postings, employers
 from webapp.demo import postings as demo_postings
 from webapp.members import service as members
 from webapp.schema import job_postings, job_seekers
@@ -126,14 +127,27 @@ async def load_demo(conn: Connection, *, seed: int = 1, jobs: int = 0) -> str:
 
 
 async def _load_postings(conn: Connection, count: int, *, seed: int, now) -> str:
-    existing = await conn.fetch_val(  # the demo employer's own postings do not count
+    demo_employer = (  # its own postings (employer_postings.py) do not count
+        sa.select(member_rows.c.employer_id)
+        .where(member_rows.c.email == DEMO_EMPLOYER_USER[1])
+        .scalar_subquery()
+    )
+    existing = await conn.fetch_val(
         sa.select(sa.func.count())
         .select_from(job_postings)
-        .where(job_postings.c.employer_id.is_(None))
+        .where(job_postings.c.employer_id.is_distinct_from(demo_employer))
     )
     if existing:
         return f"demo postings: {existing:,} already present, none added (use a fresh database)"
     started = time.monotonic()
-    postings = demo_postings.generate(count, seed=seed, today=jst_date(now))
-    loaded = await bulk.load_postings(conn, postings)
-    return f"demo postings added: {loaded:,} in {time.monotonic() - started:.1f} s"
+    async with conn.transaction():
+        # Each company that takes オンライン自主応募 gets its 事業所 and 求人者マイページ.
+        companies = employers.DemoEmployers(await employers.next_employer_id(conn))
+        postings = demo_postings.generate(count, seed=seed, today=jst_date(now))
+        loaded = await bulk.load_postings(conn, companies.attach(postings))
+        accounts = await companies.save(conn, now=now)
+    return (
+        f"demo postings added: {loaded:,} in {time.monotonic() - started:.1f} s\n"
+        f"  事業所 with a 求人者マイページ (no password, mail to /mailbox): {accounts:,}; "
+        "only their postings take オンライン自主応募"
+    )

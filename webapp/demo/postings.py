@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import random
+import zlib
 from collections.abc import Iterator
 
 from webapp.clock import JST
@@ -264,6 +265,18 @@ TRIALS = (
 STREETS = ("本町", "中央", "駅前", "栄町", "緑町", "幸町", "新町", "東町", "西町", "旭町")
 
 
+# Companies with a 求人者マイページ (an employer account; webapp/demo/employers.py makes
+# them): 60 in 100 company names, told by a hash of the name, so a company is the same on
+# every posting and every run.
+ACCOUNT_SHARE = 60
+ONLINE_SHARE = 0.35 / (ACCOUNT_SHARE / 100)
+
+
+def has_employer_account(company: str) -> bool:
+    """Whether the generated company has a 求人者マイページ (the same for every posting)."""
+    return zlib.crc32(company.encode()) % 100 < ACCOUNT_SHARE
+
+
 def _deadline(received: dt.date) -> dt.date:
     """紹介期限日: the last day of the second month after the month received."""
     month = received.month + 2
@@ -375,7 +388,9 @@ def generate(count: int, *, seed: int, today: dt.date) -> Iterator[dict]:
             "trial_period": rng.choice(TRIALS),
             "selection_method": rng.choice(SELECTIONS),
             "openings": rng.choice((1, 1, 1, 2, 2, 3, 5)),
-            "online_application": rng.random() < 0.35,
+            # オンライン自主応募 needs a 求人者マイページ (webapp/postings/online.py): only a
+            # company that has one offers it (on about 58% of its postings, 35% of all).
+            "online_application": rng.random() < ONLINE_SHARE and has_employer_account(company),
             "registered_at": registered.astimezone(dt.UTC),
             "updated_at": registered.astimezone(dt.UTC),
         }

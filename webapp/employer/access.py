@@ -9,13 +9,15 @@ import sqlalchemy as sa
 from databases.core import Connection
 from starlette.exceptions import HTTPException
 
+from webapp.postings import online
 from webapp.schema import applications, job_postings
 
 
 async def posting_for_employer(conn: Connection, member, posting_id: int):
-    """The posting row if it belongs to this member's 事業所; else 404."""
+    """The posting row if it belongs to this member's 事業所 (with `accepts_online`, as
+    job-seekers see it); else 404."""
     row = await conn.fetch_one(
-        sa.select(job_postings).where(
+        sa.select(job_postings, online.column()).where(
             job_postings.c.id == posting_id, job_postings.c.employer_id == member["employer_id"]
         )
     )

@@ -55,6 +55,8 @@ async def search_page(request: Request) -> Response:
     form = search_form.parse_conditions(request.query_params)
     context = {
         "form": form,
+        # Conditions in the URL: a search was made, so the form folds into its summary.
+        "searched": bool(request.query_params),
         "conditions": form.conditions,
         "page": None,
         "favourite_ids": set(),
@@ -85,6 +87,8 @@ async def search_page(request: Request) -> Response:
         here=_here(request),
         today=requests.today(request),
         appending=appending,
+        # No 「この検索条件を保存する」 for no conditions or no results (the server refuses too).
+        save_refusal=saved_searches.save_refusal(conditions, page.total),
     )
     # Signed out, the page is the same for everyone: the page cache may serve it.
     headers = {"Vary": SEARCH_VARY}
@@ -237,7 +241,7 @@ async def save_search(request: Request) -> Response:
     if not parsed.valid:
         raise HTTPException(400)
     conditions = parsed.conditions
-    form = forms.saved_name(data, fallback="・".join(conditions.summary()))
+    form = forms.saved_name(data, fallback=saved_searches.default_name(conditions))
     context = {"conditions": conditions, "save_form": form, "page": None}
     if form.valid:
         try:
@@ -250,6 +254,8 @@ async def save_search(request: Request) -> Response:
             )
         except saved_searches.AlreadySaved:
             return htmx.redirect(request, "/mypage/saved-searches?done=exists")
+        except saved_searches.NothingToSave as refused:
+            context["refusal"] = refused.message
         except saved_searches.SavedSearchLimit as limit:
             form.add("name", limit.message)
         else:

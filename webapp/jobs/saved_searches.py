@@ -18,6 +18,7 @@ from databases.core import Connection
 
 from webapp.clock import Clock, jst_date
 from webapp.db import AppDatabase
+from webapp.jobs.forms import SAVED_NAME_MAX
 from webapp.mail import outbox
 from webapp.postings import catalog, search, search_form
 from webapp.postings import service as postings
@@ -41,11 +42,51 @@ class AlreadySaved(Exception):
         self.row = row
 
 
+class NothingToSave(Exception):
+    """Conditions not worth keeping: none at all, or no posting matches them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+NO_CONDITIONS = (
+    "検索条件が指定されていないため、保存できません。"
+    "キーワードや勤務地などの条件を指定して検索してから、保存してください。"
+)
+NO_RESULTS = (
+    "この検索条件に合う求人がないため、保存できません。"
+    "条件を変えて検索し、求人が見つかる条件を保存してください。"
+)
+
+
+def default_name(conditions: SearchConditions) -> str:
+    """The name a saved search gets when none is typed: its conditions (cut to 30
+    characters by jobs/forms.py)."""
+    return "・".join(conditions.summary())
+
+
+def save_refusal(conditions: SearchConditions, matching: int) -> str | None:
+    """Why these conditions may not be saved (no conditions, or no posting matches them:
+    the search page then offers no 「この検索条件を保存する」), or None."""
+    if conditions.is_empty:
+        return NO_CONDITIONS
+    if not matching:
+        return NO_RESULTS
+    return None
+
+
 async def save(
     conn: Connection, seeker_id: int, conditions: SearchConditions, name: str, *, now: dt.datetime
 ) -> int:
-    """Save the conditions under a name. The same conditions twice: AlreadySaved."""
+    """Save the conditions under a name. The same conditions twice: AlreadySaved; none,
+    or none that any open posting matches: NothingToSave."""
     query = conditions.to_query(page=False)
+    match = search.filters(conn, conditions, today=jst_date(now))
+    matching, _ = await search.count(conn, match, cap=1) if not conditions.is_empty else (0, False)
+    refusal = save_refusal(conditions, matching)
+    if refusal is not None:
+        raise NothingToSave(refusal)
     async with conn.transaction():
         await conn.fetch_val(
             sa.select(job_seekers.c.id).where(job_seekers.c.id == seeker_id).with_for_update()
@@ -98,7 +139,9 @@ async def listing(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list
     for row in rows:
         conditions = search_form.conditions_from_query(row["query"])
         new = await search.count_new(conn, conditions, since=row["last_run_at"], now=now)
-        items.append({"row": row, "conditions": conditions, "new_count": new})
+        # A name of its own, or the conditions themselves (then the card states them once).
+        named = row["name"] != default_name(conditions)[:SAVED_NAME_MAX]
+        items.append({"row": row, "conditions": conditions, "new_count": new, "named": named})
     return items
 
 

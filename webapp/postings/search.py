@@ -20,7 +20,7 @@ from databases.core import Connection
 
 from webapp.clock import jst_date
 from webapp.db import is_sqlite
-from webapp.postings import catalog, index, text
+from webapp.postings import catalog, index, online, text
 from webapp.schema import job_postings
 
 PAGE_SIZE = 20
@@ -257,8 +257,8 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
         clauses.append(p.weekends_off.is_(True))
     if conditions.new_within_days:
         clauses.append(p.received_on >= today - dt.timedelta(days=conditions.new_within_days))
-    if conditions.online_application:
-        clauses.append(p.online_application.is_(True))
+    if conditions.online_application:  # the one rule, as the tag and the button read it
+        clauses.append(online.accepts_online())
     if is_sqlite(conn):
         fts_query = _fts_query(conditions)
         return Match(clauses, _candidates(fts_query), fts_query)
@@ -291,7 +291,7 @@ LIST_COLUMNS = (
     job_postings.c.wage_max,
     job_postings.c.holidays,
     job_postings.c.weekends_off,
-    job_postings.c.online_application,
+    online.column(),  # the tag オンライン自主応募可
 )
 
 

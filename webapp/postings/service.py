@@ -24,7 +24,7 @@ from databases.core import Connection
 from webapp.clock import jst_date
 from webapp.db import fetch_existing, is_unique_violation
 from webapp.members.service import mail_employer_users
-from webapp.postings import catalog, index, text
+from webapp.postings import catalog, index, online, text
 from webapp.schema import applications, employers, job_postings, offices
 
 JOB_NUMBER = re.compile(r"\d{5}-\d{8}")
@@ -97,12 +97,12 @@ def wage_text(row) -> str:
 
 async def by_number(conn: Connection, job_number: str):
     """The posting with this 求人番号 (any state but an employer's unpublished 下書き or
-    審査待ち), or None."""
+    審査待ち), or None; with `accepts_online` (webapp/postings/online.py)."""
     number = text.normalize(job_number).strip()
     if not JOB_NUMBER.fullmatch(number):
         return None
     return await conn.fetch_one(
-        sa.select(job_postings).where(
+        sa.select(job_postings, online.column()).where(
             job_postings.c.job_number == number,
             job_postings.c.status.not_in((DRAFT, PENDING)),
         )
@@ -295,9 +295,10 @@ def _office_postings(office_code: str):
 
 
 async def posting_for_staff(conn: Connection, member, posting_id: int):
-    """An employer's posting received by this staff member's office, or None."""
+    """An employer's posting received by this staff member's office, or None (with
+    `accepts_online`, as the job-seeker's page shows it)."""
     return await conn.fetch_one(
-        sa.select(job_postings).where(
+        sa.select(job_postings, online.column()).where(
             job_postings.c.id == posting_id, _office_postings(member["office_code"])
         )
     )
