@@ -260,7 +260,24 @@ def same_registration(row, new: NewSeeker) -> bool:
 # The staff console: finding a job-seeker of one's office, and their record.
 
 PAGE_SIZE = 20
-_NUMBER = re.compile(r"(\d{5})-?(\d{1,8})")
+SEEKER_NUMBER = re.compile(r"\d{5}-\d{8}")
+
+
+def parse_seeker_number(typed: str, office_code: str) -> str | None:
+    """A 求職番号 as staff type it, as it is stored (16040-00000001), or None: the whole
+    number (full-width or not, with any dash or none), or the serial alone (up to eight
+    digits), which is one of `office_code`'s. The one reading for every staff field that
+    takes a 求職番号 (the search, 情報提供's list). A whole number's serial must have its
+    eight digits: a dropped digit would name somebody else."""
+    text = validation.hyphens(validation.nfkc(typed))
+    if SEEKER_NUMBER.fullmatch(text):
+        return text
+    if text.isascii() and text.isdigit():
+        if len(text) == 13:
+            return f"{text[:5]}-{text[5:]}"
+        if len(text) <= 8:
+            return format_seeker_number(office_code, int(text))
+    return None
 
 
 @dataclass(frozen=True)
@@ -284,14 +301,9 @@ def _containing(text: str) -> str:
 
 def _search_condition(query: str, office_code: str):
     """求職番号 (whole, or only the serial within this office), else 氏名 or フリガナ."""
-    text = validation.nfkc(query).replace("ー", "-") if query else ""
-    number = _NUMBER.fullmatch(text)
+    number = parse_seeker_number(query, office_code) if query else None
     if number:
-        return job_seekers.c.seeker_number == format_seeker_number(
-            number.group(1), int(number.group(2))
-        )
-    if text.isascii() and text.isdigit() and len(text) <= 8:
-        return job_seekers.c.seeker_number == format_seeker_number(office_code, int(text))
+        return job_seekers.c.seeker_number == number
     # Names are stored with single spaces (validation.person_name); the one typed may have
     # none or others: compare both without spaces.
     compact = "".join(validation.nfkc(query).split())
