@@ -119,6 +119,7 @@ def world(module_client):
         "job offer notice": (STAFF, "/staff/notices/new?kind=job"),
         "posting review": (STAFF, f"/staff/postings/review/{w.pending['id']}"),
         "activities": (STAFF, f"/staff/seekers/{w.taro}/activities"),
+        "registration correction": (STAFF, f"/staff/seekers/{w.taro}/correct"),
         # the employer
         "new posting": (EMPLOYER, "/employer/postings/new"),
         "edit posting": (EMPLOYER, f"/employer/postings/{w.draft['id']}/edit"),
@@ -162,6 +163,7 @@ PAGES = [
     "job offer notice",
     "posting review",
     "activities",
+    "registration correction",
     "new posting",
     "edit posting",
     "applicant",
