@@ -307,7 +307,8 @@ def test_a_draft_needs_only_its_job_title(people):
     )
     assert (row["occupation"], row["description"], row["insurance"]) == ("", "", "")
     # Listed under its name, and opened again with nothing but what was typed.
-    assert "検品スタッフ" in people.get("/employer/postings").text
+    listing = people.get("/employer/postings").text
+    assert "検品スタッフ" in listing and "まだ入力されていない項目があります。" in listing
     edit = people.get(f"/employer/postings/{posting_id}/edit")
     assert 'value="検品スタッフ"' in edit.text
     assert 'id="wage_min" name="wage_min" value=""' in edit.text

@@ -188,7 +188,7 @@ def test_name_kana_and_birthdate_are_corrected_each_in_the_history(counter, smtp
     assert REMOVED_SUBJECT not in [m["Subject"] for m in smtp.to(MISTYPED)]
     history = counter.staff.get(f"/staff/seekers/{seeker['id']}/changes")
     assert REASON in history.text
-    assert "職員（砺波一郎）" in history.text
+    assert '職員<span class="nowrap">（砺波一郎）</span>' in history.text
     assert "1991年04月02日" in history.text
 
 

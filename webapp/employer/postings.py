@@ -86,6 +86,7 @@ async def index(request: Request) -> Response:
             "row": row,
             "state": postings.state(row, today),
             "label": postings.status_label(row, today),
+            "incomplete": row["status"] == postings.DRAFT and not forms.missing(row).valid,
         }
         for row in rows
     ]
@@ -167,7 +168,9 @@ async def show(request: Request) -> Response:
             "extend_to": extend_to,
             "extend_limit": postings.extension_limit(today),
             "lacking": lacking,
-            "sections": forms.summary(posting, lacking) if lacking.errors else None,
+            # A draft not yet complete: what it holds, "未入力" where nothing is yet (its
+            # errors wait for 審査に提出する, which the employer has not asked for).
+            "sections": forms.summary(posting, Form()) if lacking.errors else None,
         },
     )
 

@@ -323,13 +323,13 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 # A field whose errors show on another field's row (the 年齢 row holds the reason's).
 ROW_OF = {"age_limit_detail": "age_limit"}
-NOT_GIVEN = "未入力"
+NOT_GIVEN, NOT_CHOSEN = "未入力", "未選択"
 
 
 def _shown_text(posting, name: str) -> str:
     value = posting[name]
     if name in CHOICES:
-        return CHOICES[name][1].get(value, "") or "未選択"
+        return CHOICES[name][1].get(value, "") or NOT_CHOSEN
     if name in ("wage_min", "wage_max"):
         if value is None:
             return NOT_GIVEN
@@ -343,7 +343,7 @@ def _shown_text(posting, name: str) -> str:
     if name == "age_limit":
         return f"制限あり: {posting['age_limit_detail'] or NOT_GIVEN}" if value else "不問"
     if name == "insurance":
-        return "、".join((value or "").split()) or "未選択"
+        return "、".join((value or "").split()) or NOT_CHOSEN
     if name == "weekends_off":
         return "はい" if value else "いいえ"
     if name == "online_application":
@@ -367,11 +367,13 @@ def summary(posting, form: Form) -> list[dict]:
                 {
                     "name": name,
                     "label": label,
-                    "text": _shown_text(posting, name),
+                    "text": text,
                     "errors": errors.get(name, []),
+                    "missing": text in (NOT_GIVEN, NOT_CHOSEN),
                     "field_id": ANCHORS.get(name, name),
                 }
                 for name, label in fields
+                for text in (_shown_text(posting, name),)
             ],
         }
         for title, fields in SECTIONS
