@@ -40,23 +40,25 @@ def _nullable_in_place() -> bool:
     """SQLite: drop the columns' NOT NULL by editing job_postings' CREATE TABLE text (no
     row changes). False, having changed nothing, where that cannot be done safely."""
     bind = op.get_bind()
-    sql = bind.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'job_postings'"
-    ).scalar()
+    sql = str(
+        bind.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'job_postings'"
+        ).scalar()
+    )
     for name in DRAFT_NUMBERS:
         # `name INTEGER [DEFAULT '1'] NOT NULL`, as SQLAlchemy wrote it: the NOT NULL goes.
         declared = rf"""(\b"?{name}"?\s+INTEGER(?:\s+DEFAULT\s+(?:'[^']*'|\([^)]*\)|\w+))?)"""
         sql, found = re.subn(declared + r"\s+NOT NULL", r"\1", sql)
         if found != 1:
             return False
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
+    version = int(bind.exec_driver_sql("PRAGMA schema_version").scalar() or 0)
     try:
         bind.exec_driver_sql("PRAGMA writable_schema = ON")
         bind.exec_driver_sql(
             "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'job_postings'",
             (sql,),
         )
-        bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+        bind.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
     except sa.exc.DBAPIError:  # SQLITE_DBCONFIG_DEFENSIVE: sqlite_master is read-only
         return False
     finally:
