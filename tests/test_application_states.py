@@ -175,12 +175,28 @@ def add_message(client, application_id: int, sender: str, body: str, at, read: b
 
 
 def post_state(browser, case, expected: str, target: str):
+    """The employer's change as its page makes it: a button, or for 不採用 the final
+    button of its check page (post_reject)."""
+    if target == "rejected":
+        return post_reject(browser, case, expected, step="confirm")
     return submit(
         browser,
         f"{case.employer_url}/state",
         {"expected": expected, "state": target},
         page=case.employer_url,
         follow_redirects=False,
+    )
+
+
+def post_reject(browser, case, expected: str, *, step: str, note: str = "", **kwargs):
+    """A step of 不採用にする: "check" (the form's 確認へ進む), "edit" (変更する), "confirm"."""
+    return submit(
+        browser,
+        f"{case.employer_url}/reject",
+        {"expected": expected, "step": step, "note": note},
+        page=case.employer_url,
+        follow_redirects=kwargs.pop("follow_redirects", False),
+        **kwargs,
     )
 
 
@@ -213,7 +229,8 @@ def test_the_employer_moves_only_where_the_table_allows(client, case, current):
 
         if target in ALLOWED.get(("employer", current), set()):
             assert response.status_code == 303, (current, target)
-            assert response.headers["location"] == f"{case.employer_url}?done=state"
+            done = "rejected" if target == "rejected" else "state"
+            assert response.headers["location"] == f"{case.employer_url}?done={done}"
             assert state_of(client, case.application) == target
             event = events_of(client, case.application)[-1]
             assert (event["actor"], event["kind"], event["state"]) == ("employer", "state", target)
@@ -263,6 +280,8 @@ def test_the_employer_sees_a_button_for_each_allowed_change_only(client, case, c
     set_state(client, case.application, current)
     page = employer.get(case.employer_url).text
     offered = set(re.findall(r'name="state" value="(\w+)"', page))
+    if f'href="{case.employer_url}/reject"' in page:  # 不採用: its own page
+        offered.add("rejected")
     assert offered == ALLOWED.get(("employer", current), set())
 
 
@@ -341,6 +360,137 @@ def test_a_filled_posting_still_lets_both_sides_finish(client, case):
     assert post_state(employer, case, "applied", "screening").status_code == 303
     taro = signed_in(client, SEEKER)
     assert post_withdraw(taro, case, "screening").status_code == 303
+
+
+# --- 不採用: a message, a check of what will be sent, then the change -----------------------
+
+NOTE = (
+    "このたびはご応募いただき、ありがとうございました。\n今回はご期待に添えない結果となりました。"
+)
+
+
+def test_rejecting_goes_through_a_check_of_what_will_be_sent(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    set_state(client, case.application, "screening")
+    page = employer.get(case.employer_url)
+    assert f'href="{case.employer_url}/reject">不採用にする</a>' in page.text
+
+    form = employer.get(f"{case.employer_url}/reject")
+    assert form.status_code == 200
+    assert "応募者へのメッセージ" in form.text and "確認へ進む" in form.text
+    assert 'name="expected" value="screening"' in form.text
+
+    check = post_reject(employer, case, "screening", step="check", note=NOTE)
+    assert check.status_code == 200
+    assert "不採用の連絡の確認" in check.text
+    assert "不採用にすると、元に戻せません。" in check.text
+    assert "山田太郎 さん" in check.text
+    assert "書類選考中 → <strong>不採用</strong>" in check.text
+    assert "今回はご期待に添えない結果となりました。" in check.text
+    assert "【ハローワーク】応募の状況が「不採用」になりました" in check.text
+    assert state_of(client, case.application) == "screening"  # nothing yet
+
+    # 変更する: back to the form with the message as typed.
+    edit = post_reject(employer, case, "screening", step="edit", note=NOTE)
+    assert "確認へ進む" in edit.text
+    assert NOTE in edit.text  # in the textarea, line break and all
+    assert state_of(client, case.application) == "screening"
+
+    done = post_reject(employer, case, "screening", step="confirm", note=NOTE)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"{case.employer_url}?done=rejected"
+    assert (
+        "不採用にしました。応募者にお知らせしました。"
+        in employer.get(done.headers["location"]).text
+    )
+    assert state_of(client, case.application) == "rejected"
+    (event,) = events_of(client, case.application)
+    assert (event["state"], event["note"]) == ("rejected", NOTE)
+
+    mail = client.smtp.wait_for("taro@example.com", 1)[-1]
+    assert mail["Subject"] == "【ハローワーク】応募の状況が「不採用」になりました"
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert f"事業所からのメッセージ:\n{NOTE}\n" in body
+    taro = signed_in(client, SEEKER)
+    assert "事業所からのメッセージ: このたびはご応募" in taro.get(case.seeker_url).text
+
+
+def test_without_a_message_only_the_state_is_told(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    check = post_reject(employer, case, "applied", step="check")
+    assert "なし（状況が変わったことだけをお知らせします）" in check.text
+    post_reject(employer, case, "applied", step="confirm")
+    body = client.smtp.wait_for("taro@example.com", 1)[-1].get_body(preferencelist=("plain",))
+    assert "事業所からのメッセージ" not in body.get_content()
+
+
+def test_an_old_pages_reject_button_shows_the_check_and_changes_nothing(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    response = submit(
+        employer,
+        f"{case.employer_url}/state",
+        {"expected": "applied", "state": "rejected"},
+        page=case.employer_url,
+    )
+    assert response.status_code == 200
+    assert "不採用の連絡の確認" in response.text
+    assert state_of(client, case.application) == "applied"
+    assert events_of(client, case.application) == []
+
+
+def test_a_message_too_long_is_shown_next_to_it(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    for step in ("check", "confirm"):
+        response = post_reject(employer, case, "applied", step=step, note="あ" * 501)
+        assert response.status_code == 422
+        assert "応募者へのメッセージは500文字以内で入力してください（現在501文字）。" in (
+            response.text
+        )
+        assert "確認へ進む" in response.text
+    assert state_of(client, case.application) == "applied"
+
+
+def test_confirming_twice_rejects_and_tells_once(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    first = post_reject(employer, case, "applied", step="confirm", note="見送ります。")
+    second = post_reject(employer, case, "applied", step="confirm", note="見送ります。")
+    assert first.status_code == second.status_code == 303
+    assert len(events_of(client, case.application)) == 1
+    assert len(rows(client, outbox, outbox.c.to_addr == "taro@example.com")) == 1
+
+
+def test_htmx_swaps_each_step_and_is_sent_on_at_the_end(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    form = employer.get(f"{case.employer_url}/reject", headers={"HX-Request": "true"})
+    assert form.text.startswith('<div id="applicant-reject">') and "<html" not in form.text
+    check = post_reject(employer, case, "applied", step="check", note="x", htmx=True)
+    assert check.text.startswith('<div id="applicant-reject">')
+    assert "不採用の連絡の確認" in check.text
+    done = post_reject(employer, case, "applied", step="confirm", note="x", htmx=True)
+    assert done.headers["HX-Redirect"] == f"{case.employer_url}?done=rejected"
+
+
+def test_a_check_overtaken_by_a_withdrawal_says_so(client, case):
+    """The applicant withdrew while the employer read the check page."""
+    employer = signed_in(client, EMPLOYER, first=True)
+    change(client, case.application, "seeker", "applied", "withdrawn")
+    plain = post_reject(employer, case, "applied", step="confirm")
+    assert plain.status_code == 409
+    assert "この応募の状況は、すでに「辞退」に変わっています。" in plain.text
+    swapped = post_reject(employer, case, "applied", step="confirm", htmx=True)
+    assert swapped.status_code == 200  # htmx swaps no 409: the page in place of <main>
+    assert swapped.headers["HX-Retarget"] == "#main"
+    assert swapped.headers["HX-Push-Url"] == case.employer_url
+    assert "この応募の状況は、すでに「辞退」に変わっています。" in swapped.text
+    assert state_of(client, case.application) == "withdrawn"
+
+
+def test_the_reject_page_of_a_decided_application_leads_back_to_it(client, case):
+    employer = signed_in(client, EMPLOYER, first=True)
+    set_state(client, case.application, "offered")
+    response = employer.get(f"{case.employer_url}/reject", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == case.employer_url
 
 
 # --- mail to the job-seeker -------------------------------------------------------------
@@ -701,6 +851,8 @@ EMPLOYER_URLS = [
     ("GET", "/letter"),
     ("POST", "/state"),
     ("POST", "/interview"),
+    ("GET", "/reject"),
+    ("POST", "/reject"),
 ]
 
 
@@ -714,6 +866,7 @@ def test_another_employers_applicant_is_404_on_every_employer_url(client, case, 
     data = {
         "expected": "interview",
         "state": "offered",
+        "step": "confirm",  # 不採用's final button
         **_jst_fields(client.app.state.clock.now() + dt.timedelta(days=2)),
     }
 

@@ -119,10 +119,12 @@ def world(module_client):
         "job offer notice": (STAFF, "/staff/notices/new?kind=job"),
         "posting review": (STAFF, f"/staff/postings/review/{w.pending['id']}"),
         "activities": (STAFF, f"/staff/seekers/{w.taro}/activities"),
+        "registration correction": (STAFF, f"/staff/seekers/{w.taro}/correct"),
         # the employer
         "new posting": (EMPLOYER, "/employer/postings/new"),
         "edit posting": (EMPLOYER, f"/employer/postings/{w.draft['id']}/edit"),
         "applicant": (EMPLOYER, f"/employer/applicants/{w.application}"),
+        "reject applicant": (EMPLOYER, f"/employer/applicants/{w.application}/reject"),
         "messages (employer)": (EMPLOYER, f"/employer/applicants/{w.application}/messages"),
         "profile search": (EMPLOYER, "/employer/profiles"),
         "direct request": (EMPLOYER, f"/employer/profiles/{w.publish_number}"),
@@ -162,9 +164,11 @@ PAGES = [
     "job offer notice",
     "posting review",
     "activities",
+    "registration correction",
     "new posting",
     "edit posting",
     "applicant",
+    "reject applicant",
     "messages (employer)",
     "profile search",
     "direct request",
@@ -244,6 +248,58 @@ def test_textareas_keep_their_line_breaks(world, page_name):
         if "一行目\n二行目\t（タブ）\n三行目" not in response.text:
             problems.append((name, "not shown back as kept"))
     assert problems == [], f"{page_name}: a textarea refused its line breaks: {problems}"
+
+
+# --- the error summary reads in the page's order ----------------------------------------
+
+_SUMMARY = re.compile(r'<ul class="error-summary__list">(.*?)</ul>', re.S)
+_SUMMARY_TARGET = re.compile(r'<a href="#([^"]+)">')
+
+
+def _summaries_out_of_order(page: str) -> tuple[list, int]:
+    """Each error summary whose links do not follow the page's order of their targets;
+    and how many summaries of two or more links there were."""
+    wrong, counted = [], 0
+    for summary in _SUMMARY.findall(page):
+        targets = _SUMMARY_TARGET.findall(summary)
+        at = [m.start() for t in targets if (m := re.search(f' id="{re.escape(t)}"', page))]
+        counted += len(at) >= 2
+        if at != sorted(at):
+            wrong.append(targets)
+    return wrong, counted
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_error_summary_lists_its_errors_in_the_pages_order(world, page_name):
+    """Each form sent with every typed field empty, then holding a word, then too long,
+    with an unknown field that Form.read refuses (so nothing is written): every summary on
+    the answer lists its errors as the page shows the fields."""
+    browser, found = _typed_fields(world, page_name)
+    problems = []
+    for form in {id(form): form for form, _, _ in found}.values():
+        typed = {name for name, _ in form.typed}
+        # Nothing; a word where a number is asked; longer than most fields take (and short
+        # enough that 16 of them stay under the body limit).
+        for filler in ("", "x", "あ" * 201):
+            fields = [(n, filler if n in typed else v) for n, v in form.fields]
+            probe = form._replace(fields=[*fields, ("probe", "\x00")])
+            response = _send(browser, probe, "", None)
+            wrong, _ = _summaries_out_of_order(response.text)
+            problems += [(form.action, filler[:1], targets) for targets in wrong]
+    assert problems == [], f"{page_name}: a summary out of the page's order: {problems}"
+
+
+def test_the_summaries_checked_above_had_several_errors_to_order(world):
+    """The test above is not empty: many of those answers list two errors or more."""
+    counted = 0
+    for page_name in PAGES:
+        browser, found = _typed_fields(world, page_name)
+        for form in {id(form): form for form, _, _ in found}.values():
+            typed = {name for name, _ in form.typed}
+            fields = [(n, "" if n in typed else v) for n, v in form.fields]
+            probe = form._replace(fields=[*fields, ("probe", "\x00")])
+            counted += _summaries_out_of_order(_send(browser, probe, "", None).text)[1]
+    assert counted >= 10
 
 
 def test_the_pages_had_typed_fields_to_try(world):

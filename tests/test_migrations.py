@@ -237,3 +237,75 @@ def test_the_comparison_sees_a_column_and_an_index_the_migrations_lack(database_
 
     found = {(change[0], change[-1].name) for change in differences}
     assert found == {("add_column", "nickname"), ("add_index", "ix_job_seekers_kana")}
+
+
+# --- 0013: a half-done 下書き's numbers may be NULL --------------------------------------
+
+
+def _nullable_numbers(url: str) -> dict[str, bool]:
+    async def read(conn):
+        if is_sqlite(conn):
+            rows = await conn.fetch_all(sa.text("PRAGMA table_info(job_postings)"))
+            return {row[1]: not row[3] for row in rows}
+        rows = await conn.fetch_all(
+            sa.text(
+                "SELECT column_name, is_nullable FROM information_schema.columns "
+                "WHERE table_name = 'job_postings'"
+            )
+        )
+        return {row[0]: row[1] == "YES" for row in rows}
+
+    columns = run_db(url, read)
+    return {name: columns[name] for name in ("wage_min", "wage_max", "wage_monthly", "openings")}
+
+
+def _sqlite_root_page(url: str) -> int | None:
+    """Where SQLite keeps job_postings (a rebuilt table moves); None on PostgreSQL."""
+
+    async def read(conn):
+        if not is_sqlite(conn):
+            return None
+        return await conn.fetch_val(
+            sa.text("SELECT rootpage FROM sqlite_master WHERE name = 'job_postings'")
+        )
+
+    return run_db(url, read)
+
+
+def test_0013_lets_a_draft_leave_its_numbers_out_and_keeps_every_posting(empty_url):
+    migrate(empty_url, "0012")
+    forklift = run_db(
+        empty_url, lambda c: postings.create_posting(c, _posting("フォークリフト運転"), now=NOW)
+    )
+    assert set(_nullable_numbers(empty_url).values()) == {False}
+    table_page = _sqlite_root_page(empty_url)
+
+    migrate(empty_url)
+    assert set(_nullable_numbers(empty_url).values()) == {True}
+    # SQLite: only the declaration changed, the million-row table was not copied.
+    assert _sqlite_root_page(empty_url) == table_page
+    assert run_db(empty_url, lambda conn: _found(conn, "q=フォークリフト")) == [forklift]
+    half_done = {
+        **_posting("検品スタッフ", status="draft"),
+        "wage_min": None,
+        "wage_max": None,
+        "openings": None,
+    }
+    draft = run_db(
+        empty_url,
+        lambda conn: conn.fetch_val(
+            job_postings.insert()
+            .values(**postings.complete({"registered_at": NOW, "updated_at": NOW, **half_done}))
+            .returning(job_postings.c.id)
+        ),
+    )
+
+    # Back to 0012: the half-done draft cannot be kept there; every other posting is.
+    command.downgrade(alembic_config(empty_url), "0012")
+    assert set(_nullable_numbers(empty_url).values()) == {False}
+
+    async def ids(conn):
+        return [row[0] for row in await conn.fetch_all(sa.text("SELECT id FROM job_postings"))]
+
+    assert run_db(empty_url, ids) == [forklift]
+    assert draft != forklift

@@ -648,3 +648,63 @@ def test_an_office_wide_send_must_be_confirmed(staff):
     assert "就職面接会のご案内" in response.text  # what was typed stays
     assert not staff.smtp.to("taro@example.com")
     assert send(staff).status_code == 200
+
+
+# --- One reading of a 求職番号, in the search and in the list -------------------------------
+
+NUMBER_FORMS = [
+    "16040-00000001",
+    "１６０４０－０００００００１",  # full-width
+    "1604000000001",  # no hyphen
+    "１６０４００００００００１",
+    "16040ー00000001",  # the 長音符 a phone's keyboard offers for a dash
+    "16040‐00000001",
+    "16040−00000001",  # minus
+    " 16040-00000001 ",
+    "1",  # the serial alone: this office's
+    "００００００01",
+]
+
+
+@pytest.mark.parametrize("typed", NUMBER_FORMS)
+def test_a_number_the_search_finds_is_one_the_list_accepts(staff, typed):
+    """The 情報提供 list refused forms the staff search took (issue 12): both now read a
+    求職番号 through seekers.parse_seeker_number."""
+    taro = factories.seeker(staff, email="taro@example.com")
+    assert taro == "16040-00000001"
+    found = staff.get("/staff/seekers", params={"q": typed})
+    assert f">{taro}<" in found.text
+    response = send(staff, audience="chosen", seeker_numbers=typed)
+    assert recipients_of(staff, sent_notice_id(response)) == {taro}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "16040-0000001",  # a digit short: the serial 1 or 10? neither is guessed
+        "16040-1",
+        "16040_00000001",
+        "160400000001",  # twelve digits
+        "１６０４０＝０００００００１",
+        "abc",
+    ],
+)
+def test_a_number_neither_reads_is_refused_in_the_list_and_not_found_by_the_search(staff, typed):
+    taro = factories.seeker(staff, email="taro@example.com")
+    found = staff.get("/staff/seekers", params={"q": typed})
+    assert f">{taro}<" not in found.text
+    response = send(staff, audience="chosen", seeker_numbers=typed)
+    assert response.status_code == 422
+    assert "求職番号の形式が正しくありません（例: 16040-00000001）" in response.text
+    assert notice_count(staff) == 0
+
+
+def test_the_one_reading_of_a_number():
+    read = seekers.parse_seeker_number
+    assert read("１６０４０ー００００００１２", "13010") == "16040-00000012"
+    assert read("12", "13010") == "13010-00000012"
+    assert read("123456789", "13010") is None  # nine digits: not a serial, not a number
+    assert forms.parse_numbers("1、16040-00000001,\n２", "16040") == (
+        ["16040-00000001", "16040-00000002"],
+        [],
+    )

@@ -252,9 +252,10 @@ job_postings = sa.Table(
     sa.Column("municipality", sa.Text, nullable=False),
     sa.Column("work_address", sa.Text, nullable=False, server_default=""),
     sa.Column("wage_type", sa.String(10), nullable=False),  # 月給 / 時給
-    sa.Column("wage_min", sa.Integer, nullable=False),
-    sa.Column("wage_max", sa.Integer, nullable=False),
-    sa.Column("wage_monthly", sa.Integer, nullable=False),  # sort key: hourly × 173
+    # NULL only in a half-done 下書き (migration 0011): not typed yet.
+    sa.Column("wage_min", sa.Integer),
+    sa.Column("wage_max", sa.Integer),
+    sa.Column("wage_monthly", sa.Integer),  # sort key: hourly × 173
     sa.Column("working_hours", sa.Text, nullable=False),  # 就業時間
     sa.Column("holidays", sa.Text, nullable=False),  # 休日等
     sa.Column("weekends_off", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -267,7 +268,7 @@ job_postings = sa.Table(
     sa.Column("insurance", sa.Text, nullable=False),  # 加入保険等
     sa.Column("trial_period", sa.Text, nullable=False, server_default="なし"),  # 試用期間
     sa.Column("selection_method", sa.Text, nullable=False),  # 選考方法
-    sa.Column("openings", sa.Integer, nullable=False, server_default="1"),  # 採用人数
+    sa.Column("openings", sa.Integer, server_default="1"),  # 採用人数 (NULL: as wage_min)
     # The employer's choice; whether the posting takes オンライン自主応募 also needs a
     # 求人者マイページ: the one rule is webapp/postings/online.py.
     sa.Column("online_application", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -649,6 +650,8 @@ profile_changes = sa.Table(
     sa.Column("field", sa.String(40), nullable=False),
     sa.Column("before", sa.Text, nullable=False, server_default=""),
     sa.Column("after", sa.Text, nullable=False, server_default=""),
+    # Why staff corrected a counter registration (migration 0011); "" for the job-seeker's.
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_profile_changes_seeker", "seeker_id", "created_at"),
 )
 

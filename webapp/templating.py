@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -59,6 +60,40 @@ def _with_restored_input(request: Request, context: dict) -> dict:
     return {**context, "restored_input": True}
 
 
+_SUMMARY_LIST = re.compile(r'(<ul class="error-summary__list">)(.*?)(</ul>)', re.S)
+_SUMMARY_ITEM = re.compile(r"<li>.*?</li>", re.S)
+_SUMMARY_LINK = re.compile(r'<a href="#([^"]+)">')
+
+
+def in_page_order(html: str) -> str:
+    """Each error summary's items in the order of the page: by where the element each one
+    links to stands (a message without a link, about the whole form, first; a link to
+    nothing on the page, last). A parser may check its fields in any order; the summary
+    still reads top to bottom as the form does. Only moves items the summary macro wrote
+    (includes/forms.html), so the byte length stays the same."""
+    if "error-summary__list" not in html:
+        return html
+
+    def position(item: str) -> int:
+        link = _SUMMARY_LINK.search(item)
+        if link is None:
+            return -1
+        found = re.search(f' id="{re.escape(link.group(1))}"', html)
+        return found.start() if found else len(html)
+
+    def ordered(match: re.Match) -> str:
+        body = match.group(2)
+        spans = [item.span() for item in _SUMMARY_ITEM.finditer(body)]
+        items = sorted((body[start:end] for start, end in spans), key=position)
+        parts, last = [], 0
+        for (start, end), item in zip(spans, items, strict=True):
+            parts += [body[last:start], item]
+            last = end
+        return match.group(1) + "".join(parts) + body[last:] + match.group(3)
+
+    return _SUMMARY_LIST.sub(ordered, html)
+
+
 def _anonymous(request: Request) -> bool:
     """No session cookie (valid or not) and nobody signed in: what the page cache serves."""
     state = request.state
@@ -90,6 +125,8 @@ def render(
         status_code=status_code,
         headers=headers,
     )
+    if b"error-summary__list" in response.body:
+        response.body = in_page_order(bytes(response.body).decode()).encode()
     if status_code >= 400 and shown is None and htmx.is_htmx(request):
         response.headers.update(htmx.ERROR_PAGE_SWAP)
     if public:  # kept by caches: Vary names every header that picks page or fragment

@@ -63,6 +63,15 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
+# What people type for the hyphen of a number (求職番号, 求人番号): NFKC leaves these be.
+_DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff0d\uff70]")
+
+
+def hyphens(value: str) -> str:
+    """Every dash, minus and 長音符 (ー, as a phone's keyboard offers it) made "-"."""
+    return _DASHES.sub("-", value)
+
+
 def email(value: str) -> str:
     """A registered-style address: NFKC, lower-cased, checked. Raises FieldError."""
     text = nfkc(one_line(value or "")).replace("＠", "@").lower()

@@ -241,3 +241,28 @@ def staff_tablet(browser, live_app, javascript):
     device = tablet_device(browser, live_app.url, javascript)
     yield device
     device.context.close()
+
+
+# Issue 12's sizes: the staff's tablet upright and on its side, the employer's desk.
+STAFF_TABLET_PORTRAIT = {**PHONE, "viewport": {"width": 1024, "height": 1366}}
+STAFF_TABLET_LANDSCAPE = {**PHONE, "viewport": {"width": 1366, "height": 1024}}
+DESK = {**PHONE, "viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
+
+
+def sized_device(browser: Browser, base_url: str, javascript: bool, size: dict) -> Phone:
+    """A browser of `size` (one of the option sets above), the htmx CDN refused as for
+    `phone`; close its context at the end."""
+    context = browser.new_context(
+        **size, base_url=base_url, java_script_enabled=javascript, service_workers="block"
+    )
+    context.set_default_timeout(10_000)
+    device = Phone(context, [], [], [])
+    context.on("request", device.record_cdn)
+    return device
+
+
+def sized_axe(browser: Browser, base_url: str, javascript: bool, size: dict) -> Axe:
+    """axe-core for a `size` browser's pages; close `twin_context` at the end."""
+    twin = browser.new_context(**size, base_url=base_url, service_workers="block")
+    twin.set_default_timeout(10_000)
+    return Axe(javascript, twin)

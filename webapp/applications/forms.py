@@ -1,4 +1,4 @@
-"""The application forms' input and their Japanese messages: 応募, 辞退, 面接日時."""
+"""The application forms' input and their Japanese messages: 応募, 辞退, 面接日時, 不採用."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from webapp.forms import Form
 
 MOTIVATION_MAX = 2000
 NOTE_MAX = 200
+REJECTION_NOTE_MAX = 500
 # How far ahead an interview may be set: a year covers 新卒 schedules; more is a typo.
 INTERVIEW_WITHIN = dt.timedelta(days=366)
 
@@ -118,3 +119,18 @@ def interview(data, *, now: dt.datetime) -> tuple[Form, dt.datetime | None]:
         elif at > now + INTERVIEW_WITHIN:
             form.add("interview_date", "面接の日時は1年以内の日時を入力してください。")
     return form, (at if form.valid else None)
+
+
+def rejection(data) -> Form:
+    """不採用: an optional message to the applicant (their page and the mail show it)."""
+    form = Form()
+    data = form.read(data, multiline=("note",))
+    note = _text(data.get("note"))[: REJECTION_NOTE_MAX * 2]
+    form.values["note"] = note
+    if len(note) > REJECTION_NOTE_MAX:
+        form.add(
+            "note",
+            f"応募者へのメッセージは{REJECTION_NOTE_MAX}文字以内で入力してください"
+            f"（現在{len(note)}文字）。",
+        )
+    return form

@@ -20,6 +20,7 @@ DONE_MESSAGES = {
     "sent": "応募しました。事業所からの連絡は、この画面とメールでお知らせします。",
     "withdrawn": "この応募を辞退しました。",
     "state": "応募の状況を変更しました。応募者にお知らせしました。",
+    "rejected": "不採用にしました。応募者にお知らせしました。",
     "interview": "面接日時を設定しました。応募者にお知らせしました。",
 }
 
@@ -140,6 +141,7 @@ async def _seeker_page(
     form: Form | None = None,
     error: str = "",
     status_code: int = 200,
+    headers: dict | None = None,
 ) -> Response:
     conn = current(request.app)
     entries = await service.timeline(conn, application)
@@ -157,7 +159,7 @@ async def _seeker_page(
             "form": form or Form(),
             "error": error,
             "done": DONE_MESSAGES.get(request.query_params.get("done", ""))
-            if status_code == 200
+            if status_code == 200 and not error
             else None,
             "side": states.SEEKER,
             "base": f"/mypage/applications/{application['id']}",
@@ -270,6 +272,7 @@ async def _employer_page(
     interview_form: Form | None = None,
     error: str = "",
     status_code: int = 200,
+    headers: dict | None = None,
 ) -> Response:
     conn = current(request.app)
     entries = await service.timeline(conn, application)
@@ -292,13 +295,14 @@ async def _employer_page(
             "interview_form": interview_form or Form(),
             "error": error,
             "done": DONE_MESSAGES.get(request.query_params.get("done", ""))
-            if status_code == 200
+            if status_code == 200 and not error
             else None,
             "side": states.EMPLOYER,
             "base": f"/employer/applicants/{application['id']}",
             **_common(),
         },
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -310,12 +314,17 @@ async def applicant(request: Request) -> Response:
 
 @member_required(EMPLOYER)
 async def applicant_state(request: Request) -> Response:
-    """Move the application on; only the changes states.TRANSITIONS allows the employer."""
+    """Move the application on; only the changes states.TRANSITIONS allows the employer.
+    不採用 cannot be taken back and tells the applicant: it has its own steps (reject)."""
     application = await _employer_application(request)
     data = await request.form()
     target = str(data.get("state", ""))
     if target not in states.STATES:
         raise HTTPException(400)
+    if target == states.REJECTED:  # an old page's button: the check step, nothing changed
+        return await _reject_page(
+            request, application, Form(), _expected(data, application), "check"
+        )
     try:
         await service.change_state(
             current(request.app),
@@ -332,6 +341,84 @@ async def applicant_state(request: Request) -> Response:
             request, fresh, error=refused.message, status_code=refused.status
         )
     return RedirectResponse(f"/employer/applicants/{application['id']}?done=state", 303)
+
+
+async def _reject_page(
+    request: Request, application, form: Form, expected: str, step: str, status_code: int = 200
+) -> Response:
+    """不採用にする: the message to the applicant (step "form"), then what will be sent
+    (step "check", with 「変更する」 back to the form and the final button)."""
+    return render(
+        request,
+        "employer/applicant_reject.html",
+        {
+            "application": application,
+            "applicant": await service.applicant_for_employer(
+                current(request.app), application["seeker_id"], requests.today(request)
+            ),
+            "form": form,
+            "expected": expected,
+            "step": step,
+            "note_max": forms.REJECTION_NOTE_MAX,
+            "base": f"/employer/applicants/{application['id']}",
+            "states": states,
+        },
+        fragment="employer/_applicant_reject.html",
+        status_code=status_code,
+    )
+
+
+@member_required(EMPLOYER)
+async def reject_form(request: Request) -> Response:
+    """不採用にする, first step; an application the employer may no longer turn down goes
+    back to its page, which shows its state."""
+    application = await _employer_application(request)
+    if not states.may(states.EMPLOYER, application["state"], states.REJECTED):
+        return RedirectResponse(f"/employer/applicants/{application['id']}", 303)
+    return await _reject_page(request, application, Form(), application["state"], "form")
+
+
+@member_required(EMPLOYER)
+async def reject(request: Request) -> Response:
+    """The steps of 不採用: "check" shows what will be sent, "edit" goes back to the form
+    with what was typed, "confirm" (the check page's button) makes the change, once."""
+    application = await _employer_application(request)
+    data = await request.form()
+    form = forms.rejection(data)
+    expected = _expected(data, application)
+    step = str(data.get("step", ""))
+    if not form.valid:
+        return await _reject_page(request, application, form, expected, "form", 422)
+    if step != "confirm":
+        return await _reject_page(
+            request, application, form, expected, "check" if step == "check" else "form"
+        )
+    try:
+        await service.change_state(
+            current(request.app),
+            application["id"],
+            actor=service.Actor(states.EMPLOYER, request.state.member["id"]),
+            expected=expected,
+            target=states.REJECTED,
+            note=form.values["note"],
+            now=requests.now(request),
+            base_url=requests.base_url(request),
+        )
+    except service.Refused as refused:  # changed meanwhile: the applicant's page says how
+        fresh = await _employer_application(request)
+        if not htmx.wants_fragment(request):
+            return await _employer_page(
+                request, fresh, error=refused.message, status_code=refused.status
+            )
+        # htmx swaps no 409: the page comes as a 200 in place of <main>, at its own URL.
+        url = f"/employer/applicants/{application['id']}"
+        return await _employer_page(
+            request,
+            fresh,
+            error=refused.message,
+            headers={**htmx.swap_main(request), "HX-Push-Url": url},
+        )
+    return htmx.redirect(request, f"/employer/applicants/{application['id']}?done=rejected")
 
 
 @member_required(EMPLOYER)
@@ -397,6 +484,8 @@ routes = [
     Route(APPLICANT, applicant, methods=["GET"]),
     Route(APPLICANT + "/state", applicant_state, methods=["POST"]),
     Route(APPLICANT + "/interview", applicant_interview, methods=["POST"]),
+    Route(APPLICANT + "/reject", reject_form, methods=["GET"]),
+    Route(APPLICANT + "/reject", reject, methods=["POST"]),
     Route(APPLICANT + "/documents/{document_id:id}", applicant_document, methods=["GET"]),
     Route(APPLICANT + "/letter", applicant_letter, methods=["GET"]),
 ]

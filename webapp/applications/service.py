@@ -421,8 +421,10 @@ async def change_state(
     target: str,
     now: dt.datetime,
     base_url: str,
+    note: str = "",
 ) -> bool:
-    """Move the application from `expected` (what the person saw) to `target`.
+    """Move the application from `expected` (what the person saw) to `target`; `note`: the
+    employer's message to the applicant with it (不採用), on the timeline and in the mail.
 
     True when it moved; False when it already was `target` (a second tap). Refused (409)
     when that side may not make this change, or when someone else changed it meanwhile.
@@ -454,6 +456,7 @@ async def change_state(
                 member_id=actor.member_id,
                 kind="state",
                 state=target,
+                note=note,
             )
         )
         if actor.side == states.SEEKER:  # 辞退: the employer stops waiting for them
@@ -472,7 +475,7 @@ async def change_state(
                 conn,
                 application_id,
                 "application_state",
-                {"state_label": states.label(target)},
+                {"state_label": states.label(target), "note": note},
                 now=now,
                 base_url=base_url,
             )

@@ -21,6 +21,7 @@ from databases.core import Connection
 
 from webapp.auth import login_code
 from webapp.mail import outbox
+from webapp.schema import auth_keys as auth_keys_table
 from webapp.schema import job_seekers, offices, registration_wizards, sessions
 from webapp.security import auth_keys, tokens
 from webapp.security.auth_keys import KeyExpired, KeyProblem, key_problem
@@ -397,3 +398,16 @@ async def forget(conn: Connection, wizard) -> None:
         await conn.execute(
             registration_wizards.delete().where(registration_wizards.c.id == wizard["id"])
         )
+
+
+async def forget_for_seeker(conn: Connection, seeker_id: int) -> None:
+    """Drop every unfinished wizard (パスワード登録 or reset) waiting on a key mailed for this
+    job-seeker: staff corrected the address it went to. Whoever holds the cookie or the
+    mail starts again at ステップ1, which now reaches the right address only."""
+    keys = sa.select(auth_keys_table.c.id).where(auth_keys_table.c.seeker_id == seeker_id)
+    await conn.execute(
+        registration_wizards.delete().where(
+            registration_wizards.c.auth_key_id.in_(keys),
+            registration_wizards.c.step < STEP_DONE,
+        )
+    )

@@ -14,7 +14,7 @@ async def publish_demo(conn: Connection, employer_id: int, member, drafts: list[
     """Draft, submit and approve each posting as the employer and `member` (staff) would."""
     for values in drafts:
         posting_id = await postings.create_draft(conn, employer_id, values, now=now)
-        await postings.submit(conn, posting_id, employer_id, now=now)
+        await postings.submit(conn, posting_id, employer_id, seen=now, now=now)
         await postings.approve(conn, posting_id, member, now=now)
 
 

@@ -30,6 +30,11 @@ DONE_MESSAGES = {
         "success",
         "審査に提出しました。ハローワークが内容を確認し、承認されると求人検索に公開されます。",
     ),
+    "incomplete": (
+        "success",
+        "下書きを保存しました。まだ入力されていない項目があります。"
+        "すべて入力してから審査に提出してください。",
+    ),
     "closed": ("success", "充足にしました。この求人は求人検索に表示されなくなりました。"),
     "extended": ("success", "紹介期限日を延長しました。"),
     "already_submitted": ("info", "この求人票は既に審査に提出されています。"),
@@ -81,6 +86,7 @@ async def index(request: Request) -> Response:
             "row": row,
             "state": postings.state(row, today),
             "label": postings.status_label(row, today),
+            "incomplete": row["status"] == postings.DRAFT and not forms.missing(row).valid,
         }
         for row in rows
     ]
@@ -116,21 +122,33 @@ async def new_form(request: Request) -> Response:
     return await _form_page(request, forms.new_form())
 
 
+def _saved(request: Request, posting_id: int, data, done: str) -> Response:
+    """After a save: the check page if 「保存して、提出する内容を確認する」 was pressed; else
+    the posting's page, saying whether the draft is ready to be submitted."""
+    if data.get("then") == "check":
+        return htmx.redirect(request, f"/employer/postings/{posting_id}/submit")
+    complete = forms.parse_posting(data, complete=True)[1] is not None
+    return _back_to(request, posting_id, done if complete else "incomplete")
+
+
 @member_required(EMPLOYER)
 async def create(request: Request) -> Response:
-    """Save a new 下書き (nothing is public until staff approve it)."""
-    form, values = forms.parse_posting(await request.form())
+    """Save a new 下書き, as much of it as is typed (nothing is public until staff approve
+    it)."""
+    data = await request.form()
+    form, values = forms.parse_posting(data)
     if values is None:
         return await _form_page(request, form, status_code=422)
     posting_id = await postings.create_draft(
         current(request.app), _member(request)["employer_id"], values, now=requests.now(request)
     )
-    return _back_to(request, posting_id, "created")
+    return _saved(request, posting_id, data, "created")
 
 
 @member_required(EMPLOYER)
 async def show(request: Request) -> Response:
-    """The posting as a job-seeker will see it, with what may be done with it now."""
+    """The posting as a job-seeker will see it, with what may be done with it now; a draft
+    not yet complete shows what it holds and what it lacks instead."""
     posting = await _own(request)
     today = requests.today(request)
     state = postings.state(posting, today)
@@ -138,6 +156,7 @@ async def show(request: Request) -> Response:
     if posting["status"] == catalog.STATUS_OPEN:
         with contextlib.suppress(postings.CannotExtend):  # at the limit: no button
             extend_to = postings.extended_deadline(posting["referral_deadline"], today)
+    lacking = forms.missing(posting) if posting["status"] == postings.DRAFT else Form()
     return render(
         request,
         "employer/posting.html",
@@ -148,6 +167,10 @@ async def show(request: Request) -> Response:
             "done": _done(request),
             "extend_to": extend_to,
             "extend_limit": postings.extension_limit(today),
+            "lacking": lacking,
+            # A draft not yet complete: what it holds, "未入力" where nothing is yet (its
+            # errors wait for 審査に提出する, which the employer has not asked for).
+            "sections": forms.summary(posting, Form()) if lacking.errors else None,
         },
     )
 
@@ -166,7 +189,8 @@ async def update(request: Request) -> Response:
     posting = await _own(request)
     if posting["status"] != postings.DRAFT:
         return _back_to(request, posting["id"], "not_editable")
-    form, values = forms.parse_posting(await request.form())
+    data = await request.form()
+    form, values = forms.parse_posting(data)
     if values is None:
         return await _form_page(request, form, posting=posting, status_code=422)
     saved = await postings.update_draft(
@@ -176,16 +200,78 @@ async def update(request: Request) -> Response:
         values,
         now=requests.now(request),
     )
-    return _back_to(request, posting["id"], "saved" if saved else "not_editable")
+    if not saved:
+        return _back_to(request, posting["id"], "not_editable")
+    return _saved(request, posting["id"], data, "saved")
+
+
+def _check_page(
+    request: Request, posting, *, changed: bool = False, status_code: int = 200
+) -> Response:
+    """審査に提出する内容の確認: the draft as stored, field by field, each with 「変更する」;
+    what it still lacks, each next to its field; the final button only when complete."""
+    lacking = forms.missing(posting)
+    lacking.summary = "審査に提出する前に、次の項目を入力してください"
+    return render(
+        request,
+        "employer/posting_check.html",
+        {
+            "posting": posting,
+            "form": lacking,
+            "sections": forms.summary(posting, lacking),
+            "anchors": forms.check_anchors(),
+            "changed": changed,
+            # What the final button carries: the version checked here (see submit).
+            "seen": posting["updated_at"].isoformat(),
+        },
+        fragment="employer/_posting_check.html",
+        status_code=status_code if lacking.valid else 422,
+    )
+
+
+@member_required(EMPLOYER)
+async def submit_check(request: Request) -> Response:
+    """The check page before 審査に提出 (a draft only)."""
+    posting = await _own(request)
+    if posting["status"] != postings.DRAFT:
+        return _back_to(request, posting["id"], "already_submitted")
+    return _check_page(request, posting)
+
+
+def _seen(data) -> dt.datetime | None:
+    try:
+        seen = dt.datetime.fromisoformat(str(data.get("seen", "")))
+    except ValueError:
+        return None
+    return seen if seen.tzinfo is not None else None
 
 
 @member_required(EMPLOYER)
 async def submit(request: Request) -> Response:
-    """下書き → 審査待ち; a second submit says it is already done."""
+    """下書き → 審査待ち, from the check page's button: only the version the employer
+    checked, and only complete. A post without it (an old page's button) gets the check
+    page; a second submit says it is already done."""
     posting = await _own(request)
+    if posting["status"] != postings.DRAFT:
+        return _back_to(request, posting["id"], "already_submitted")
+    seen = _seen(await request.form())
+    if seen is None:
+        return _check_page(request, posting)
+    if seen != posting["updated_at"]:  # saved again since (another tab, another user)
+        return _check_page(request, posting, changed=True)
+    if not forms.missing(posting).valid:
+        return _check_page(request, posting)
     done = await postings.submit(
-        current(request.app), posting["id"], posting["employer_id"], now=requests.now(request)
+        current(request.app),
+        posting["id"],
+        posting["employer_id"],
+        seen=seen,
+        now=requests.now(request),
     )
+    if not done:  # between the read and the write: which of the two happened?
+        posting = await _own(request)
+        if posting["status"] == postings.DRAFT:
+            return _check_page(request, posting, changed=True)
     return _back_to(request, posting["id"], "submitted" if done else "already_submitted")
 
 
@@ -246,6 +332,7 @@ routes = [
     Route("/employer/postings/{posting_id:id}", show, methods=["GET"]),
     Route("/employer/postings/{posting_id:id}/edit", edit_form, methods=["GET"]),
     Route("/employer/postings/{posting_id:id}/edit", update, methods=["POST"]),
+    Route("/employer/postings/{posting_id:id}/submit", submit_check, methods=["GET"]),
     Route("/employer/postings/{posting_id:id}/submit", submit, methods=["POST"]),
     Route("/employer/postings/{posting_id:id}/close", close_confirm, methods=["GET"]),
     Route("/employer/postings/{posting_id:id}/close", close, methods=["POST"]),

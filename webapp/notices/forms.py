@@ -7,30 +7,28 @@ import re
 from webapp import validation
 from webapp.forms import Form
 from webapp.notices.service import CHOSEN, JOB, NOTICE, OFFICE
+from webapp.seekers import service as seekers
 
 TITLE_MAX = 100
 BODY_MAX = 2000
 NUMBERS_MAX = 1000  # 求職番号 per send: a longer list is an office-wide お知らせ
-SEEKER_NUMBER = re.compile(r"\d{5}-\d{8}")
 JOB_NUMBER = re.compile(r"\d{5}-\d{8}")
-# What people type for the hyphen of a number: NFKC leaves these as they are.
-_DASHES = re.compile(r"[‐‑‒–—―−ー－]")
 _SEPARATORS = re.compile(r"[\s,、，;；]+")
 
 
-def parse_numbers(text: str) -> tuple[list[str], list[str]]:
-    """求職番号 one per line or comma separated: (well-formed ones, malformed ones), each
-    once and in the order typed. Thirteen digits without the hyphen are accepted."""
+def parse_numbers(text: str, office_code: str) -> tuple[list[str], list[str]]:
+    """求職番号 one per line or comma separated, each read as the staff search reads one
+    (seekers.parse_seeker_number: full-width, any dash or none, or this office's serial
+    alone): (the numbers, the pieces that are none), each once and in the order typed."""
     numbers: list[str] = []
     malformed: list[str] = []
-    for piece in _SEPARATORS.split(_DASHES.sub("-", validation.nfkc(text))):
+    for piece in _SEPARATORS.split(validation.nfkc(text)):
         if not piece:
             continue
-        if piece.isdigit() and len(piece) == 13:
-            piece = f"{piece[:5]}-{piece[5:]}"
-        target = numbers if SEEKER_NUMBER.fullmatch(piece) else malformed
-        if piece not in target:
-            target.append(piece)
+        number = seekers.parse_seeker_number(piece, office_code)
+        target, item = (numbers, number) if number else (malformed, piece)
+        if item not in target:
+            target.append(item)
     return numbers, malformed
 
 
@@ -45,8 +43,9 @@ CONFIRM_ALL = (
 )
 
 
-def read_send_form(data) -> tuple[Form, list[str]]:
-    """Check what does not need the database; returns the form and the 求職番号 typed."""
+def read_send_form(data, office_code: str) -> tuple[Form, list[str]]:
+    """Check what does not need the database; returns the form and the 求職番号 typed
+    (`office_code`: the staff member's office, whose serials may be typed alone)."""
     form = Form()
     data = form.read(data, multiline=("body", "seeker_numbers"))
     kind = JOB if data.get("kind") == JOB else NOTICE
@@ -58,7 +57,7 @@ def read_send_form(data) -> tuple[Form, list[str]]:
             "audience": str(data.get("audience", "")),
             "confirm_all": data.get("confirm_all") == "yes",
             "seeker_numbers": _text(data, "seeker_numbers", 20 * NUMBERS_MAX),
-            "job_number": _DASHES.sub("-", validation.nfkc(str(data.get("job_number", ""))[:40])),
+            "job_number": validation.hyphens(validation.nfkc(str(data.get("job_number", ""))[:40])),
         }
     )
     values = form.values
@@ -72,7 +71,7 @@ def read_send_form(data) -> tuple[Form, list[str]]:
                 "job_number",
                 "求人番号は「13010-00000001」のように数字とハイフンで入力してください。",
             )
-        numbers = _check_numbers(form)
+        numbers = _check_numbers(form, office_code)
         _check_body(form, "メッセージ")
     else:
         if not values["title"]:
@@ -86,7 +85,7 @@ def read_send_form(data) -> tuple[Form, list[str]]:
             # A mail to every job-seeker of the office cannot be taken back: ask once more.
             form.add("confirm_all", CONFIRM_ALL)
         elif values["audience"] == CHOSEN:
-            numbers = _check_numbers(form)
+            numbers = _check_numbers(form, office_code)
     return form, numbers
 
 
@@ -97,8 +96,8 @@ def _check_body(form: Form, label: str) -> None:
         form.add("body", f"{label}は{BODY_MAX}文字以内で入力してください。")
 
 
-def _check_numbers(form: Form) -> list[str]:
-    numbers, malformed = parse_numbers(form.values["seeker_numbers"])
+def _check_numbers(form: Form, office_code: str) -> list[str]:
+    numbers, malformed = parse_numbers(form.values["seeker_numbers"], office_code)
     if malformed:
         form.add(
             "seeker_numbers",

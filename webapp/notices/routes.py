@@ -122,7 +122,7 @@ async def send(request: Request) -> Response:
     conn = current(request.app)
     now = requests.now(request)
     today = requests.today(request)
-    form, numbers = forms.read_send_form(await request.form())
+    form, numbers = forms.read_send_form(await request.form(), member["office_code"])
     kind = form.values["kind"]
     posting = None
     if kind == JOB and "job_number" not in form.errors:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from starlette.datastructures import FormData, UploadFile
+
 from webapp import validation
 from webapp.forms import Form
 from webapp.postings import catalog
@@ -106,11 +108,25 @@ def _wage(form: Form, name: str, raw: str, wage_type: str | None, what: str) -> 
     return amount
 
 
-def parse_posting(data) -> tuple[Form, dict | None]:
-    """The form as typed (to show back) and, when valid, the job_postings values."""
+# What a 下書き needs: its 職種 alone, the name it is listed and found by (an empty draft
+# saved by a stray press would be a row nobody can tell apart). Everything else may wait
+# for the submission; what is typed is still checked as typed (a wage in words is refused).
+DRAFT_REQUIRED = ("job_title",)
+DRAFT_TITLE_MISSING = "職種を入力してください。下書きは、職種だけ入力すれば保存できます。"
+
+
+def parse_posting(data, *, complete: bool = False) -> tuple[Form, dict | None]:
+    """The form as typed (to show back) and, when valid, the job_postings values.
+
+    `complete` False (下書きを保存する): what is typed must be right, and only the 職種 must be
+    there; a number or a choice not given yet is stored as None or "". True (審査に提出する):
+    every field the 求人票 needs, each missing one with its own message."""
     form = Form()
     data = form.read(data, multiline=MULTILINE)
     values: dict = {}
+
+    def required(name: str) -> bool:
+        return complete or name in DRAFT_REQUIRED
 
     for name, (label, limit, empty) in TEXT_FIELDS.items():
         text = clean_text(str(data.get(name, "") or "")[:TEXT_CAP])
@@ -121,26 +137,26 @@ def parse_posting(data) -> tuple[Form, dict | None]:
                 f"{label}は{limit}文字以内で入力してください"
                 f"（入力された文字数: {len(text):,}文字）。",
             )
-        elif not text and empty is None:
-            form.add(name, f"{label}を入力してください。")
+        elif not text and empty is None and required(name):
+            form.add(name, f"{label}を入力してください。" if complete else DRAFT_TITLE_MISSING)
         values[name] = text or (empty or "")
 
     for name, (label, options) in CHOICES.items():
         code = validation.nfkc(str(data.get(name, "") or "")[:30])
         form.values[name] = code
-        if code not in options:
+        if code not in options and (code or complete):
             form.add(name, f"{label}を一覧から選んでください。")
-        values[name] = code
+        values[name] = code if code in options else ""
 
-    wage_type = values["wage_type"] if values["wage_type"] in catalog.WAGE_TYPES else None
+    wage_type = values["wage_type"] or None
     raw_min = str(data.get("wage_min", "") or "")[:30]
     raw_max = str(data.get("wage_max", "") or "")[:30]
     form.values.update(wage_min=validation.nfkc(raw_min), wage_max=validation.nfkc(raw_max))
     wage_min = wage_max = None
-    if not form.values["wage_min"]:
-        form.add("wage_min", "賃金の下限額を入力してください。")
-    else:
+    if form.values["wage_min"]:
         wage_min = _wage(form, "wage_min", raw_min, wage_type, "下限額")
+    elif complete:
+        form.add("wage_min", "賃金の下限額を入力してください。")
     if form.values["wage_max"]:
         wage_max = _wage(form, "wage_max", raw_max, wage_type, "上限額")
     elif wage_min is not None:
@@ -162,7 +178,8 @@ def parse_posting(data) -> tuple[Form, dict | None]:
     form.values["openings"] = openings_raw
     values["openings"] = None
     if not openings_raw:
-        form.add("openings", "採用人数を入力してください。")
+        if complete:
+            form.add("openings", "採用人数を入力してください。")
     elif _is_digits(openings_raw) and 1 <= int(openings_raw) <= OPENINGS_MAX:
         values["openings"] = int(openings_raw)
     else:
@@ -172,7 +189,12 @@ def parse_posting(data) -> tuple[Form, dict | None]:
     age_limit = str(data.get("age_limit", "0")) == "1"
     form.values["age_limit"] = "1" if age_limit else "0"
     values["age_limit"] = age_limit
-    if age_limit and not values["age_limit_detail"] and "age_limit_detail" not in form.errors:
+    if (
+        complete
+        and age_limit
+        and not values["age_limit_detail"]
+        and "age_limit_detail" not in form.errors
+    ):
         form.add(
             "age_limit_detail",
             "年齢制限がある場合は、その範囲と理由を入力してください"
@@ -184,7 +206,7 @@ def parse_posting(data) -> tuple[Form, dict | None]:
     chosen = [str(v) for v in data.getlist("insurance")[:10]] if hasattr(data, "getlist") else []
     insurance = [name for name in INSURANCES if name in chosen]
     form.values["insurance"] = insurance
-    if not insurance:
+    if not insurance and complete:
         form.add("insurance", "加入保険等を1つ以上選んでください。")
     values["insurance"] = " ".join(insurance)
 
@@ -196,23 +218,41 @@ def parse_posting(data) -> tuple[Form, dict | None]:
     return form, (values if form.valid else None)
 
 
+def missing(posting) -> Form:
+    """What a stored 下書き still lacks for the 審査 (or holds wrongly): the submission's
+    check, by the same rules as the form, with the stored values."""
+    values = form_from_posting(posting).values
+    pairs: list[tuple[str, str | UploadFile]] = []
+    for name, value in values.items():
+        if isinstance(value, list):
+            pairs += [(name, item) for item in value]
+        elif isinstance(value, bool):
+            pairs.append((name, "1" if value else ""))
+        else:
+            pairs.append((name, str(value)))
+    form, _ = parse_posting(FormData(pairs), complete=True)
+    return form
+
+
 def form_from_posting(posting) -> Form:
     """A stored posting as form values (the edit page)."""
     values = {name: posting[name] or "" for name in TEXT_FIELDS}
     values.update({name: posting[name] for name in CHOICES})
     values.update(
-        wage_min=str(posting["wage_min"]),
-        wage_max="" if posting["wage_max"] == posting["wage_min"] else str(posting["wage_max"]),
-        annual_holidays=""
-        if posting["annual_holidays"] is None
-        else str(posting["annual_holidays"]),
-        openings=str(posting["openings"]),
+        wage_min=_shown(posting["wage_min"]),
+        wage_max="" if posting["wage_max"] == posting["wage_min"] else _shown(posting["wage_max"]),
+        annual_holidays=_shown(posting["annual_holidays"]),
+        openings=_shown(posting["openings"]),
         age_limit="1" if posting["age_limit"] else "0",
         insurance=[name for name in INSURANCES if name in (posting["insurance"] or "").split()],
         weekends_off=bool(posting["weekends_off"]),
         online_application=bool(posting["online_application"]),
     )
     return Form(values=values)
+
+
+def _shown(number: int | None) -> str:
+    return "" if number is None else str(number)
 
 
 def new_form() -> Form:
@@ -234,3 +274,113 @@ def parse_review_note(data) -> Form:
             f"（入力された文字数: {len(note):,}文字）。",
         )
     return form
+
+
+# --- 審査に提出する内容の確認 (check your answers) ------------------------------------------
+
+# The form's sections and fields in its order, with the labels the form gives them.
+SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "仕事内容",
+        (
+            ("job_title", "職種"),
+            ("occupation", "職業分類"),
+            ("description", "仕事内容"),
+            ("employment_type", "雇用形態"),
+            ("job_category", "求人区分"),
+            ("prefecture_code", "就業場所の都道府県"),
+            ("municipality", "就業場所の市区町村"),
+            ("work_address", "就業場所の住所（番地まで）"),
+            ("age_limit", "年齢"),
+            ("education", "学歴"),
+            ("experience", "必要な経験等"),
+            ("licenses", "必要な免許・資格"),
+            ("trial_period", "試用期間"),
+        ),
+    ),
+    (
+        "賃金",
+        (("wage_type", "賃金の種類"), ("wage_min", "下限額"), ("wage_max", "上限額")),
+    ),
+    (
+        "労働時間・休日",
+        (
+            ("working_hours", "就業時間"),
+            ("holidays", "休日等"),
+            ("weekends_off", "土日祝日は休み"),
+            ("annual_holidays", "年間休日数"),
+        ),
+    ),
+    ("その他の労働条件等", (("insurance", "加入保険等"),)),
+    (
+        "選考等",
+        (
+            ("openings", "採用人数"),
+            ("selection_method", "選考方法"),
+            ("online_application", "オンライン自主応募"),
+        ),
+    ),
+)
+# A field whose errors show on another field's row (the 年齢 row holds the reason's).
+ROW_OF = {"age_limit_detail": "age_limit"}
+NOT_GIVEN, NOT_CHOSEN = "未入力", "未選択"
+
+
+def _shown_text(posting, name: str) -> str:
+    value = posting[name]
+    if name in CHOICES:
+        return CHOICES[name][1].get(value, "") or NOT_CHOSEN
+    if name in ("wage_min", "wage_max"):
+        if value is None:
+            return NOT_GIVEN
+        if name == "wage_max" and value == posting["wage_min"]:
+            return "なし（下限額のみ）"
+        return f"{value:,}円"
+    if name == "annual_holidays":
+        return "空欄" if value is None else f"{value}日"
+    if name == "openings":
+        return NOT_GIVEN if value is None else f"{value}人"
+    if name == "age_limit":
+        return f"制限あり: {posting['age_limit_detail'] or NOT_GIVEN}" if value else "不問"
+    if name == "insurance":
+        return "、".join((value or "").split()) or NOT_CHOSEN
+    if name == "weekends_off":
+        return "はい" if value else "いいえ"
+    if name == "online_application":
+        return "受け付ける" if value else "受け付けない"
+    if name == "work_address" and not value:
+        return "空欄（都道府県と市区町村を表示します）"
+    return value or NOT_GIVEN
+
+
+def summary(posting, form: Form) -> list[dict]:
+    """The stored 下書き section by section in the form's order: each field's label, the
+    value as the employer reads it, its errors (`form`: from `missing`) and where on the
+    form it is changed (the control's id)."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        errors.setdefault(ROW_OF.get(name, name), []).extend(messages)
+    return [
+        {
+            "title": title,
+            "rows": [
+                {
+                    "name": name,
+                    "label": label,
+                    "text": text,
+                    "errors": errors.get(name, []),
+                    "missing": text in (NOT_GIVEN, NOT_CHOSEN),
+                    "field_id": ANCHORS.get(name, name),
+                }
+                for name, label in fields
+                for text in (_shown_text(posting, name),)
+            ],
+        }
+        for title, fields in SECTIONS
+    ]
+
+
+def check_anchors() -> dict[str, str]:
+    """Where the check page's error summary links: each field's row."""
+    names = [name for _, fields in SECTIONS for name, _ in fields] + list(ROW_OF)
+    return {name: f"check-{ROW_OF.get(name, name)}" for name in names}

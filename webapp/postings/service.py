@@ -89,6 +89,8 @@ def state(posting, today: dt.date) -> str:
 
 
 def wage_text(row) -> str:
+    if row["wage_min"] is None:  # a 下書き without its wage yet
+        return ""
     label = catalog.WAGE_TYPES.get(row["wage_type"], "")
     if row["wage_max"] and row["wage_max"] != row["wage_min"]:
         return f"{label} {row['wage_min']:,}円〜{row['wage_max']:,}円"
@@ -123,7 +125,10 @@ SEARCHED_FIELDS = (
 def complete(posting: dict) -> dict:
     """Fill the derived columns: the wage sort key and the normalized keyword text."""
     hourly = posting["wage_type"] == "hourly"
-    posting["wage_monthly"] = posting["wage_min"] * (catalog.HOURS_PER_MONTH if hourly else 1)
+    wage_min = posting["wage_min"]  # None in a 下書き that has no wage yet
+    posting["wage_monthly"] = (
+        None if wage_min is None else wage_min * (catalog.HOURS_PER_MONTH if hourly else 1)
+    )
     parts = [posting.get(name) or "" for name in SEARCHED_FIELDS]
     parts.insert(4, catalog.PREFECTURES.get(posting["prefecture_code"], ""))
     # Fields are joined by newlines, so no keyword matches across two of them.
@@ -247,10 +252,15 @@ async def update_draft(
     return changed is not None
 
 
-async def submit(conn: Connection, posting_id: int, employer_id: int, *, now) -> bool:
-    """下書き → 審査待ち; False if it was not a draft (already submitted, say)."""
+async def submit(
+    conn: Connection, posting_id: int, employer_id: int, *, seen: dt.datetime, now
+) -> bool:
+    """下書き → 審査待ち, if the draft is still as the employer last saw it (`seen`: its
+    updated_at on the check page, which found it complete); False otherwise (already
+    submitted, or saved again since: the caller tells which)."""
     changed = await conn.fetch_val(
         _transition(posting_id, employer_id, DRAFT)
+        .where(job_postings.c.updated_at == seen)
         .values(status=PENDING, submitted_at=now, updated_at=now)
         .returning(job_postings.c.id)
     )

@@ -39,7 +39,11 @@ FIELDS = (
     Field("phone", "電話番号", "seekers"),
     Field("address", "住所", "seekers"),
 )
-LABELS = {f.name: f.label for f in FIELDS} | {"status": "有効／無効", "work_history": "職歴"}
+LABELS = (
+    {f.name: f.label for f in FIELDS}
+    | {"status": "有効／無効", "work_history": "職歴"}
+    | seekers.CORRECTABLE  # what staff correct of the counter registration
+)
 WAGE_LIMITS = {"monthly": (50_000, 2_000_000), "hourly": (900, 10_000)}
 # The <textarea>s of the form (the others are one line: Form.read refuses a line break).
 MULTILINE = ("licenses", "education", "self_pr")

@@ -12,7 +12,8 @@ from webapp.clock import jst_date
 from webapp.db import fetch_existing
 from webapp.postings import catalog
 from webapp.profile.forms import FIELDS, LABELS
-from webapp.schema import job_seekers, profile_changes, seeker_profiles, work_history
+from webapp.schema import job_seekers, members, profile_changes, seeker_profiles, work_history
+from webapp.seekers import service as seekers
 
 MAX_HISTORY_ENTRIES = 20
 
@@ -118,22 +119,17 @@ async def record(
     member_id: int | None,
     now: dt.datetime,
 ) -> None:
-    await conn.execute(
-        profile_changes.insert().values(
-            seeker_id=seeker_id,
-            created_at=now,
-            actor=actor,
-            member_id=member_id,
-            field=field,
-            before=before[:2000],
-            after=after[:2000],
-        )
+    await seekers.record_change(
+        conn, seeker_id, field, before, after, actor=actor, member_id=member_id, now=now
     )
 
 
 async def changes(conn: Connection, seeker_id: int, limit: int = 200) -> list[dict]:
     rows = await conn.fetch_all(
-        sa.select(profile_changes)
+        sa.select(profile_changes, members.c.name.label("member_name"))
+        .select_from(
+            profile_changes.outerjoin(members, profile_changes.c.member_id == members.c.id)
+        )
         .where(profile_changes.c.seeker_id == seeker_id)
         .order_by(profile_changes.c.created_at.desc(), profile_changes.c.id.desc())
         .limit(limit)

@@ -198,3 +198,20 @@ async def redeem(
     if attempts >= MAX_KEY_ATTEMPTS:
         return KeyVoid()
     return KeyWrong(MAX_KEY_ATTEMPTS - attempts)
+
+
+async def void_all(conn: Connection, owner: Mapping[str, int], *, now: dt.datetime) -> list[int]:
+    """Every open key of `owner` (`{"seeker_id": id}`), whatever its purpose, stops working:
+    the address they were mailed to is no longer the owner's. Returns their ids."""
+    ((column, owner_id),) = owner.items()
+    rows = await conn.fetch_all(
+        auth_keys.update()
+        .where(
+            auth_keys.c[column] == owner_id,
+            auth_keys.c.used_at.is_(None),
+            auth_keys.c.superseded_at.is_(None),
+        )
+        .values(superseded_at=now)
+        .returning(auth_keys.c.id)
+    )
+    return [row["id"] for row in rows]

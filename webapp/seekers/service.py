@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp import validation
+from webapp.auth import login_code, password_wizard
 from webapp.clock import jst_date
-from webapp.db import is_unique_violation
+from webapp.db import fetch_existing, is_unique_violation
+from webapp.mail import outbox
 from webapp.postings import catalog
 from webapp.schema import (
     applications,
@@ -23,8 +25,12 @@ from webapp.schema import (
     notice_recipients,
     notices,
     offices,
+    profile_changes,
+    referral_requests,
     referrals,
+    sessions,
 )
+from webapp.security import auth_keys
 from webapp.seekers.validity import end_of_month_after_next
 
 MUNICIPALITY_MAX = 50
@@ -260,7 +266,24 @@ def same_registration(row, new: NewSeeker) -> bool:
 # The staff console: finding a job-seeker of one's office, and their record.
 
 PAGE_SIZE = 20
-_NUMBER = re.compile(r"(\d{5})-?(\d{1,8})")
+SEEKER_NUMBER = re.compile(r"\d{5}-\d{8}")
+
+
+def parse_seeker_number(typed: str, office_code: str) -> str | None:
+    """A 求職番号 as staff type it, as it is stored (16040-00000001), or None: the whole
+    number (full-width or not, with any dash or none), or the serial alone (up to eight
+    digits), which is one of `office_code`'s. The one reading for every staff field that
+    takes a 求職番号 (the search, 情報提供's list). A whole number's serial must have its
+    eight digits: a dropped digit would name somebody else."""
+    text = validation.hyphens(validation.nfkc(typed))
+    if SEEKER_NUMBER.fullmatch(text):
+        return text
+    if text.isascii() and text.isdigit():
+        if len(text) == 13:
+            return f"{text[:5]}-{text[5:]}"
+        if len(text) <= 8:
+            return format_seeker_number(office_code, int(text))
+    return None
 
 
 @dataclass(frozen=True)
@@ -284,14 +307,9 @@ def _containing(text: str) -> str:
 
 def _search_condition(query: str, office_code: str):
     """求職番号 (whole, or only the serial within this office), else 氏名 or フリガナ."""
-    text = validation.nfkc(query).replace("ー", "-") if query else ""
-    number = _NUMBER.fullmatch(text)
+    number = parse_seeker_number(query, office_code) if query else None
     if number:
-        return job_seekers.c.seeker_number == format_seeker_number(
-            number.group(1), int(number.group(2))
-        )
-    if text.isascii() and text.isdigit() and len(text) <= 8:
-        return job_seekers.c.seeker_number == format_seeker_number(office_code, int(text))
+        return job_seekers.c.seeker_number == number
     # Names are stored with single spaces (validation.person_name); the one typed may have
     # none or others: compare both without spaces.
     compact = "".join(validation.nfkc(query).split())
@@ -385,3 +403,181 @@ async def activity(conn: Connection, seeker_id: int) -> dict:
         "applications": application_rows,
         "notices": notice_rows,
     }
+
+
+# ---------------------------------------------------------------------------------------
+# The change history (求職情報の変更履歴, which staff read), and staff correcting what the
+# counter registered.
+
+
+async def record_change(
+    conn: Connection,
+    seeker_id: int,
+    field: str,
+    before: str,
+    after: str,
+    *,
+    actor: str,
+    member_id: int | None,
+    now: dt.datetime,
+    reason: str = "",
+) -> None:
+    """One row of the change history: who changed which field from what to what, and
+    (staff) why. The one writer of profile_changes."""
+    await conn.execute(
+        profile_changes.insert().values(
+            seeker_id=seeker_id,
+            created_at=now,
+            actor=actor,
+            member_id=member_id,
+            field=field,
+            before=before[:2000],
+            after=after[:2000],
+            reason=reason[:2000],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What staff may correct of a counter registration, in the form's order."""
+
+    name: str
+    kana: str
+    birthdate: dt.date
+    email: str
+
+
+CORRECTABLE = {
+    "name": "氏名",
+    "kana": "フリガナ",
+    "birthdate": "生年月日",
+    "email": "メールアドレス",
+}
+
+
+def check_correction(
+    *, name: str, kana: str, birthdate: tuple[str, str, str], email: str, today: dt.date
+) -> tuple[Correction | None, dict[str, str]]:
+    """The registration's rules (check_new_seeker) for the four fields staff correct."""
+    new, problems = check_new_seeker(
+        name=name, kana=kana, birthdate=birthdate, email=email, today=today
+    )
+    if new is None:
+        return None, problems
+    return Correction(new.name, new.kana, new.birthdate, new.email), {}
+
+
+def shown(value) -> str:
+    """A corrected value as the history shows it."""
+    if isinstance(value, dt.date):
+        return value.strftime("%Y年%m月%d日")
+    return str(value)
+
+
+async def correct_registration(
+    conn: Connection,
+    seeker_id: int,
+    correction: Correction,
+    *,
+    reason: str,
+    member_id: int,
+    base_url: str,
+    now: dt.datetime,
+) -> list[str]:
+    """Staff correct 氏名, フリガナ, 生年月日 or メールアドレス (a typo at the counter): each
+    change goes into the history with the reason; the job-seeker is mailed at the address
+    now registered. A changed address also voids what was mailed to the old one (認証キー,
+    a パスワード登録 or reset under way), ends every session and remembered browser, and the
+    old address gets a notice that says no more than that it was removed. Returns the
+    labels of what changed (none: it already read so, as for the same form sent twice).
+    Raises AddressTaken."""
+    async with conn.transaction():
+        row = await fetch_existing(
+            conn, sa.select(job_seekers).where(job_seekers.c.id == seeker_id).with_for_update()
+        )
+        changed = [f for f in CORRECTABLE if row[f] != getattr(correction, f)]
+        if not changed:
+            return []
+        email_changed = "email" in changed
+        if email_changed and await by_email(conn, correction.email) is not None:
+            raise AddressTaken(correction.email)
+        try:
+            await conn.execute(
+                job_seekers.update()
+                .where(job_seekers.c.id == seeker_id)
+                .values({f: getattr(correction, f) for f in changed})
+            )
+        except Exception as error:  # a racing registration or correction took the address
+            if not is_unique_violation(error):
+                raise
+            raise AddressTaken(correction.email) from error
+        for field in changed:
+            await record_change(
+                conn,
+                seeker_id,
+                field,
+                shown(row[field]),
+                shown(getattr(correction, field)),
+                actor="staff",
+                member_id=member_id,
+                reason=reason,
+                now=now,
+            )
+        voided = []
+        if email_changed:
+            await password_wizard.forget_for_seeker(conn, seeker_id)
+            voided = await auth_keys.void_all(conn, {"seeker_id": seeker_id}, now=now)
+            await conn.execute(sessions.delete().where(sessions.c.seeker_id == seeker_id))
+            await login_code.forget_devices(conn, seeker_id)
+        office = await fetch_existing(
+            conn, sa.select(offices).where(offices.c.id == row["office_id"])
+        )
+        office_context = {"office_name": office["name"], "office_phone": office["phone"]}
+        await outbox.enqueue(
+            conn,
+            to=correction.email,
+            template="registration_corrected",
+            context={
+                **office_context,
+                "name": correction.name,
+                "fields": "、".join(CORRECTABLE[f] for f in changed),
+                "email_changed": email_changed,
+                "opened": row["password_hash"] is not None,
+                "had_key": bool(voided),
+                "login_url": f"{base_url}/login",
+                "register_url": f"{base_url}/register",
+            },
+            now=now,
+        )
+        if email_changed:
+            # Maybe a stranger's (the mistyped address): no name, no new address.
+            await outbox.enqueue(
+                conn,
+                to=row["email"],
+                template="registration_address_removed",
+                context={**office_context, "had_key": bool(voided)},
+                now=now,
+            )
+    return [CORRECTABLE[f] for f in changed]
+
+
+async def pending_referral_requests(conn: Connection, seeker_id: int) -> list:
+    """The job-seeker's 紹介の希望 waiting for staff, oldest first, with their postings."""
+    return await conn.fetch_all(
+        sa.select(
+            referral_requests.c.id,
+            referral_requests.c.created_at,
+            referral_requests.c.message,
+            job_postings.c.job_number,
+            job_postings.c.job_title,
+            job_postings.c.company_name,
+        )
+        .select_from(
+            referral_requests.join(
+                job_postings, referral_requests.c.posting_id == job_postings.c.id
+            )
+        )
+        .where(referral_requests.c.seeker_id == seeker_id, referral_requests.c.state == "pending")
+        .order_by(referral_requests.c.created_at, referral_requests.c.id)
+    )

@@ -80,3 +80,53 @@ def counter_form(data, *, today: dt.date) -> tuple[Form, NewSeeker | None]:
             desired_municipality=new.desired_municipality,
         )
     return form, new
+
+
+# 登録内容の訂正: what staff may correct, and the reason, which the history keeps.
+CORRECTION_FIELDS = {"name": 200, "kana": 200, "year": 10, "month": 10, "day": 10, "email": 1000}
+REASON_MAX = 200
+
+
+def correction_form(data, *, today: dt.date) -> tuple[Form, seekers.Correction | None]:
+    """氏名, フリガナ, 生年月日 and メールアドレス by the registration's rules, and 訂正の理由
+    (required: the history says why a registration changed)."""
+    form = Form()
+    data = form.read(data, multiline=("reason",), errors_at=BIRTHDATE_BOXES)
+    raw = {name: str(data.get(name, ""))[:size] for name, size in CORRECTION_FIELDS.items()}
+    form.values = {name: validation.nfkc(value) for name, value in raw.items()}
+    reason = str(data.get("reason", ""))[: REASON_MAX * 2].strip()
+    form.values["reason"] = reason
+    correction, problems = seekers.check_correction(
+        name=raw["name"],
+        kana=raw["kana"],
+        birthdate=(raw["year"], raw["month"], raw["day"]),
+        email=raw["email"],
+        today=today,
+    )
+    for name, message in problems.items():
+        form.add(name, message)
+    if not reason:
+        form.add(
+            "reason", "訂正の理由を入力してください（例: 窓口でメールアドレスを聞き誤ったため）。"
+        )
+    elif len(reason) > REASON_MAX:
+        form.add("reason", f"訂正の理由は{REASON_MAX}文字以内で入力してください。")
+    if correction is not None:
+        form.values.update(name=correction.name, kana=correction.kana, email=correction.email)
+    return form, (correction if form.valid else None)
+
+
+def correction_values(seeker) -> Form:
+    """The registration as it stands, to be corrected."""
+    birthdate = seeker["birthdate"]
+    return Form(
+        values={
+            "name": seeker["name"],
+            "kana": seeker["kana"],
+            "year": str(birthdate.year),
+            "month": str(birthdate.month),
+            "day": str(birthdate.day),
+            "email": seeker["email"],
+            "reason": "",
+        }
+    )

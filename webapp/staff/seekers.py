@@ -186,6 +186,8 @@ async def profile(request: Request) -> Response:
         "staff/seeker_profile.html",
         {
             "seeker": seeker,
+            "done": request.query_params.get("done", ""),
+            "waiting": await seekers.pending_referral_requests(conn, seeker["id"]),
             "valid": validity.is_active(seeker, today),
             "activity": await seekers.activity(conn, seeker["id"]),
             "occupation": catalog.OCCUPATIONS.get(seeker["desired_occupation"], ""),
@@ -198,10 +200,68 @@ async def profile(request: Request) -> Response:
     )
 
 
+def _correct_page(request: Request, seeker, form: Form, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "staff/seeker_correct.html",
+        {"seeker": seeker, "form": form, "reason_max": forms.REASON_MAX},
+        fragment="staff/_correct_form.html",
+        status_code=status_code,
+    )
+
+
+@member_required(STAFF)
+async def correct_form(request: Request) -> Response:
+    """登録内容の訂正: 氏名, フリガナ, 生年月日, メールアドレス as registered, to correct."""
+    conn = current(request.app)
+    seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
+    return _correct_page(request, seeker, forms.correction_values(seeker))
+
+
+@member_required(STAFF)
+async def correct(request: Request) -> Response:
+    """Correct the registration with a reason (kept in the history); the job-seeker is
+    told by mail (see seekers.correct_registration)."""
+    member = request.state.member
+    conn = current(request.app)
+    seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
+    now = requests.now(request)
+    form, correction = forms.correction_form(await request.form(), today=requests.today(request))
+    if correction is not None:
+        try:
+            changed = await seekers.correct_registration(
+                conn,
+                seeker["id"],
+                correction,
+                reason=form.values["reason"],
+                member_id=member["id"],
+                base_url=requests.base_url(request),
+                now=now,
+            )
+        except seekers.AddressTaken:
+            form.add("email", ADDRESS_TAKEN)
+        else:
+            if changed:
+                await audit.record(
+                    conn,
+                    request,
+                    "seeker_correct",
+                    "success",
+                    seeker_id=seeker["id"],
+                    member_id=member["id"],
+                    now=now,
+                )
+            done = "corrected" if changed else "unchanged"
+            return htmx.redirect(request, f"/staff/seekers/{seeker['id']}?done={done}")
+    return _correct_page(request, seeker, form, 422)
+
+
 routes = [
     Route("/staff/seekers", search, methods=["GET"]),
     Route("/staff/seekers/new", new_form, methods=["GET"]),
     Route("/staff/seekers/new", create, methods=["POST"]),
     Route("/staff/seekers/{seeker_id:id}", profile, methods=["GET"]),
     Route("/staff/seekers/{seeker_id:id}/sheet", sheet, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/correct", correct_form, methods=["GET"]),
+    Route("/staff/seekers/{seeker_id:id}/correct", correct, methods=["POST"]),
 ]
