@@ -265,4 +265,4 @@ def sized_axe(browser: Browser, base_url: str, javascript: bool, size: dict) -> 
     """axe-core for a `size` browser's pages; close `twin_context` at the end."""
     twin = browser.new_context(**size, base_url=base_url, service_workers="block")
     twin.set_default_timeout(10_000)
-    return Axe(javascript, twin)
+    return Axe(twin)
