@@ -5,6 +5,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ARGS ?= --jobs 20000
 
+# Python may write bytecode: with PYTHONDONTWRITEBYTECODE set (as on some CI images) every
+# pytest worker re-parses and re-rewrites each test module and the app's own modules.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help run test test-fast check bench browser-deps
 
 help:  ## list the targets
