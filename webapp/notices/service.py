@@ -16,6 +16,7 @@ from webapp.clock import jst_date
 from webapp.mail.outbox import render_mail
 from webapp.postings import catalog
 from webapp.postings import service as postings
+from webapp.security import capabilities
 from webapp.schema import (
     UTCDateTime,
     job_postings,
@@ -214,6 +215,8 @@ async def send(
         )
         if outgoing.audience == CHOSEN:
             who = who.where(job_seekers.c.id.in_(outgoing.seeker_ids))
+        if outgoing.kind == "job":  # 求人情報の提供: Hello Work's recommendation
+            who = who.where(job_seekers.c.registration_kind.in_(capabilities.RECOMMENDED_KINDS))
         await conn.execute(notice_recipients.insert().from_select(["notice_id", "seeker_id"], who))
         count = await conn.fetch_val(
             sa.select(sa.func.count())
