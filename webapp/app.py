@@ -45,7 +45,7 @@ from webapp.registration import routes as registration_routes
 from webapp.security import passwords
 from webapp.security.csrf import CSRFMiddleware, allowed_origin, cookie_name
 from webapp.security.headers import SecurityHeadersMiddleware
-from webapp.staff import posting_review
+from webapp.staff import online_registrants, posting_review
 from webapp.staff import routes as staff_routes
 from webapp.staff import seekers as staff_seekers
 from webapp.static_assets import static_assets
@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *notice_routes.routes,
             *message_routes.routes,
             *staff_seekers.routes,
+            *online_registrants.routes,
             Mount("/static", static_assets(), name="static"),
         ],
         outer_middleware=[

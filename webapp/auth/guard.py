@@ -65,9 +65,9 @@ def login_required(handler):
                 )
                 cookies.set_private(response, request, RESTORE_COOKIE, cookie, max_age=3600)
             return response
-        if request.state.user["status"] == capabilities.APPLYING and not request.url.path.startswith(
-            APPLY_PATH
-        ):
+        if request.state.user[
+            "status"
+        ] == capabilities.APPLYING and not request.url.path.startswith(APPLY_PATH):
             # The 求職申込書 is not finished: My Page opens after it (any device resumes it).
             return htmx.redirect(request, APPLY_PATH)
         restored = None

@@ -16,7 +16,6 @@ from webapp.clock import jst_date
 from webapp.mail.outbox import render_mail
 from webapp.postings import catalog
 from webapp.postings import service as postings
-from webapp.security import capabilities
 from webapp.schema import (
     UTCDateTime,
     job_postings,
@@ -27,6 +26,7 @@ from webapp.schema import (
     offices,
     outbox,
 )
+from webapp.security import capabilities
 
 NOTICE, JOB = "notice", "job"
 KIND_LABELS = {NOTICE: "お知らせ", JOB: "求人情報の提供"}

@@ -231,9 +231,7 @@ async def open_account(
 
 async def load(conn: Connection, seeker_id: int) -> dict:
     """Everything the 申込書 holds so far, and the step reached."""
-    seeker = await fetch_existing(
-        conn, sa.select(job_seekers).where(job_seekers.c.id == seeker_id)
-    )
+    seeker = await fetch_existing(conn, sa.select(job_seekers).where(job_seekers.c.id == seeker_id))
     application = await conn.fetch_one(
         sa.select(online_applications).where(online_applications.c.seeker_id == seeker_id)
     )
@@ -301,7 +299,9 @@ def parse_basic(data, today: dt.date) -> tuple[Form, dict]:
     _one(form, clean, "name", validation.person_name, raw["name"])
     _one(form, clean, "kana", validation.kana, raw["kana"])
     try:
-        clean["birthdate"] = validation.birthdate(raw["year"], raw["month"], raw["day"], today=today)
+        clean["birthdate"] = validation.birthdate(
+            raw["year"], raw["month"], raw["day"], today=today
+        )
     except validation.FieldError as error:
         form.add("birthdate", str(error))
     gender = raw["gender"].strip()
@@ -393,7 +393,9 @@ def parse_history(data, today: dt.date) -> tuple[Form, dict]:
     form = Form()
     data = form.read(data, multiline=("education",))
     names = ["education"] + [
-        f"{part}_{i}" for i in range(HISTORY_ROWS) for part in ("started", "ended", "company", "job")
+        f"{part}_{i}"
+        for i in range(HISTORY_ROWS)
+        for part in ("started", "ended", "company", "job")
     ]
     raw = {name: str(data.get(name, ""))[:1000] for name in names}
     form.values = dict(raw)

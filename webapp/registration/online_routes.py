@@ -127,7 +127,9 @@ async def request_key(request: Request) -> Response:
 async def restart(request: Request) -> Response:
     """はじめからやり直す / キャンセル: forget the wizard."""
     await password_wizard.forget(current(request.app), await _wizard(request))
-    response = _go(request, 1) if request.url.path.endswith("restart") else htmx.redirect(request, "/")
+    response = (
+        _go(request, 1) if request.url.path.endswith("restart") else htmx.redirect(request, "/")
+    )
     cookies.delete(response, request, APPLY.cookie)
     return response
 
@@ -155,7 +157,9 @@ async def set_password(request: Request) -> Response:
     if wizard is None or wizard["step"] != STEP_PASSWORD:
         return _go(request, 1)
     birthdate = password_wizard.typed_birthdate(wizard)
-    form = forms.password_form(await request.form(), email=wizard["email"] or "", birthdate=birthdate)
+    form = forms.password_form(
+        await request.form(), email=wizard["email"] or "", birthdate=birthdate
+    )
     if not form.valid or birthdate is None:
         context = await password_pages.password_context(request, wizard, form)
         return _page(request, STEP_PASSWORD, context, status_code=422)

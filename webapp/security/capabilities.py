@@ -14,8 +14,8 @@ rule of its own. The module depends on nothing so every area may import it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 COUNTER = "counter"  # 利用登録者
 ONLINE = "online"  # オンライン登録者
@@ -58,7 +58,7 @@ def of_kind(kind: str | None) -> Capabilities:
     return _BY_KIND.get(kind or "", _BY_KIND[ONLINE])
 
 
-def of(seeker: Mapping | None) -> Capabilities:
+def of(seeker: Any) -> Capabilities:
     """What this job-seeker row (or the signed-in user) may do."""
     if seeker is None:
         return Capabilities(apply_online=False, publish=False, direct_requests=False)

