@@ -328,11 +328,11 @@ def _seeker_tables() -> list[tuple[sa.Table, sa.Column, list[list[sa.Column]]]]:
                 [c for c in constraint.columns if c is not column]
                 for constraint in table.constraints
                 if isinstance(constraint, sa.UniqueConstraint | sa.PrimaryKeyConstraint)
-                and column in constraint.columns
+                and column.name in constraint.columns
             ] + [
                 [c for c in index.columns if c is not column]
                 for index in table.indexes
-                if index.unique and column in index.columns
+                if index.unique and column.name in index.columns
             ]
             found.append((table, column, rules))
     return found
