@@ -339,6 +339,6 @@ def test_htmx_steps_get_fragments_and_refusals_are_422_fragments(client, smtp):
     open_account(client, smtp)
     response = submit(client, "/apply/form/basic", {**BASIC, "name": ""}, htmx=True)
     assert response.status_code == 422
-    assert response.text.lstrip().startswith('<div id="apply-form"')
+    assert response.text.lstrip().startswith('<div id="application-sheet"')
     response = submit(client, "/apply/form/basic", BASIC, htmx=True)
     assert "/apply/form/wish" in response.headers["HX-Location"]

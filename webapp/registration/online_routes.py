@@ -25,7 +25,7 @@ from webapp.templating import render
 
 APPLY = online.APPLY
 TARGET = "#wizard"
-FORM_TARGET = "#apply-form"
+FORM_TARGET = "#application-sheet"
 URLS = {1: "/apply", STEP_EMAIL: "/apply/email", STEP_PASSWORD: "/apply/password"}
 NAMES = {1: "terms", STEP_EMAIL: "email", STEP_PASSWORD: "password"}
 
