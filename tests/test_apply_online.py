@@ -342,3 +342,23 @@ def test_htmx_steps_get_fragments_and_refusals_are_422_fragments(client, smtp):
     assert response.text.lstrip().startswith('<div id="application-sheet"')
     response = submit(client, "/apply/form/basic", BASIC, htmx=True)
     assert "/apply/form/wish" in response.headers["HX-Location"]
+
+
+def test_nothing_typed_is_lost_to_a_session_timeout(client, smtp, clock):
+    from tests.helpers import csrf_token, login
+
+    open_account(client, smtp)
+    page = "/apply/form/basic"
+    token = csrf_token(client, page)
+    clock.advance(minutes=31)  # typing slowly on a phone
+    response = client.post(
+        page,
+        data={"csrf_token": token, **BASIC},
+        headers={"Referer": f"http://testserver{page}"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
+    back = login(client, EMAIL, PASSWORD, next=page)
+    assert back.url.path == page
+    assert 'value="砺波 花子"' in back.text and 'value="090-1234-5678"' in back.text
