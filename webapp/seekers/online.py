@@ -360,7 +360,9 @@ async def merge(
                     table.delete().where(
                         column == online_id,
                         sa.exists(
-                            sa.select(sa.literal(1)).where(twin.c[column.name] == counter_id, *same)
+                            sa.select(twin.c[column.name]).where(
+                                twin.c[column.name] == counter_id, *same
+                            )
                         ),
                     )
                 )
