@@ -244,9 +244,9 @@ async def _form_page(
     )
 
 
-def _applying(request: Request) -> None:
-    if request.state.user["status"] != capabilities.APPLYING:
-        raise HTTPException(404)
+def _sent(request: Request) -> bool:
+    """The 求職申込書 was sent already (a second tap, Back, an old tab)."""
+    return request.state.user["status"] != capabilities.APPLYING
 
 
 @login_required
@@ -269,8 +269,9 @@ def _step_name(request: Request) -> str:
 @login_required
 async def step_page(request: Request) -> Response:
     """One step of the 求職申込書 (only those reached can be opened)."""
-    _applying(request)
     name = _step_name(request)
+    if _sent(request):
+        return RedirectResponse("/apply/done", status_code=303)
     data = await online.load(current(request.app), request.state.user["id"])
     if online.step_index(name) > data["reached"]:
         return RedirectResponse("/apply/form", status_code=303)
@@ -280,8 +281,9 @@ async def step_page(request: Request) -> Response:
 @login_required
 async def save_step(request: Request) -> Response:
     """A step sent: stored at once, then the next step."""
-    _applying(request)
     name = _step_name(request)
+    if _sent(request):  # sent twice: the first one stands
+        return htmx.redirect(request, "/apply/done")
     if name == "confirm":
         return await submit(request)
     form, clean = _parse(name, await request.form(), request)
@@ -297,7 +299,8 @@ async def save_step(request: Request) -> Response:
 @login_required
 async def find_address(request: Request) -> Response:
     """「住所を検索」: the 郵便番号's address from the bundled table into the 住所 box."""
-    _applying(request)
+    if _sent(request):
+        return htmx.redirect(request, "/apply/done")
     form = online.fill_address(await request.form(), requests.today(request))
     status = 422 if form.errors else 200
     return await _form_page(request, "basic", form, status_code=status, looked_up=not form.errors)
