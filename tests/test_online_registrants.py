@@ -84,6 +84,8 @@ def test_my_page_shows_what_a_visit_adds_instead_of_referrals(online, path):
 
 
 def test_staff_cannot_refer_an_online_registrant(online):
+    page = online.staff.get(f"/staff/seekers/{online.seeker_id}").text
+    assert "本人確認をする（オンライン登録者）" in page and "職業紹介をする" not in page
     response = submit(
         online.staff,
         f"/staff/seekers/{online.seeker_id}/refer",
