@@ -283,3 +283,15 @@ def test_the_staff_search_and_pages_do_not_show_someone_still_applying(client, s
         ),
     )
     assert count == 1
+
+
+def test_every_new_form_needs_its_csrf_token(online):
+    for browser, url in (
+        (online, "/apply/form/basic"),
+        (online, "/apply/form/basic/postcode"),
+        (online.staff, f"/staff/online/{online.seeker_id}/confirm"),
+        (online.staff, f"/staff/online/{online.seeker_id}/merge"),
+    ):
+        response = browser.post(url, data={"counter_id": "1"}, follow_redirects=False)
+        assert response.status_code == 403, url
+    assert kind_of(online, online.seeker_id) == capabilities.ONLINE

@@ -38,6 +38,8 @@ from webapp.schema import (
     offices,
     online_applications,
     profile_changes,
+    seeker_profiles,
+    work_history,
 )
 from webapp.security import capabilities
 from webapp.seekers.service import format_seeker_number
@@ -253,7 +255,21 @@ async def application_for_staff(conn: Connection, member, seeker_id: int) -> dic
         .where(_same_person(other))
         .order_by(other.c.id)
     )
-    return {"seeker": seeker, "application": application, "duplicates": duplicates}
+    profile = await conn.fetch_one(
+        sa.select(seeker_profiles).where(seeker_profiles.c.seeker_id == seeker_id)
+    )
+    history = await conn.fetch_all(
+        sa.select(work_history)
+        .where(work_history.c.seeker_id == seeker_id)
+        .order_by(work_history.c.started, work_history.c.id)
+    )
+    return {
+        "seeker": seeker,
+        "application": application,
+        "duplicates": duplicates,
+        "profile": profile,
+        "history": history,
+    }
 
 
 class ConfirmRefused(Exception):

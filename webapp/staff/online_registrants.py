@@ -12,7 +12,6 @@ from webapp import htmx, requests
 from webapp.auth.guard import member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
-from webapp.schema import seeker_profiles, work_history
 from webapp.seekers import online
 from webapp.templating import render
 
@@ -38,14 +37,6 @@ async def queue(request: Request) -> Response:
 async def _page(request: Request, seeker_id: int, *, error: str = "", status_code: int = 200):
     conn = current(request.app)
     found = await online.application_for_staff(conn, request.state.member, seeker_id)
-    profile = await conn.fetch_one(
-        seeker_profiles.select().where(seeker_profiles.c.seeker_id == seeker_id)
-    )
-    history = await conn.fetch_all(
-        work_history.select()
-        .where(work_history.c.seeker_id == seeker_id)
-        .order_by(work_history.c.started)
-    )
     application = found["application"]
     values = {**dict(found["seeker"]), **(dict(application) if application else {})}
     return render(
@@ -53,8 +44,6 @@ async def _page(request: Request, seeker_id: int, *, error: str = "", status_cod
         "staff/online_application.html",
         {
             **found,
-            "profile": profile,
-            "history": history,
             "shown": online.display(values),
             "error": error,
         },
