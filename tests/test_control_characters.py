@@ -26,6 +26,7 @@ from tests.helpers import (
     forms_on,
     submit,
 )
+from tests.test_apply_online import BASIC, WISH, open_account
 from webapp import forms as form_machinery
 from webapp import validation
 from webapp.forms import Form
@@ -84,6 +85,14 @@ def world(module_client):
     w.browsers["code"] = another_browser(client)
     submit(w.browsers["code"], "/login", {"email": SEEKER.email, "password": SEEKER.password})
     w.browsers[None] = another_browser(client)
+    # 求職申込み online: one stranger at the key page, one signed in on the 求職申込書.
+    w.browsers["apply3"] = another_browser(client)
+    submit(w.browsers["apply3"], "/apply", {"agree": "yes"})
+    submit(w.browsers["apply3"], "/apply/email", {"email": "saburo@example.com", **birth})
+    w.browsers["applying"] = another_browser(client)
+    open_account(w.browsers["applying"], client.smtp, email="shiro@example.com")
+    for step, data in (("basic", BASIC), ("wish", WISH)):
+        submit(w.browsers["applying"], f"/apply/form/{step}", data)
     assert staff.get("/staff/referral-requests").text.count("紹介する") >= 1
     w.pages = {
         # signed out
@@ -95,6 +104,9 @@ def world(module_client):
         "register step 2": ("step2", "/register/email"),
         "register step 3": ("step3", "/register/password"),
         "password forgot": (None, "/password/forgot"),
+        "apply step 3": ("apply3", "/apply/password"),
+        "application form (基本情報)": ("applying", "/apply/form/basic"),
+        "application form (学歴・職歴)": ("applying", "/apply/form/history"),
         "password reset": ("reset", "/password/reset"),
         "job search": (None, "/jobs/search"),
         # the job-seeker
@@ -142,6 +154,9 @@ PAGES = [
     "register step 2",
     "register step 3",
     "password forgot",
+    "apply step 3",
+    "application form (基本情報)",
+    "application form (学歴・職歴)",
     "password reset",
     "job search",
     "save a search",

@@ -22,7 +22,7 @@ from webapp.config import Settings
 from webapp.db import _sqlalchemy_async_url, alembic_config, is_sqlite, migrate
 from webapp.postings import index, search, search_form
 from webapp.postings import service as postings
-from webapp.schema import job_postings, metadata
+from webapp.schema import job_postings, job_seekers, metadata
 
 NOW = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
 _numbers = itertools.count(1)
@@ -309,3 +309,50 @@ def test_0013_lets_a_draft_leave_its_numbers_out_and_keeps_every_posting(empty_u
 
     assert run_db(empty_url, ids) == [forklift]
     assert draft != forklift
+
+
+# --- 0015: オンライン登録者 and the online 求職申込書 -------------------------------------------
+
+
+def test_0015_makes_every_earlier_job_seeker_a_counter_user_and_goes_back(empty_url):
+    migrate(empty_url, "0013")
+    person = {"office_id": 1, "kana": "", "birthdate": dt.date(1990, 4, 1), "created_at": NOW}
+
+    async def add(conn, **values):
+        # Only columns release 0013 has: the new ones take their server defaults.
+        await conn.execute(job_seekers.insert().values(**person, **values))
+
+    run_db(
+        empty_url,
+        lambda conn: add(
+            conn, seeker_number="16040-00000001", name="山田太郎", email="taro@example.com"
+        ),
+    )
+    migrate(empty_url)
+
+    async def read(conn):
+        kinds = await conn.fetch_all(sa.text("SELECT registration_kind FROM job_seekers"))
+        hours = await conn.fetch_val(sa.text("SELECT hours FROM offices"))
+        return [row[0] for row in kinds], hours
+
+    kinds, hours = run_db(empty_url, read)
+    assert kinds == ["counter"]
+    assert hours.startswith("平日 8時30分")
+    run_db(
+        empty_url,
+        lambda conn: add(
+            conn,
+            seeker_number="申込中-0000000001",
+            name="",
+            email="hanako@example.com",
+            status="applying",
+            registration_kind="online",
+        ),
+    )
+    # Back to 0013: someone still filling in the 求職申込書 has no place there.
+    command.downgrade(alembic_config(empty_url), "0013")
+
+    async def emails(conn):
+        return [row[0] for row in await conn.fetch_all(sa.text("SELECT email FROM job_seekers"))]
+
+    assert run_db(empty_url, emails) == ["taro@example.com"]

@@ -40,11 +40,12 @@ from webapp.pages import routes as page_routes
 from webapp.profile import routes as profile_routes
 from webapp.publishing import routes as publishing_routes
 from webapp.referrals import routes as referral_routes
+from webapp.registration import online_routes as apply_routes
 from webapp.registration import routes as registration_routes
 from webapp.security import passwords
 from webapp.security.csrf import CSRFMiddleware, allowed_origin, cookie_name
 from webapp.security.headers import SecurityHeadersMiddleware
-from webapp.staff import posting_review
+from webapp.staff import online_registrants, posting_review
 from webapp.staff import routes as staff_routes
 from webapp.staff import seekers as staff_seekers
 from webapp.static_assets import static_assets
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         routes=[
             *page_routes.routes,
             *registration_routes.routes,
+            *apply_routes.routes,
             *auth_routes.routes,
             *reset_routes.routes,
             *account_routes.routes,
@@ -160,6 +162,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *notice_routes.routes,
             *message_routes.routes,
             *staff_seekers.routes,
+            *online_registrants.routes,
             Mount("/static", static_assets(), name="static"),
         ],
         outer_middleware=[

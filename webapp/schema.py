@@ -55,6 +55,13 @@ offices = sa.Table(
     sa.Column("phone", sa.Text, nullable=False),
     # Last serial handed out for 求職番号 at this office; bumped with UPDATE ... RETURNING.
     sa.Column("last_serial", sa.Integer, nullable=False, server_default="0"),
+    # 開庁時間 (migration 0015), told to an オンライン登録者 who must come to the counter.
+    sa.Column(
+        "hours",
+        sa.Text,
+        nullable=False,
+        server_default="平日 8時30分〜17時15分（土曜・日曜・祝日・年末年始を除く）",
+    ),
 )
 
 job_seekers = sa.Table(
@@ -86,6 +93,34 @@ job_seekers = sa.Table(
     # (the valid_until it was sent for, so a renewed registration is reminded again).
     sa.Column("mail_requests", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("lapse_reminded_for", sa.Date),
+    # Migration 0015: "counter" (利用登録者) or "online" (オンライン登録者, applied on the
+    # web, not yet confirmed at a counter); see webapp/security/capabilities.py.
+    sa.Column("registration_kind", sa.String(10), nullable=False, server_default="counter"),
+    sa.Index("ix_job_seekers_kind_office", "registration_kind", "office_id"),
+)
+
+# 求職申込み online (migration 0015): one row per person who applied on the web. `step` is
+# the 求職申込書 step to fill next (any device resumes there); what the 申込書 asks beyond
+# job_seekers; when it was sent; when and by whom a counter confirmed the person.
+online_applications = sa.Table(
+    "online_applications",
+    metadata,
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("step", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("postcode", sa.String(7), nullable=False, server_default=""),  # 郵便番号
+    sa.Column("gender", sa.String(10), nullable=False, server_default=""),  # 性別 (任意)
+    sa.Column("disability", sa.String(10), nullable=False, server_default=""),  # "" | no | yes
+    sa.Column("disability_note", sa.Text, nullable=False, server_default=""),
+    _created(),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("submitted_at", UTCDateTime),
+    sa.Column("confirmed_at", UTCDateTime),
+    sa.Column("confirmed_by", sa.Integer, sa.ForeignKey("members.id")),
 )
 
 # 認証キー: one row per key mailed (or per request that matched nobody, so both

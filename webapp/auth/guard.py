@@ -15,9 +15,11 @@ from webapp.auth import form_restore
 from webapp.auth.roles import PORTALS, SEEKER, Portal
 from webapp.db import current
 from webapp.redirects import safe_target
-from webapp.security import cookies
+from webapp.security import capabilities, cookies
 
 RESTORE_COOKIE = "form_restore"
+# Where a person who has not finished the online 求職申込書 is sent (webapp.registration).
+APPLY_PATH = "/apply/form"
 
 
 def login_url(back: str, portal: Portal = PORTALS[SEEKER]) -> str:
@@ -63,6 +65,11 @@ def login_required(handler):
                 )
                 cookies.set_private(response, request, RESTORE_COOKIE, cookie, max_age=3600)
             return response
+        if request.state.user[
+            "status"
+        ] == capabilities.APPLYING and not request.url.path.startswith(APPLY_PATH):
+            # The 求職申込書 is not finished: My Page opens after it (any device resumes it).
+            return htmx.redirect(request, APPLY_PATH)
         restored = None
         kept = cookies.read(request, RESTORE_COOKIE) if request.method == "GET" else None
         if kept:

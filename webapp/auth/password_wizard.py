@@ -42,6 +42,9 @@ class Purpose:
     # registering, not yet open when resetting): why no key came, and the way in instead.
     wrong_state_mail: str
     title: str  # the procedure, as the mails name it
+    # 求職申込み online (webapp.registration.online): the key is for an address no
+    # job-seeker has yet; one mailed to an existing account's owner was never a key.
+    new_account: bool = False
 
 
 REGISTER = Purpose(
@@ -303,7 +306,7 @@ async def resume(
     whichever browser uses it first, the key is used once."""
     key = await auth_keys.find_resumable(conn, secret_key, purpose.name, token)
     problem = key_problem(key, now)
-    if problem is None and key["seeker_id"] is None:
+    if problem is None and (key["seeker_id"] is None) != purpose.new_account:
         problem = KeyExpired()  # a key for nobody was never mailed: its link is nobody's
     if problem is not None:
         return None, problem

@@ -103,7 +103,16 @@ async def start_session(
 # What every request knows of who is signed in: (name in request.state, column).
 _SEEKER_COLUMNS = {
     c: job_seekers.c[c]
-    for c in ("id", "name", "seeker_number", "email", "office_id", "status", "valid_until")
+    for c in (
+        "id",
+        "name",
+        "seeker_number",
+        "email",
+        "office_id",
+        "status",
+        "valid_until",
+        "registration_kind",
+    )
 }
 _MEMBER_COLUMNS = {
     **{c: members.c[c] for c in ("id", "role", "name", "email", "office_id", "employer_id")},

@@ -21,6 +21,7 @@ from webapp.postings import catalog, search, search_form, text
 from webapp.postings import service as postings
 from webapp.redirects import safe_target
 from webapp.referrals import service as referrals
+from webapp.seekers import online as seekers_online
 from webapp.templating import VARY, render, templates
 
 MORE_TARGET = "result-list"  # もっと見る appends to this list
@@ -141,6 +142,8 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
             "state": postings.state(posting, today),
             # 応募 and 紹介を希望: where this job-seeker stands with this posting.
             "referral_state": await referrals.request_state(conn, seeker_id, posting["id"]),
+            # An オンライン登録者 is told what a counter visit adds instead (capabilities).
+            "visit": await seekers_online.counter_visit(conn, seeker_id) if seeker_id else None,
             "application": await applications.for_seeker_posting(conn, seeker_id, posting["id"]),
             "seeker_refusal": (
                 applications.seeker_refusal(request.state.user, today) if seeker_id else None

@@ -10,6 +10,7 @@ from webapp import requests
 from webapp.auth.guard import login_required
 from webapp.db import current
 from webapp.mypage.service import menu_counts
+from webapp.seekers import online as seekers_online
 from webapp.seekers import validity
 from webapp.templating import render
 
@@ -34,6 +35,8 @@ async def home(request: Request) -> Response:
             "days_left": left,
             "lapsed": left is not None and left < 0,
             "done": DONE.get(request.query_params.get("done", "")),
+            # An オンライン登録者: no referral menu, but what a counter visit adds.
+            "visit": await seekers_online.counter_visit(current(request.app), user["id"]),
         },
     )
 

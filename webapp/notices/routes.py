@@ -147,6 +147,12 @@ async def send(request: Request) -> Response:
                 "次の求職番号の求職者は、求職登録が有効ではないため送信できません:"
                 f" {forms.listing(chosen.inactive)}",
             )
+        if kind == JOB and chosen.online:
+            form.add(
+                "seeker_numbers",
+                "次の求職番号の求職者はオンライン登録者のため、窓口で本人確認をするまで"
+                f"求人情報を提供できません: {forms.listing(chosen.online)}",
+            )
     if not form.valid:
         return await _send_page(request, form, status_code=422)
     title = form.values["title"]

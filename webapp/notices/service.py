@@ -7,7 +7,7 @@ written when it is sent, which carries their read state. Nothing here reads a re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from databases.core import Connection
@@ -26,6 +26,7 @@ from webapp.schema import (
     offices,
     outbox,
 )
+from webapp.security import capabilities
 
 NOTICE, JOB = "notice", "job"
 KIND_LABELS = {NOTICE: "お知らせ", JOB: "求人情報の提供"}
@@ -70,6 +71,8 @@ class Chosen:
     ids: tuple[int, ...]
     not_found: list[str]  # nobody's, or another office's: one answer for both
     inactive: list[str]
+    # オンライン登録者: no 求人情報の提供 until a counter confirms them (capabilities).
+    online: list[str] = field(default_factory=list)
 
 
 def _is_active(today: dt.date):
@@ -99,6 +102,7 @@ async def resolve_numbers(
             job_seekers.c.seeker_number,
             job_seekers.c.status,
             job_seekers.c.valid_until,
+            job_seekers.c.registration_kind,
         ).where(job_seekers.c.seeker_number.in_(numbers), job_seekers.c.office_id == office_id)
     )
     found = {row["seeker_number"]: row for row in rows}
@@ -108,8 +112,18 @@ async def resolve_numbers(
         for number, row in found.items()
         if row["status"] != "active" or (row["valid_until"] and row["valid_until"] < today)
     ]
+    online = [
+        number
+        for number, row in found.items()
+        if number not in inactive and not capabilities.of(row).recommendations
+    ]
     ids = tuple(sorted(row["id"] for n, row in found.items() if n not in inactive))
-    return Chosen(ids=ids, not_found=not_found, inactive=sorted(inactive, key=numbers.index))
+    return Chosen(
+        ids=ids,
+        not_found=not_found,
+        inactive=sorted(inactive, key=numbers.index),
+        online=sorted(online, key=numbers.index),
+    )
 
 
 async def open_posting(conn: Connection, job_number: str, today: dt.date):
@@ -214,6 +228,8 @@ async def send(
         )
         if outgoing.audience == CHOSEN:
             who = who.where(job_seekers.c.id.in_(outgoing.seeker_ids))
+        if outgoing.kind == "job":  # 求人情報の提供: Hello Work's recommendation
+            who = who.where(job_seekers.c.registration_kind.in_(capabilities.RECOMMENDED_KINDS))
         await conn.execute(notice_recipients.insert().from_select(["notice_id", "seeker_id"], who))
         count = await conn.fetch_val(
             sa.select(sa.func.count())

@@ -121,6 +121,10 @@ def _wage(raw: dict, form: Form, clean: dict) -> None:
     clean["desired_wage_min"] = int(amount)
 
 
+# The 希望賃金 rule, shared with the online 求職申込書 (webapp.registration.online).
+check_wage = _wage
+
+
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 

@@ -15,6 +15,7 @@ from webapp.db import current
 from webapp.forms import Form
 from webapp.postings import service as postings
 from webapp.referrals import forms, service
+from webapp.seekers import online as seekers_online
 from webapp.seekers import validity
 from webapp.staff.access import seeker_for_staff
 from webapp.templating import render
@@ -336,6 +337,7 @@ async def ask(request: Request) -> Response:
             "referral_state": await service.request_state(conn, user["id"], posting["id"]),
             "referral_form": form,
             "referral_done": form.valid,
+            "visit": await seekers_online.counter_visit(conn, user["id"]),
         },
         fragment="referrals/_request_button.html",
         status_code=200 if form.valid else 422,
@@ -356,6 +358,9 @@ async def _requests_page(request: Request, *, error: str = "", status_code: int 
             "labels": service.REQUEST_LABELS,
             "done": REQUEST_NOTICES.get(request.query_params.get("done", "")),
             "error": error,
+            "visit": await seekers_online.counter_visit(
+                current(request.app), request.state.user["id"]
+            ),
         },
         fragment="referrals/_requests.html",
         status_code=status_code,
@@ -392,7 +397,10 @@ async def my_referrals(request: Request) -> Response:
     """ハローワークで紹介した求人: each referral with its posting and 紹介状."""
     rows = await service.seeker_referrals(current(request.app), request.state.user["id"])
     today = requests.today(request)
-    return render(request, "referrals/mine.html", {"referrals": rows, "today": today})
+    visit = await seekers_online.counter_visit(current(request.app), request.state.user["id"])
+    return render(
+        request, "referrals/mine.html", {"referrals": rows, "today": today, "visit": visit}
+    )
 
 
 @login_required

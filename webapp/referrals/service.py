@@ -32,6 +32,7 @@ from webapp.schema import (
     referral_requests,
     referrals,
 )
+from webapp.security import capabilities
 from webapp.seekers import validity
 
 PENDING, APPROVED, DECLINED, WITHDRAWN = "pending", "approved", "declined", "withdrawn"
@@ -52,6 +53,14 @@ ATTEMPTS = 5  # a referral number taken by a simultaneous referral: try the next
 # Staff side (the referral itself).
 STAFF_POSTING_CLOSED = "この求人は{label}のため、紹介できません。"
 STAFF_POSTING_EXPIRED = "この求人は紹介期限切れ（紹介期限日 {deadline}）のため、紹介できません。"
+STAFF_SEEKER_ONLINE = (
+    "この求職者はオンライン登録者のため、まだ紹介できません。"
+    "窓口で本人確認をして利用登録者にしてから紹介してください。"
+)
+SEEKER_ONLINE = (
+    "オンライン登録者の方は、まだハローワークからの紹介を受けられません。"
+    "本人確認書類をお持ちのうえ、ハローワークの窓口にお越しください。"
+)
 STAFF_SEEKER_INACTIVE = "この求職者の求職登録は無効のため、紹介できません。"
 STAFF_SEEKER_LAPSED = "この求職者の求職登録は有効期限（{until}）を過ぎているため、紹介できません。"
 STAFF_ALREADY_REFERRED = "この求職者には、この求人を既に紹介しています（紹介番号 {number}）。"
@@ -117,6 +126,8 @@ def staff_posting_problem(posting, today: dt.date) -> str | None:
 
 
 def staff_seeker_problem(seeker, today: dt.date) -> str | None:
+    if not capabilities.of(seeker).referrals:
+        return STAFF_SEEKER_ONLINE
     if seeker["status"] != "active":
         return STAFF_SEEKER_INACTIVE
     if not validity.is_active(seeker, today):
@@ -594,6 +605,8 @@ async def request_referral(
             seeker = await conn.fetch_one(
                 sa.select(job_seekers).where(job_seekers.c.id == seeker_id)
             )
+            if not capabilities.of(seeker).referrals:
+                raise ReferralRefused(SEEKER_ONLINE)
             if not validity.is_active(seeker, today):
                 raise ReferralRefused(SEEKER_NOT_ACTIVE)
             label = closed_label(posting, today)

@@ -30,7 +30,7 @@ from webapp.schema import (
     referrals,
     sessions,
 )
-from webapp.security import auth_keys
+from webapp.security import auth_keys, capabilities
 from webapp.seekers.validity import end_of_month_after_next
 
 MUNICIPALITY_MAX = 50
@@ -326,7 +326,11 @@ async def search(
     conn: Connection, *, office_id: int, office_code: str, query: str, page: int
 ) -> SeekerPage:
     """This office's job-seekers matching `query` (all of them when empty), newest first."""
-    where = sa.and_(job_seekers.c.office_id == office_id, _search_condition(query, office_code))
+    where = sa.and_(
+        job_seekers.c.office_id == office_id,
+        job_seekers.c.status != capabilities.APPLYING,
+        _search_condition(query, office_code),
+    )
     total = await conn.fetch_val(sa.select(sa.func.count()).select_from(job_seekers).where(where))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)

@@ -11,13 +11,17 @@ from databases.core import Connection
 from starlette.exceptions import HTTPException
 
 from webapp.schema import job_seekers
+from webapp.security import capabilities
 
 
 async def seeker_for_staff(conn: Connection, member, seeker_id: int):
     """The job-seeker row if this staff member's office registered them; else 404."""
     row = await conn.fetch_one(
         sa.select(job_seekers).where(
-            job_seekers.c.id == seeker_id, job_seekers.c.office_id == member["office_id"]
+            job_seekers.c.id == seeker_id,
+            job_seekers.c.office_id == member["office_id"],
+            # Someone still filling in the online 求職申込書 is nobody's yet.
+            job_seekers.c.status != capabilities.APPLYING,
         )
     )
     if row is None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.schema import job_postings, job_seekers, offices, referral_requests
+from webapp.security import capabilities
 
 
 async def menu_counts(conn: Connection, office_id: int) -> dict[str, int]:
@@ -22,4 +23,13 @@ async def menu_counts(conn: Connection, office_id: int) -> dict[str, int]:
         .select_from(job_postings.join(offices, offices.c.code == job_postings.c.office_code))
         .where(job_postings.c.status == "pending", offices.c.id == office_id)
     )
-    return {"referral_requests": waiting, "postings_to_review": to_review}
+    online = await conn.fetch_val(
+        sa.select(sa.func.count())
+        .select_from(job_seekers)
+        .where(
+            job_seekers.c.office_id == office_id,
+            job_seekers.c.registration_kind == capabilities.ONLINE,
+            job_seekers.c.status != capabilities.APPLYING,
+        )
+    )
+    return {"referral_requests": waiting, "postings_to_review": to_review, "online": online}
