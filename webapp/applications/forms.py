@@ -39,6 +39,8 @@ async def application(data) -> tuple[Form, list[documents.Document]]:
     _check_text(form)
     chosen = []
     for kind in documents.KINDS:
+        if kind in form.errors:  # its name was refused (a control character): not kept
+            continue
         uploads = data.getlist(kind)
         if len(uploads) > 1:
             form.add(kind, f"{documents.KINDS[kind]}は1つだけ選んでください。")

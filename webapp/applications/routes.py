@@ -123,7 +123,8 @@ async def apply(request: Request) -> Response:
     draft = await _draft(request, posting)
     # Text alone is kept by the form shown again; a draft is made once there is a file to
     # keep or the form is complete, and kept up to date from then on.
-    if draft is not None or chosen or removing or form.valid:
+    # A refused character is fixed first; nothing of such a post is kept.
+    if not form.refused and (draft is not None or chosen or removing or form.valid):
         draft = await drafts.save(
             conn,
             request.state.user["id"],
