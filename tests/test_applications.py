@@ -67,7 +67,9 @@ def send_application(browser, posting_id: int, *, acknowledged=True, files=None,
     if checked.status_code != 303 or checked.headers["location"] != url + "/check":
         return checked
     revision = check_revision(browser.get(url + "/check"))
-    return submit(browser, url + "/send", {"revision": revision}, follow_redirects=False, page=url + "/check")
+    return submit(
+        browser, url + "/send", {"revision": revision}, follow_redirects=False, page=url + "/check"
+    )
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -182,7 +184,9 @@ def test_with_htmx_the_steps_swap_as_fragments_and_sending_answers_with_hx_redir
     assert check.text.lstrip().startswith('<div id="apply-form">') and "<html" not in check.text
     assert "応募内容の確認" in check.text and MOTIVATION.splitlines()[0] in check.text
     edit = taro.get(url, headers={"HX-Request": "true"})  # 「修正する」
-    assert edit.text.lstrip().startswith("{% from") is False and '<div id="apply-form">' in edit.text
+    assert (
+        edit.text.lstrip().startswith("{% from") is False and '<div id="apply-form">' in edit.text
+    )
     assert MOTIVATION.splitlines()[0] in edit.text and "checked" in edit.text
     assert rows(client, applications) == []  # nothing is sent before 「応募する」
 
@@ -355,8 +359,12 @@ def test_the_check_pages_button_pressed_twice_sends_once(client, taro, world):
     submit(taro, url, form, files={"resume": ("履歴書.pdf", PDF, "application/pdf")})
     revision = check_revision(taro.get(url + "/check"))
     token_page = url + "/check"
-    first = submit(taro, url + "/send", {"revision": revision}, page=token_page, follow_redirects=False)
-    second = submit(taro, url + "/send", {"revision": revision}, page="/mypage", follow_redirects=False)
+    first = submit(
+        taro, url + "/send", {"revision": revision}, page=token_page, follow_redirects=False
+    )
+    second = submit(
+        taro, url + "/send", {"revision": revision}, page="/mypage", follow_redirects=False
+    )
 
     [application] = rows(client, applications)
     assert first.headers["location"] == f"/mypage/applications/{application['id']}?done=sent"
@@ -399,7 +407,9 @@ def test_the_check_page_shows_what_will_be_sent_and_nothing_is_sent_yet(client, 
     assert rows(client, applications) == []
     # 「修正する」: the form as it was, the file kept.
     again = taro.get(url).text
-    assert MOTIVATION.splitlines()[0] in again and "選択済み: <strong>私の履歴書.pdf</strong>" in again
+    assert (
+        MOTIVATION.splitlines()[0] in again and "選択済み: <strong>私の履歴書.pdf</strong>" in again
+    )
 
 
 def test_the_check_page_without_a_complete_draft_goes_back_to_the_form(taro, world):
@@ -419,10 +429,14 @@ def test_a_chosen_file_survives_a_validation_error_and_can_be_removed(client, ta
     assert "選択済み: <strong>履歴書.pdf</strong>" in refused.text
     assert "ファイルを選んでいた場合" not in refused.text
     # Sent again without choosing it again: the kept file goes with the application.
-    fixed = submit(taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, files={"resume": NO_FILE})
+    fixed = submit(
+        taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, files={"resume": NO_FILE}
+    )
     assert "履歴書: 履歴書.pdf" in fixed.text
     # 「外す」 removes it, keeping the text typed meanwhile.
-    removed = submit(taro, url, {"motivation": "途中の文", "acknowledged": "yes", "remove": "resume"})
+    removed = submit(
+        taro, url, {"motivation": "途中の文", "acknowledged": "yes", "remove": "resume"}
+    )
     assert removed.status_code == 200
     assert "履歴書を外しました。" in removed.text and "選択済み" not in removed.text
     assert "途中の文" in removed.text and 'class="error-summary"' not in removed.text
@@ -433,7 +447,9 @@ def test_an_old_pages_direct_post_lands_on_the_check_page(client, taro, world):
     """The former form posted straight to /apply and applied: the same post now keeps
     the draft and shows the check page; nothing is sent without 「応募する」."""
     url = f"/jobs/{world.posting['id']}/apply"
-    response = submit(taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, follow_redirects=False)
+    response = submit(
+        taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == url + "/check"
     assert rows(client, applications) == []
 

@@ -64,7 +64,10 @@ async def load(conn: Connection, seeker_id: int, posting_id: int, kind: str) -> 
         revision=row["revision"],
         acknowledged=bool(row["acknowledged"]),
         message=row["message"],
-        files={f["kind"]: DraftFile(f["kind"], f["filename"], f["content_type"], f["size"]) for f in files},
+        files={
+            f["kind"]: DraftFile(f["kind"], f["filename"], f["content_type"], f["size"])
+            for f in files
+        },
     )
 
 
