@@ -32,6 +32,7 @@ def shoot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
+
 SEEKER_PASSWORD = "Kasumi#2719"
 MEMBER_PASSWORD = factories.MEMBER_PASSWORD
 STAFF = {"name": "砺波一郎", "email": "staff@example.com"}
