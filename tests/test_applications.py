@@ -26,7 +26,8 @@ from tests.helpers import (
     signed_in,
     submit,
 )
-from webapp.applications import documents, forms, service
+from webapp import daily
+from webapp.applications import documents, drafts, forms, service
 from webapp.clock import to_jst
 from webapp.schema import (
     application_documents,
@@ -719,3 +720,36 @@ def test_an_application_in_the_last_month_extends_the_registration(client, world
     next_month = month_end + dt.timedelta(days=1)
     days = calendar.monthrange(next_month.year, next_month.month)[1]
     assert seeker["valid_until"] == next_month.replace(day=days)
+
+
+def test_the_daily_round_drops_drafts_given_up_for_30_days(client, world):
+    """A draft (and its 応募書類) nobody came back to is not kept for ever; one touched
+    within the 30 days stays."""
+    old = factories.posting(client, online_application=True, employer_id=world.company)
+    clock = client.app.state.clock
+    resume = documents.Document("resume", "履歴書.pdf", "application/pdf", PDF)
+
+    def save(posting_id):
+        return factories.run(
+            client,
+            lambda conn: drafts.save(
+                conn,
+                world.taro,
+                posting_id,
+                drafts.DIRECT,
+                acknowledged=True,
+                message="途中",
+                chosen=[resume],
+                now=clock.now(),
+            ),
+        )
+
+    save(old["id"])
+    clock.advance(days=29)
+    kept = save(world.posting["id"])
+    clock.advance(days=2)
+
+    client.portal.call(daily.run_once, client.app.state.db, clock, "http://testserver")
+
+    assert [d["id"] for d in rows(client, apply_drafts)] == [kept.id]
+    assert [f["draft_id"] for f in rows(client, apply_draft_files)] == [kept.id]

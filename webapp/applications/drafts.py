@@ -11,6 +11,7 @@ the draft in the sending transaction (service.apply, referrals.service.request_r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -21,6 +22,8 @@ from webapp.db import is_unique_violation
 from webapp.schema import apply_draft_files, apply_drafts
 
 DIRECT, REFERRAL = "direct", "referral"
+# A draft untouched this long was given up: the daily round drops it, and its files.
+KEPT_FOR = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ async def save(
     *,
     acknowledged: bool,
     message: str,
-    chosen: list[Document] = (),  # type: ignore[assignment]
+    chosen: Sequence[Document] = (),
     remove: tuple[str, ...] = (),
     now: dt.datetime,
 ) -> Draft:
@@ -180,3 +183,18 @@ async def delete(conn: Connection, seeker_id: int, posting_id: int, kind: str) -
         )
     )
     await conn.execute(apply_drafts.delete().where(*where))
+
+
+async def sweep(conn: Connection, now: dt.datetime) -> int:
+    """Drop the drafts (and their 応募書類) untouched for KEPT_FOR; how many went."""
+    stale = sa.select(apply_drafts.c.id).where(apply_drafts.c.updated_at < now - KEPT_FOR)
+    async with conn.transaction():
+        await conn.execute(
+            apply_draft_files.delete().where(apply_draft_files.c.draft_id.in_(stale))
+        )
+        gone = await conn.fetch_all(
+            apply_drafts.delete()
+            .where(apply_drafts.c.updated_at < now - KEPT_FOR)
+            .returning(apply_drafts.c.id)
+        )
+    return len(gone)
