@@ -520,3 +520,12 @@ def test_a_refusal_shows_on_the_form_before_the_check_page(people):
     url = f"/jobs/{people.posting['id']}/referral-request"
     again = submit(people, url, {"message": ""}, page="/mypage", follow_redirects=False)
     assert again.status_code == 422 and service.SEEKER_ALREADY_PENDING in again.text
+
+
+def test_back_from_the_check_page_finds_the_message_on_the_posting_page(people):
+    """Back from the check page reloads the posting (no history cache): its box shows the
+    message as typed, so 「確認する」 again does not send an empty one."""
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    submit(people, url, {"message": "午後は連絡がつきません"}, page="/mypage")
+    page = people.get(f"/jobs/{people.posting['job_number']}").text
+    assert "午後は連絡がつきません</textarea>" in page
