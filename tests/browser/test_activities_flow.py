@@ -77,7 +77,9 @@ def test_activities_are_cards_on_a_phone(activity_data, phone, axe, live_app, ja
     expect_cards(page)
     axe(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"activities-seeker-js{int(javascript)}.png", full_page=True)
+    page.screenshot(
+        path=SHOTS / f"activities-seeker-js{int(javascript)}.png", full_page=True, caret="initial"
+    )
 
     # From 40rem the same rows are a table again.
     page.set_viewport_size({"width": 1024, "height": 1366})
@@ -104,6 +106,8 @@ def test_the_staff_record_is_cards_on_a_phone(activity_data, phone, axe, live_ap
     expect(page.get_by_text(NOTE)).to_be_visible()
     expect_cards(page)
     axe(page)
-    page.screenshot(path=SHOTS / f"activities-staff-js{int(javascript)}.png", full_page=True)
+    page.screenshot(
+        path=SHOTS / f"activities-staff-js{int(javascript)}.png", full_page=True, caret="initial"
+    )
     axe.assert_every_page_audited()
     assert phone.page_errors == [] and phone.console_errors == []

@@ -28,9 +28,11 @@ SHOTS = pathlib.Path("/tmp/shots/h12-apply")
 
 
 def shoot(page: Page, name: str) -> None:
-    """A full-page screenshot to look at (not compared: a test must not hang on pixels)."""
+    """A full-page screenshot to look at (not compared: a test must not hang on pixels).
+    caret="initial": hiding the caret leaves style="" on every field, which htmx's settle
+    then copies onto the swapped-in fields, against the CSP."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True, caret="initial")
 
 
 SEEKER_PASSWORD = "Kasumi#2719"
@@ -245,6 +247,17 @@ def test_direct_application_from_posting_to_interview(
     assert same_document(seeker) is javascript  # htmx swapped the form in place
     axe(seeker)
     shoot(seeker, f"apply-error-js{int(javascript)}")
+
+    # 外す: the kept file goes (what was typed stays); one chosen again is kept instead.
+    seeker.locator("#kept-resume").get_by_role("button", name=re.compile("外す")).click()
+    expect(seeker.get_by_role("status")).to_contain_text("履歴書を外しました。")
+    expect(seeker.locator("#kept-resume")).to_have_count(0)
+    expect(seeker.get_by_label("志望動機（必須）")).to_have_value(MOTIVATION)
+    assert same_document(seeker) is javascript
+    axe(seeker)
+    seeker.get_by_label("履歴書").set_input_files(
+        files=[{"name": "履歴書_山田太郎.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
 
     # 確認する: the check page says what will be sent; nothing is sent yet.
     seeker.get_by_label("上記の注意事項を確認しました").check()

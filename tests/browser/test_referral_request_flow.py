@@ -59,9 +59,9 @@ def test_ask_for_a_referral_through_its_check_page(referral_data, phone, axe, li
     assert same_document(page) is javascript  # htmx swapped the box in place
     axe(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    check.screenshot(path=SHOTS / f"referral-check-js{int(javascript)}.png")
+    check.screenshot(path=SHOTS / f"referral-check-js{int(javascript)}.png", caret="initial")
     if not javascript:
-        page.screenshot(path=SHOTS / "referral-check-page-js0.png", full_page=True)
+        page.screenshot(path=SHOTS / "referral-check-page-js0.png", full_page=True, caret="initial")
 
     # 修正する: the form with the message as typed; changed, checked again.
     check.locator("#check-message").get_by_role("link", name=re.compile("修正する")).click()
