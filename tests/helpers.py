@@ -51,6 +51,42 @@ def submit(
     return client.post(url, data={"csrf_token": token, **(data or {})}, headers=headers, **kwargs)
 
 
+REVISION = re.compile(r'name="revision" value="(\d+)"')
+
+
+def check_revision(page) -> str:
+    """The draft revision a check page's final button carries."""
+    match = REVISION.search(page.text)
+    assert match, f"no check page ({page.status_code})"
+    return match.group(1)
+
+
+def apply_online(client, posting_id: int, data: dict, *, files=None, htmx: bool = False, **kwargs):
+    """オンライン自主応募 as a person makes it: the form's 「確認する」, the check page, then
+    「応募する」; the answer of the last step."""
+    url = f"/jobs/{posting_id}/apply"
+    checked = submit(client, url, data, files=files, follow_redirects=False)
+    assert checked.status_code == 303, f"the form was refused ({checked.status_code})"
+    assert checked.headers["location"] == url + "/check"
+    revision = check_revision(client.get(url + "/check"))
+    return submit(
+        client, url + "/send", {"revision": revision}, page=url + "/check", htmx=htmx, **kwargs
+    )
+
+
+def ask_referral(client, posting_id: int, message: str = "", *, htmx: bool = False, **kwargs):
+    """紹介を希望 as a person asks: the box's 「確認する」, the check page, 「紹介を希望する」;
+    the answer of the last step (of the first, when it did not lead to the check page)."""
+    url = f"/jobs/{posting_id}/referral-request"
+    checked = submit(client, url, {"message": message}, page="/mypage", follow_redirects=False)
+    if checked.status_code != 303 or checked.headers["location"] != url + "/check":
+        return checked
+    revision = check_revision(client.get(url + "/check"))
+    return submit(
+        client, url + "/send", {"revision": revision}, page=url + "/check", htmx=htmx, **kwargs
+    )
+
+
 def auth_key(mail) -> str:
     match = KEY_IN_MAIL.search(mail.get_body(preferencelist=("plain",)).get_content())
     assert match, "no 認証キー in the mail"

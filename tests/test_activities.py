@@ -4,6 +4,7 @@ printable and as CSV; each job-seeker sees only their own."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -95,3 +96,23 @@ def test_staff_of_another_office_and_job_seekers_cannot_record(people):
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get("/mypage/activities", follow_redirects=False).status_code == 303
     assert client.get("/mypage/activities.csv", follow_redirects=False).status_code == 303
+
+
+def test_each_activity_cell_says_what_it_is_for_the_phone_cards(people):
+    """Issue 12: at 390 px the table squeezed each column to 2-4 characters. On a phone
+    each row is a card (app.css .card-table), whose cells name themselves (data-label);
+    the roles keep it a table for screen readers. tests/browser/test_activities_flow.py
+    looks at it."""
+    signed_in(people, STAFF, first=True)
+    seeker_id = factories.seeker_id(people, email="taro@example.com")
+    staff_page = _record(people, seeker_id).text
+    submit(people, "/logout", page="/staff")
+    signed_in(people, SEEKER, first=True)
+    own_page = people.get("/mypage/activities").text
+    for page, labels in (
+        (own_page, ("日付", "活動の種類", "事業所名・内容", "求人番号")),
+        (staff_page, ("日付", "活動の種類", "事業所名・内容")),
+    ):
+        assert '<table class="history card-table" role="table">' in page
+        row = re.search(r'<tr role="row"><td.*?</tr>', page, re.S).group(0)
+        assert re.findall(r'data-label="([^"]+)"', row) == list(labels)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import calendar
 import datetime as dt
+import json
 
 import pytest
 
@@ -18,14 +19,23 @@ from tests.helpers import (
     OTHER_SEEKER,
     SEEKER,
     STAFF,
+    apply_online,
     browsers_for,
+    check_revision,
     errors_of,
     signed_in,
     submit,
 )
-from webapp.applications import documents, forms, service
+from webapp import daily
+from webapp.applications import documents, drafts, forms, service
 from webapp.clock import to_jst
-from webapp.schema import application_documents, applications, job_seekers
+from webapp.schema import (
+    application_documents,
+    applications,
+    apply_draft_files,
+    apply_drafts,
+    job_seekers,
+)
 from webapp.templating import templates
 
 # The seed's オンライン自主応募に関する注意点, word for word.
@@ -48,11 +58,19 @@ MOTIVATION = factories.MOTIVATION
 
 
 def send_application(browser, posting_id: int, *, acknowledged=True, files=None, **data):
+    """The form's 「確認する」 and, when it leads to the check page, 「応募する」."""
     form = {"motivation": MOTIVATION, **data}
     if acknowledged:
         form["acknowledged"] = "yes"
     files = files if files is not None else {"resume": NO_FILE, "career": NO_FILE}
-    return submit(browser, f"/jobs/{posting_id}/apply", form, files=files, follow_redirects=False)
+    url = f"/jobs/{posting_id}/apply"
+    checked = submit(browser, url, form, files=files, follow_redirects=False)
+    if checked.status_code != 303 or checked.headers["location"] != url + "/check":
+        return checked
+    revision = check_revision(browser.get(url + "/check"))
+    return submit(
+        browser, url + "/send", {"revision": revision}, follow_redirects=False, page=url + "/check"
+    )
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -147,13 +165,34 @@ def test_a_job_seeker_applies_with_motivation_and_documents(client, taro, world)
     assert "貴社の精密部品づくりに関心があり" in seen and "履歴書.pdf" in seen
 
 
-def test_an_htmx_application_answers_with_hx_redirect(client, taro, world):
-    response = submit(
+def test_with_htmx_the_steps_swap_as_fragments_and_sending_answers_with_hx_redirect(
+    client, taro, world
+):
+    url = f"/jobs/{world.posting['id']}/apply"
+    checked = submit(
         taro,
-        f"/jobs/{world.posting['id']}/apply",
+        url,
         {"motivation": MOTIVATION, "acknowledged": "yes"},
         files={"resume": NO_FILE},
         htmx=True,
+    )
+    assert json.loads(checked.headers["HX-Location"]) == {
+        "path": url + "/check",
+        "target": "#apply-form",
+        "swap": "outerHTML",
+    }
+    check = taro.get(url + "/check", headers={"HX-Request": "true"})
+    assert check.text.lstrip().startswith('<div id="apply-form">') and "<html" not in check.text
+    assert "応募内容の確認" in check.text and MOTIVATION.splitlines()[0] in check.text
+    edit = taro.get(url, headers={"HX-Request": "true"})  # 「修正する」
+    assert (
+        edit.text.lstrip().startswith("{% from") is False and '<div id="apply-form">' in edit.text
+    )
+    assert MOTIVATION.splitlines()[0] in edit.text and "checked" in edit.text
+    assert rows(client, applications) == []  # nothing is sent before 「応募する」
+
+    response = submit(
+        taro, url + "/send", {"revision": check_revision(check)}, page=url + "/check", htmx=True
     )
     [application] = rows(client, applications)
     assert response.headers["HX-Redirect"] == f"/mypage/applications/{application['id']}?done=sent"
@@ -165,7 +204,8 @@ def test_the_acknowledgement_is_enforced_on_the_server(shared):
     assert response.status_code == 422
     assert errors_of(response) == [f"<p>{forms.NOT_ACKNOWLEDGED}</p>"]
     assert "検査の経験を生かしたいと考えました。" in response.text  # the typed text is kept
-    assert "もう一度選んでください" in response.text  # files must be chosen again
+    # Issue 12: no file was chosen, so nothing asks to choose one again.
+    assert "ファイルを選んでいた場合" not in response.text
     assert shared.applications_to_untouched() == []
 
 
@@ -312,6 +352,109 @@ def test_a_double_submit_makes_one_application(client, taro, world):
     assert len(client.smtp.wait_for("hr@example.com", 1)) == 1
 
 
+def test_the_check_pages_button_pressed_twice_sends_once(client, taro, world):
+    """A double tap on 「応募する」, or the button pressed again after Back: one application,
+    one mail; the second lands on it."""
+    url = f"/jobs/{world.posting['id']}/apply"
+    form = {"motivation": MOTIVATION, "acknowledged": "yes"}
+    submit(taro, url, form, files={"resume": ("履歴書.pdf", PDF, "application/pdf")})
+    revision = check_revision(taro.get(url + "/check"))
+    token_page = url + "/check"
+    first = submit(
+        taro, url + "/send", {"revision": revision}, page=token_page, follow_redirects=False
+    )
+    second = submit(
+        taro, url + "/send", {"revision": revision}, page="/mypage", follow_redirects=False
+    )
+
+    [application] = rows(client, applications)
+    assert first.headers["location"] == f"/mypage/applications/{application['id']}?done=sent"
+    assert second.headers["location"] == f"/mypage/applications/{application['id']}"
+    assert [d["filename"] for d in rows(client, application_documents)] == ["履歴書.pdf"]
+    assert rows(client, apply_drafts) == [] and rows(client, apply_draft_files) == []
+    assert len(client.smtp.wait_for("hr@example.com", 1)) == 1
+
+
+def test_the_check_page_sends_only_the_version_it_showed(client, taro, world):
+    """Changed in another tab after the check page was drawn: nothing is sent, and the
+    check page shows the newer text to check again."""
+    url = f"/jobs/{world.posting['id']}/apply"
+    submit(taro, url, {"motivation": "最初の志望動機", "acknowledged": "yes"})
+    revision = check_revision(taro.get(url + "/check"))
+    submit(taro, url, {"motivation": "書き直した志望動機", "acknowledged": "yes"})
+
+    stale = submit(taro, url + "/send", {"revision": revision}, page=url + "/check")
+
+    assert rows(client, applications) == []
+    assert "別の画面で変更されていました" in stale.text and "書き直した志望動機" in stale.text
+    sent = submit(taro, url + "/send", {"revision": check_revision(stale)}, page=url + "/check")
+    assert rows(client, applications)[0]["motivation"] == "書き直した志望動機"
+    assert sent.status_code == 200
+
+
+def test_the_check_page_shows_what_will_be_sent_and_nothing_is_sent_yet(client, taro, world):
+    url = f"/jobs/{world.posting['id']}/apply"
+    files = {"resume": ("私の履歴書.pdf", PDF, "application/pdf"), "career": NO_FILE}
+    checked = submit(taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, files=files)
+
+    assert checked.url.path == url + "/check"
+    page = checked.text
+    assert '<h1 class="page-title" tabindex="-1">応募内容の確認</h1>' in page
+    assert world.posting["job_number"] in page and MOTIVATION.splitlines()[0] in page
+    assert "履歴書: 私の履歴書.pdf（PDF、" in page and "職務経歴書: 添付なし" in page
+    assert "氏名: 山田太郎" in page  # what the employer will see of the applicant
+    assert page.count(f'href="{url}#') == 3  # 修正する: notes, 志望動機, 応募書類
+    assert '<button type="submit" class="button button--primary">応募する</button>' in page
+    assert rows(client, applications) == []
+    # 「修正する」: the form as it was, the file kept.
+    again = taro.get(url).text
+    assert (
+        MOTIVATION.splitlines()[0] in again and "選択済み: <strong>私の履歴書.pdf</strong>" in again
+    )
+
+
+def test_the_check_page_without_a_complete_draft_goes_back_to_the_form(taro, world):
+    url = f"/jobs/{world.posting['id']}/apply"
+    response = taro.get(url + "/check", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == url
+
+
+def test_a_chosen_file_survives_a_validation_error_and_can_be_removed(client, taro, world):
+    """Issue 12: chosen files were dropped by a validation error (and the form asked to
+    choose them again even when none was chosen)."""
+    url = f"/jobs/{world.posting['id']}/apply"
+    files = {"resume": ("履歴書.pdf", PDF, "application/pdf"), "career": NO_FILE}
+    refused = submit(taro, url, {"motivation": "", "acknowledged": "yes"}, files=files)
+
+    assert refused.status_code == 422
+    assert "選択済み: <strong>履歴書.pdf</strong>" in refused.text
+    assert "ファイルを選んでいた場合" not in refused.text
+    # Sent again without choosing it again: the kept file goes with the application.
+    fixed = submit(
+        taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, files={"resume": NO_FILE}
+    )
+    assert "履歴書: 履歴書.pdf" in fixed.text
+    # 「外す」 removes it, keeping the text typed meanwhile.
+    removed = submit(
+        taro, url, {"motivation": "途中の文", "acknowledged": "yes", "remove": "resume"}
+    )
+    assert removed.status_code == 200
+    assert "履歴書を外しました。" in removed.text and "選択済み" not in removed.text
+    assert "途中の文" in removed.text and 'class="error-summary"' not in removed.text
+    assert rows(client, apply_draft_files) == []
+
+
+def test_an_old_pages_direct_post_lands_on_the_check_page(client, taro, world):
+    """The former form posted straight to /apply and applied: the same post now keeps
+    the draft and shows the check page; nothing is sent without 「応募する」."""
+    url = f"/jobs/{world.posting['id']}/apply"
+    response = submit(
+        taro, url, {"motivation": MOTIVATION, "acknowledged": "yes"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == url + "/check"
+    assert rows(client, applications) == []
+
+
 def test_two_submits_at_the_same_moment_make_one_application(client, world):
     """Two requests racing on two connections: the lock and the unique constraint let one
     through; the other lands on it."""
@@ -407,7 +550,8 @@ def test_bad_documents_are_refused_with_the_reason(shared, files, message):
 
     assert response.status_code == 422
     assert message in response.text
-    assert "もう一度選んでください" in response.text
+    assert "もう一度選んでください" not in response.text  # no file is dropped: none to choose again
+    assert "選択済み" not in response.text  # the refused file is not kept
     assert shared.applications_to_untouched() == []
     assert rows(shared.taro_browser, application_documents) == shared.documents
 
@@ -438,7 +582,7 @@ def test_filenames_are_sanitized(name, content_type, kept):
 def _document_urls(client, world):
     files = [("resume", ("履歴書.pdf", PDF, "application/pdf"))]
     form = {"motivation": MOTIVATION, "acknowledged": "yes"}
-    submit(client, f"/jobs/{world.posting['id']}/apply", form, files=files)
+    apply_online(client, world.posting["id"], form, files=files)
     [application] = rows(client, applications)
     [document] = rows(client, application_documents)
     return (
@@ -576,3 +720,36 @@ def test_an_application_in_the_last_month_extends_the_registration(client, world
     next_month = month_end + dt.timedelta(days=1)
     days = calendar.monthrange(next_month.year, next_month.month)[1]
     assert seeker["valid_until"] == next_month.replace(day=days)
+
+
+def test_the_daily_round_drops_drafts_given_up_for_30_days(client, world):
+    """A draft (and its 応募書類) nobody came back to is not kept for ever; one touched
+    within the 30 days stays."""
+    old = factories.posting(client, online_application=True, employer_id=world.company)
+    clock = client.app.state.clock
+    resume = documents.Document("resume", "履歴書.pdf", "application/pdf", PDF)
+
+    def save(posting_id):
+        return factories.run(
+            client,
+            lambda conn: drafts.save(
+                conn,
+                world.taro,
+                posting_id,
+                drafts.DIRECT,
+                acknowledged=True,
+                message="途中",
+                chosen=[resume],
+                now=clock.now(),
+            ),
+        )
+
+    save(old["id"])
+    clock.advance(days=29)
+    kept = save(world.posting["id"])
+    clock.advance(days=2)
+
+    client.portal.call(daily.run_once, client.app.state.db, clock, "http://testserver")
+
+    assert [d["id"] for d in rows(client, apply_drafts)] == [kept.id]
+    assert [f["draft_id"] for f in rows(client, apply_draft_files)] == [kept.id]

@@ -21,6 +21,7 @@ from tests.helpers import (
     SEEKER,
     STAFF,
     another_browser,
+    ask_referral,
     browsers_for,
     errors_beside,
     forms_on,
@@ -67,7 +68,7 @@ def world(module_client):
         client, status="pending", employer_id=w.company, office_code="16040"
     )
     w.publish_number = factories.published_profile(client, w.taro)
-    submit(taro, f"/jobs/{asked['id']}/referral-request", {"message": ""}, page="/")
+    ask_referral(taro, asked["id"])
     submit(taro, "/mypage/saved-searches", {"query": "q=検査", "name": ""}, page="/jobs/search")
     submit(
         taro,

@@ -15,7 +15,16 @@ from aiosmtpd.controller import Controller
 
 from tests import factories
 from tests.conftest import CaughtMail, free_port
-from tests.helpers import SEEKER, login, off_main_thread, run_cli, run_db, signed_in, submit
+from tests.helpers import (
+    SEEKER,
+    apply_online,
+    login,
+    off_main_thread,
+    run_cli,
+    run_db,
+    signed_in,
+    submit,
+)
 from webapp.clock import FrozenClock
 from webapp.db import create_database
 from webapp.mail import outbox as outbox_mail
@@ -233,9 +242,9 @@ def test_a_line_break_in_a_job_title_fails_that_mail_and_the_others_flow(client,
     taro = signed_in(client, SEEKER, first=True)
     form = {"motivation": factories.MOTIVATION, "acknowledged": "yes"}
     no_file = ("", b"", "application/octet-stream")
-    response = submit(
+    response = apply_online(
         taro,
-        f"/jobs/{broken['id']}/apply",
+        broken["id"],
         form,
         files={"resume": no_file, "career": no_file},
         follow_redirects=False,

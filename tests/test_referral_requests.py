@@ -4,6 +4,8 @@ follows each state on My Page and by mail, and may withdraw while it waits."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -15,6 +17,8 @@ from tests.helpers import (
     SEEKER,
     STAFF,
     another_browser,
+    ask_referral,
+    check_revision,
     errors_of,
     signed_in,
     submit,
@@ -22,6 +26,7 @@ from tests.helpers import (
 from webapp.referrals import service
 from webapp.schema import (
     applications,
+    apply_drafts,
     job_postings,
     job_seekers,
     outbox,
@@ -73,13 +78,7 @@ def people(client):
 
 
 def ask(client, posting: dict, message: str = "", **kwargs):
-    return submit(
-        client,
-        f"/jobs/{posting['id']}/referral-request",
-        {"message": message},
-        page="/mypage",
-        **kwargs,
-    )
+    return ask_referral(client, posting["id"], message, **kwargs)
 
 
 def only_request(client):
@@ -462,3 +461,71 @@ def test_approving_a_request_for_a_posting_closed_since_is_refused_in_place(peop
     assert errors_of(response) == ["<p>この求人は充足のため、紹介できません。</p>"]
     assert only_request(people)["state"] == "pending"
     assert factories.rows(people, referrals) == []
+
+
+# --- the check page (issue 12) ------------------------------------------------------------
+
+
+def test_the_check_page_shows_what_the_office_receives_and_nothing_is_sent_yet(people):
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    checked = submit(people, url, {"message": "平日の午前は連絡がつきます"}, page="/mypage")
+
+    assert checked.url.path == url + "/check"
+    page = checked.text
+    assert "紹介の希望の確認" in page and "倉庫内作業" in page
+    assert "平日の午前は連絡がつきます" in page
+    assert "求職番号: <span" in page and "山田太郎" in page
+    assert f'href="{url}#message"' in page  # 修正する
+    assert '<button type="submit" class="button button--primary">紹介を希望する</button>' in page
+    assert factories.rows(people, referral_requests) == []
+    # 「修正する」: the form with the message kept.
+    assert "平日の午前は連絡がつきます</textarea>" in people.get(url).text
+
+
+def test_the_check_pages_button_pressed_twice_asks_once(people):
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    submit(people, url, {"message": "よろしくお願いします"}, page="/mypage")
+    revision = check_revision(people.get(url + "/check"))
+    first = submit(
+        people, url + "/send", {"revision": revision}, page="/mypage", follow_redirects=False
+    )
+    second = submit(
+        people, url + "/send", {"revision": revision}, page="/mypage", follow_redirects=False
+    )
+
+    assert only_request(people)["message"] == "よろしくお願いします"
+    assert first.headers["location"] == "/mypage/referral-requests?done=requested"
+    assert second.headers["location"] == "/mypage/referral-requests"
+    assert factories.rows(people, apply_drafts) == []
+
+
+def test_with_htmx_the_check_page_swaps_into_the_box(people):
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    checked = submit(people, url, {"message": ""}, page="/mypage", htmx=True)
+    assert json.loads(checked.headers["HX-Location"])["target"] == "#referral-request"
+    check = people.get(url + "/check", headers={"HX-Request": "true"})
+    assert check.text.lstrip().startswith('<div id="referral-request"')
+    assert "<html" not in check.text and "紹介の希望の確認" in check.text
+
+
+def test_an_old_pages_direct_post_lands_on_the_check_page(people):
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    response = submit(people, url, {"message": ""}, page="/mypage", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == url + "/check"
+    assert factories.rows(people, referral_requests) == []
+
+
+def test_a_refusal_shows_on_the_form_before_the_check_page(people):
+    ask(people, people.posting)
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    again = submit(people, url, {"message": ""}, page="/mypage", follow_redirects=False)
+    assert again.status_code == 422 and service.SEEKER_ALREADY_PENDING in again.text
+
+
+def test_back_from_the_check_page_finds_the_message_on_the_posting_page(people):
+    """Back from the check page reloads the posting (no history cache): its box shows the
+    message as typed, so 「確認する」 again does not send an empty one."""
+    url = f"/jobs/{people.posting['id']}/referral-request"
+    submit(people, url, {"message": "午後は連絡がつきません"}, page="/mypage")
+    page = people.get(f"/jobs/{people.posting['job_number']}").text
+    assert "午後は連絡がつきません</textarea>" in page

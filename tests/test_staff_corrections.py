@@ -17,6 +17,7 @@ from tests.helpers import (
     SEEKER,
     STAFF,
     another_browser,
+    ask_referral,
     auth_key,
     browsers_for,
     errors_beside,
@@ -332,7 +333,7 @@ def test_a_waiting_referral_request_shows_on_the_profile_with_a_link_to_answer_i
     posting = factories.posting(client, job_title="倉庫内作業", company_name="株式会社となみ物流")
     other = factories.posting(client, job_title="検品スタッフ")
     for wanted in (posting, other):
-        submit(taro, f"/jobs/{wanted['id']}/referral-request", {"message": ""}, page="/mypage")
+        ask_referral(taro, wanted["id"])
     seeker = the_seeker(client, number)
     first, second = factories.rows(client, referral_requests)
 

@@ -3,7 +3,8 @@
 Two kinds today, each owned by its area and safe to run on several instances at once:
 saved searches' mails of new postings (webapp/jobs/saved_searches.py) and the 7-day
 reminder before a registration lapses (webapp/seekers/validity.py). It also sweeps the
-rate-limit rows older than any limit's window. The server runs the round in its lifespan
+rate-limit rows older than any limit's window, and the application drafts given up
+(webapp/applications/drafts.py). The server runs the round in its lifespan
 (DailyRound); `python -m webapp digest` runs it once.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from webapp.applications import drafts
 from webapp.clock import Clock
 from webapp.db import AppDatabase
 from webapp.jobs import saved_searches
@@ -34,9 +36,10 @@ class Queued:
 
 async def run_once(db: AppDatabase, clock: Clock, base_url: str) -> Queued:
     """Queue every mail that is due; the outbox sender delivers them. Also drops the
-    rate-limit rows that no limit counts any more."""
+    rate-limit rows that no limit counts any more and the drafts given up."""
     async with db.connection() as conn:
         await rate_limit.sweep(conn, clock.now())
+        await drafts.sweep(conn, clock.now())
     return Queued(
         digests=await saved_searches.queue_digests(db, clock, base_url),
         reminders=await validity.remind_once(db, clock, base_url),

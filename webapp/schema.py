@@ -606,6 +606,48 @@ application_documents = sa.Table(
     _created(),
 )
 
+# What a job-seeker typed before 応募する / 紹介を希望する (kind direct | referral), kept
+# between the form and its check page; sending deletes it. `revision` goes up with each
+# save, so the check page's button sends only the version it showed.
+apply_drafts = sa.Table(
+    "apply_drafts",
+    metadata,
+    _id(),
+    sa.Column(
+        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "posting_id",
+        sa.Integer,
+        sa.ForeignKey("job_postings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("acknowledged", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("message", sa.Text, nullable=False, server_default=""),
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    _created(),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("seeker_id", "posting_id", "kind", name="uq_apply_drafts_one"),
+)
+
+# 応募書類 chosen on the application form, waiting with the draft (checked as at sending).
+apply_draft_files = sa.Table(
+    "apply_draft_files",
+    metadata,
+    _id(),
+    sa.Column(
+        "draft_id", sa.Integer, sa.ForeignKey("apply_drafts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("kind", sa.String(10), nullable=False),  # resume | career
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("content_type", sa.String(40), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    _created(),
+    sa.UniqueConstraint("draft_id", "kind", name="uq_apply_draft_files_kind"),
+)
+
 # 相互連絡: one thread per application; read_at is set when the other side opens it.
 messages = sa.Table(
     "messages",

@@ -6,6 +6,7 @@ applies with a PDF; they exchange messages, the employer moves the application t
 
 from __future__ import annotations
 
+import pathlib
 import re
 
 import pytest
@@ -23,6 +24,16 @@ from tests.browser.steps import (
 )
 
 pytestmark = pytest.mark.browser
+SHOTS = pathlib.Path("/tmp/shots/h12-apply")
+
+
+def shoot(page: Page, name: str) -> None:
+    """A full-page screenshot to look at (not compared: a test must not hang on pixels).
+    caret="initial": hiding the caret leaves style="" on every field, which htmx's settle
+    then copies onto the swapped-in fields, against the CSP."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True, caret="initial")
+
 
 SEEKER_PASSWORD = "Kasumi#2719"
 MEMBER_PASSWORD = factories.MEMBER_PASSWORD
@@ -213,10 +224,14 @@ def test_direct_application_from_posting_to_interview(
     expect(notes.get_by_role("listitem")).to_have_text(list(NOTES))
     axe(seeker)
 
-    # Without the acknowledgement: refused, next to the checkbox; the text is kept.
+    # Without the acknowledgement: refused, next to the checkbox; the text is kept, and
+    # the 履歴書 chosen stays chosen (kept on the server with the draft; issue 12).
     seeker.get_by_label("志望動機（必須）").fill(MOTIVATION)
+    seeker.get_by_label("履歴書").set_input_files(
+        files=[{"name": "履歴書_山田太郎.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     mark_document(seeker)
-    seeker.get_by_role("button", name="この内容で応募する").click()
+    seeker.get_by_role("button", name="確認する").click()
     acknowledged = seeker.locator(".field").filter(has=seeker.locator("#acknowledged"))
     not_acknowledged = (
         "オンライン自主応募に関する注意点を確認し、"
@@ -226,15 +241,46 @@ def test_direct_application_from_posting_to_interview(
     expect(seeker.locator("#acknowledged")).to_have_attribute("aria-invalid", "true")
     expect(seeker.locator(".error-summary")).to_contain_text(not_acknowledged)
     expect(seeker.get_by_label("志望動機（必須）")).to_have_value(MOTIVATION)
+    expect(seeker.locator("#kept-resume")).to_contain_text("選択済み: 履歴書_山田太郎.pdf")
+    expect(seeker.get_by_text("ファイルを選んでいた場合")).to_have_count(0)
     expect(seeker).to_have_url(apply_url)
     assert same_document(seeker) is javascript  # htmx swapped the form in place
     axe(seeker)
+    shoot(seeker, f"apply-error-js{int(javascript)}")
 
-    seeker.get_by_label("上記の注意事項を確認しました").check()
+    # 外す: the kept file goes (what was typed stays); one chosen again is kept instead.
+    seeker.locator("#kept-resume").get_by_role("button", name=re.compile("外す")).click()
+    expect(seeker.get_by_role("status")).to_contain_text("履歴書を外しました。")
+    expect(seeker.locator("#kept-resume")).to_have_count(0)
+    expect(seeker.get_by_label("志望動機（必須）")).to_have_value(MOTIVATION)
+    assert same_document(seeker) is javascript
+    axe(seeker)
     seeker.get_by_label("履歴書").set_input_files(
         files=[{"name": "履歴書_山田太郎.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    seeker.get_by_role("button", name="この内容で応募する").click()
+
+    # 確認する: the check page says what will be sent; nothing is sent yet.
+    seeker.get_by_label("上記の注意事項を確認しました").check()
+    seeker.get_by_role("button", name="確認する").click()
+    expect(seeker).to_have_url(apply_url + "/check")
+    expect(heading(seeker, "応募内容の確認")).to_be_visible()
+    answers = seeker.locator(".check-answers")
+    expect(answers).to_contain_text(MOTIVATION)
+    expect(answers).to_contain_text("履歴書: 履歴書_山田太郎.pdf")
+    expect(answers).to_contain_text("職務経歴書: 添付なし")
+    assert same_document(seeker) is javascript
+    axe(seeker)
+    shoot(seeker, f"apply-check-js{int(javascript)}")
+    # 修正する (志望動機): the form with everything kept, then back to the check page.
+    seeker.locator("#check-motivation").get_by_role("link", name=re.compile("修正する")).click()
+    expect(seeker).to_have_url(re.compile(re.escape(apply_url) + r"(#motivation)?$"))
+    expect(seeker.get_by_label("志望動機（必須）")).to_have_value(MOTIVATION)
+    expect(seeker.get_by_label("上記の注意事項を確認しました")).to_be_checked()
+    expect(seeker.locator("#kept-resume")).to_contain_text("履歴書_山田太郎.pdf")
+    axe(seeker)
+    seeker.get_by_role("button", name="確認する").click()
+    expect(heading(seeker, "応募内容の確認")).to_be_visible()
+    seeker.get_by_role("button", name="応募する", exact=True).click()
     expect(seeker).to_have_url(re.compile(r"/mypage/applications/\d+\?done=sent$"))
     seeker_application = seeker.url.split("?")[0]
     expect(heading(seeker, "応募の状況")).to_be_visible()

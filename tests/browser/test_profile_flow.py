@@ -333,7 +333,10 @@ def test_publish_receive_a_request_and_apply(walk_data, phone, tablet, axe, live
     axe(page)
     page.get_by_label("上記の注意事項を確認しました").check()
     page.get_by_label("志望動機（必須）").fill(MOTIVATION)
-    page.get_by_role("button", name="この内容で応募する").click()
+    page.get_by_role("button", name="確認する").click()
+    expect(heading(page, "応募内容の確認")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="応募する", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/mypage/applications/\d+\?done=sent$"))
     expect(heading(page, "応募の状況")).to_be_visible()

@@ -282,7 +282,7 @@ def test_a_long_postings_actions_stay_at_hand(search_data, phone, axe, live_app,
 
     # At the end the bar has come to rest above the section: the last action is clear.
     page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
-    last = page.get_by_role("button", name="紹介を希望する")
+    last = page.locator("#referral-request").get_by_role("button", name=re.compile("確認する"))
     expect_on_screen(page, last)
     assert _box(bar)["y"] + _box(bar)["height"] <= _box(last)["y"]
     axe(page)

@@ -36,18 +36,11 @@ async def application(data) -> tuple[Form, list[documents.Document]]:
         acknowledged=data.get("acknowledged") == "yes",
         motivation=_text(data.get("motivation"))[: MOTIVATION_MAX * 2],
     )
-    if not form.values["acknowledged"]:
-        form.add("acknowledged", NOT_ACKNOWLEDGED)
-    motivation = form.values["motivation"]
-    if not motivation:
-        form.add("motivation", NO_MOTIVATION)
-    elif len(motivation) > MOTIVATION_MAX:
-        form.add(
-            "motivation",
-            f"志望動機は{MOTIVATION_MAX}文字以内で入力してください（現在{len(motivation)}文字）。",
-        )
+    _check_text(form)
     chosen = []
     for kind in documents.KINDS:
+        if kind in form.errors:  # its name was refused (a control character): not kept
+            continue
         uploads = data.getlist(kind)
         if len(uploads) > 1:
             form.add(kind, f"{documents.KINDS[kind]}は1つだけ選んでください。")
@@ -60,6 +53,35 @@ async def application(data) -> tuple[Form, list[documents.Document]]:
         if document is not None:
             chosen.append(document)
     return form, chosen
+
+
+def _check_text(form: Form) -> None:
+    """The rules of the acknowledgement and 志望動機, on form.values."""
+    if not form.values["acknowledged"]:
+        form.add("acknowledged", NOT_ACKNOWLEDGED)
+    motivation = form.values["motivation"]
+    if not motivation:
+        form.add("motivation", NO_MOTIVATION)
+    elif len(motivation) > MOTIVATION_MAX:
+        form.add(
+            "motivation",
+            f"志望動機は{MOTIVATION_MAX}文字以内で入力してください（現在{len(motivation)}文字）。",
+        )
+
+
+def from_draft(draft, *, checked: bool) -> Form:
+    """The application form as the draft keeps it; `checked`: with the rules' errors (is
+    the draft still complete enough to send)."""
+    form = Form(values={"acknowledged": draft.acknowledged, "motivation": draft.message})
+    if checked:
+        _check_text(form)
+    return form
+
+
+def removal(data) -> str | None:
+    """The kind of kept 応募書類 whose 「外す」 button was pressed, or None."""
+    kind = str(data.get("remove", ""))
+    return kind if kind in documents.KINDS else None
 
 
 def withdrawal(data) -> Form:

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx, requests
-from webapp.applications import documents, forms, service, states
+from webapp.applications import documents, drafts, forms, service, states
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import EMPLOYER
 from webapp.db import current
@@ -63,13 +63,17 @@ async def _posting_to_apply(request: Request):
     return posting, None
 
 
-def _apply_page(request: Request, posting, form: Form, status_code: int = 200) -> Response:
+def _apply_page(
+    request: Request, posting, form: Form, draft, *, status_code: int = 200, notice: str = ""
+) -> Response:
     return render(
         request,
         "applications/apply.html",
         {
             "posting": posting,
             "form": form,
+            "kept": draft.files if draft is not None else {},
+            "notice": notice,
             "max_mb": documents.MAX_MB,
             "motivation_max": forms.MOTIVATION_MAX,
             **_common(),
@@ -79,35 +83,119 @@ def _apply_page(request: Request, posting, form: Form, status_code: int = 200) -
     )
 
 
+def _apply_url(posting) -> str:
+    return f"/jobs/{posting['id']}/apply"
+
+
+async def _draft(request: Request, posting):
+    return await drafts.load(
+        current(request.app), request.state.user["id"], posting["id"], drafts.DIRECT
+    )
+
+
 @login_required
 async def apply_form(request: Request) -> Response:
-    """オンライン自主応募: the three notes, 志望動機 and 応募書類."""
+    """オンライン自主応募: the three notes, 志望動機 and 応募書類, as the draft keeps them
+    (what was typed before 「確認する」, after 「修正する」, Back or a lost signal)."""
     posting, instead = await _posting_to_apply(request)
     if instead is not None:
         return instead
-    return _apply_page(request, posting, Form())
+    draft = await _draft(request, posting)
+    form = forms.from_draft(draft, checked=False) if draft is not None else Form()
+    return _apply_page(request, posting, form, draft)
 
 
 @login_required
 async def apply(request: Request) -> Response:
-    """Send the application; the acknowledgement of the notes is checked here, not only
-    by the browser."""
+    """確認する: keep what was typed and the files chosen in the draft, then the check page
+    (nothing is sent yet). An old page's 「この内容で応募する」 lands on the check page too.
+    「外す」 (a kept file's button) removes that file and shows the form again."""
     data = await request.form()
     try:
         posting, instead = await _posting_to_apply(request)
         if instead is not None:
             return instead
         form, chosen = await forms.application(data)
+        removing = forms.removal(data)
     finally:
         await data.close()
+    conn = current(request.app)
+    draft = await _draft(request, posting)
+    # Text alone is kept by the form shown again; a draft is made once there is a file to
+    # keep or the form is complete, and kept up to date from then on.
+    # A refused character is fixed first; nothing of such a post is kept.
+    if not form.refused and (draft is not None or chosen or removing or form.valid):
+        draft = await drafts.save(
+            conn,
+            request.state.user["id"],
+            posting["id"],
+            drafts.DIRECT,
+            acknowledged=form.values["acknowledged"],
+            message=form.values["motivation"],
+            chosen=chosen,
+            remove=(removing,) if removing else (),
+            now=requests.now(request),
+        )
+    if removing:
+        notice = f"{documents.KINDS[removing]}を外しました。"
+        return _apply_page(request, posting, Form(values=form.values), draft, notice=notice)
     if not form.valid:
-        return _apply_page(request, posting, form, 422)
+        return _apply_page(request, posting, form, draft, status_code=422)
+    return htmx.redirect(request, _apply_url(posting) + "/check", target="#apply-form")
+
+
+async def _check_page(request: Request, posting, draft, *, changed: bool = False) -> Response:
+    conn = current(request.app)
+    return render(
+        request,
+        "applications/apply_check.html",
+        {
+            "posting": posting,
+            "draft": draft,
+            "changed": changed,
+            "applicant": await service.applicant_for_employer(
+                conn, request.state.user["id"], requests.today(request)
+            ),
+            **_common(),
+        },
+        fragment="applications/_apply_check.html",
+    )
+
+
+@login_required
+async def apply_check(request: Request) -> Response:
+    """応募内容の確認: what will be sent, each part with 「修正する」, and 「応募する」. Without
+    a complete draft there is nothing to check: back to the form."""
+    posting, instead = await _posting_to_apply(request)
+    if instead is not None:
+        return instead
+    draft = await _draft(request, posting)
+    if draft is None or not forms.from_draft(draft, checked=True).valid:
+        return RedirectResponse(_apply_url(posting), 303)
+    return await _check_page(request, posting, draft)
+
+
+@login_required
+async def apply_send(request: Request) -> Response:
+    """応募する: send the draft the check page showed (its revision), once. A second tap,
+    or the button pressed again after Back, finds the application and lands on it."""
+    data = await request.form()
+    posting, instead = await _posting_to_apply(request)
+    if instead is not None:
+        return instead
+    conn = current(request.app)
+    draft = await _draft(request, posting)
+    if draft is None or not forms.from_draft(draft, checked=True).valid:
+        return htmx.redirect(request, _apply_url(posting), target="#apply-form")
+    if str(data.get("revision", "")) != str(draft.revision):
+        # Changed in another tab since this page was drawn: check the newer one.
+        return await _check_page(request, posting, draft, changed=True)
     application_id, created = await service.apply(
-        current(request.app),
+        conn,
         seeker_id=request.state.user["id"],
         posting=posting,
-        motivation=form.values["motivation"],
-        documents=chosen,
+        motivation=draft.message,
+        documents=await drafts.documents(conn, draft.id),
         now=requests.now(request),
         base_url=requests.base_url(request),
     )
@@ -476,6 +564,8 @@ APPLICANT = "/employer/applicants/{application_id:id}"
 routes = [
     Route("/jobs/{posting_id:id}/apply", apply_form, methods=["GET"]),
     Route("/jobs/{posting_id:id}/apply", apply, methods=["POST"]),
+    Route("/jobs/{posting_id:id}/apply/check", apply_check, methods=["GET"]),
+    Route("/jobs/{posting_id:id}/apply/send", apply_send, methods=["POST"]),
     Route("/mypage/applications", my_applications, methods=["GET"]),
     Route(APPLICATION, my_application, methods=["GET"]),
     Route(APPLICATION + "/withdraw", withdraw, methods=["POST"]),

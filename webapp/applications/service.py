@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.applications import states
+from webapp.applications import drafts, states
 from webapp.applications.documents import Document
 from webapp.clock import ymd
 from webapp.db import fetch_existing, is_unique_violation
@@ -165,6 +165,8 @@ async def apply(
                         created_at=now,
                     )
                 )
+            # What waited for the check page is sent now: the draft goes with the sending.
+            await drafts.delete(conn, seeker_id, posting["id"], drafts.DIRECT)
             await _mail_employer(conn, posting, application_id, now=now, base_url=base_url)
             # An application is job-seeking activity: in the registration's last month it
             # extends the 有効期限 (seekers/validity.py).

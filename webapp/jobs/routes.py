@@ -127,6 +127,13 @@ async def detail(request: Request) -> Response:
     return await _detail_page(request, posting, public=True)
 
 
+async def _referral_draft(conn, seeker_id, posting_id: int) -> Form | None:
+    """The 紹介を希望 box as it was left: the message typed before 「確認する」 (Back from
+    its check page reloads this page)."""
+    message = await referrals.draft_message(conn, seeker_id, posting_id)
+    return Form(values={"message": message}) if message is not None else None
+
+
 async def _detail_page(request, posting, *, error="", status_code=200, public=False):
     conn = current(request.app)
     favourite = posting["id"] in await favourites.ids_among(
@@ -144,6 +151,7 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
             "referral_state": await referrals.request_state(conn, seeker_id, posting["id"]),
             # An オンライン登録者 is told what a counter visit adds instead (capabilities).
             "visit": await seekers_online.counter_visit(conn, seeker_id) if seeker_id else None,
+            "referral_form": await _referral_draft(conn, seeker_id, posting["id"]),
             "application": await applications.for_seeker_posting(conn, seeker_id, posting["id"]),
             "seeker_refusal": (
                 applications.seeker_refusal(request.state.user, today) if seeker_id else None

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx, requests
+from webapp.applications import drafts
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
 from webapp.db import current
@@ -307,26 +308,30 @@ async def decline(request: Request) -> Response:
 # Job-seeker: 紹介を希望 from a posting's page
 
 
-@login_required
-async def ask(request: Request) -> Response:
-    """紹介を希望する: the request waits in the office's queue; htmx redraws the button."""
-    conn = current(request.app)
-    user = request.state.user
-    posting = await service.published_posting(conn, request.path_params["posting_id"])
+async def _posting_to_ask(request: Request):
+    posting = await service.published_posting(
+        current(request.app), request.path_params["posting_id"]
+    )
     if posting is None:
         raise HTTPException(404)
-    form = Form()
-    data = form.read(await request.form(), multiline=("message",))
-    message = forms.text_field(form, data, "message")
-    if form.valid:
-        try:
-            await service.request_referral(
-                conn, user["id"], posting, message=message, now=requests.now(request)
-            )
-        except service.ReferralRefused as refused:
-            form.add("form", refused.message)
-    if form.valid and not htmx.wants_fragment(request):
-        return htmx.redirect(request, "/mypage/referral-requests?done=requested")
+    return posting
+
+
+def _ask_url(posting) -> str:
+    return f"/jobs/{posting['id']}/referral-request"
+
+
+async def _draft(request: Request, posting):
+    return await drafts.load(
+        current(request.app), request.state.user["id"], posting["id"], drafts.REFERRAL
+    )
+
+
+async def _ask_page(
+    request: Request, posting, form: Form, *, done: bool = False, status_code: int = 200
+) -> Response:
+    """The 紹介を希望 box (on the posting's page), alone on a page of its own."""
+    conn = current(request.app)
     today = requests.today(request)
     return render(
         request,
@@ -334,14 +339,111 @@ async def ask(request: Request) -> Response:
         {
             "posting": posting,
             "state": postings.state(posting, today),
-            "referral_state": await service.request_state(conn, user["id"], posting["id"]),
+            "referral_state": await service.request_state(
+                conn, request.state.user["id"], posting["id"]
+            ),
             "referral_form": form,
-            "referral_done": form.valid,
-            "visit": await seekers_online.counter_visit(conn, user["id"]),
+            "referral_done": done,
+            "visit": await seekers_online.counter_visit(conn, request.state.user["id"]),
         },
         fragment="referrals/_request_button.html",
-        status_code=200 if form.valid else 422,
+        status_code=status_code,
     )
+
+
+@login_required
+async def ask_form(request: Request) -> Response:
+    """紹介を希望する, the form: ハローワークへの連絡事項 as the draft keeps it (「修正する」)."""
+    posting = await _posting_to_ask(request)
+    draft = await _draft(request, posting)
+    return await _ask_page(
+        request, posting, Form(values={"message": draft.message if draft else ""})
+    )
+
+
+@login_required
+async def ask(request: Request) -> Response:
+    """確認する: keep the message in the draft, then the check page (nothing is sent yet).
+    An old page's 「紹介を希望する」 lands on the check page too."""
+    conn = current(request.app)
+    user = request.state.user
+    posting = await _posting_to_ask(request)
+    form = Form()
+    data = form.read(await request.form(), multiline=("message",))
+    message = forms.text_field(form, data, "message")
+    if form.valid:
+        refusal = await service.request_refusal(conn, user["id"], posting, requests.today(request))
+        if refusal is not None:
+            form.add("form", refusal)
+    if not form.valid:
+        return await _ask_page(request, posting, form, status_code=422)
+    await drafts.save(
+        conn,
+        user["id"],
+        posting["id"],
+        drafts.REFERRAL,
+        acknowledged=True,
+        message=message,
+        now=requests.now(request),
+    )
+    return htmx.redirect(request, _ask_url(posting) + "/check", target="#referral-request")
+
+
+async def _ask_check_page(request: Request, posting, draft, *, changed: bool = False):
+    conn = current(request.app)
+    return render(
+        request,
+        "referrals/request_check.html",
+        {
+            "posting": posting,
+            "draft": draft,
+            "changed": changed,
+            "seeker": await service.seeker_shared(conn, request.state.user["id"]),
+        },
+        fragment="referrals/_request_check.html",
+    )
+
+
+@login_required
+async def ask_check(request: Request) -> Response:
+    """紹介の希望の確認: the posting, the message (「修正する」) and what Hello Work sees;
+    「紹介を希望する」 sends. Without a draft (already sent, or never typed): the form."""
+    posting = await _posting_to_ask(request)
+    draft = await _draft(request, posting)
+    if draft is None:
+        return RedirectResponse(_ask_url(posting), 303)
+    return await _ask_check_page(request, posting, draft)
+
+
+@login_required
+async def ask_send(request: Request) -> Response:
+    """紹介を希望する: send the draft the check page showed (its revision), once. A second
+    tap finds no draft and the request already waiting: it lands on 申込み状況."""
+    conn = current(request.app)
+    user = request.state.user
+    posting = await _posting_to_ask(request)
+    data = await request.form()
+    draft = await _draft(request, posting)
+    if draft is None:
+        state = await service.request_state(conn, user["id"], posting["id"])
+        if state.status == service.PENDING:  # sent already (a double tap, Back and again)
+            return htmx.redirect(request, "/mypage/referral-requests")
+        return htmx.redirect(request, _ask_url(posting), target="#referral-request")
+    if str(data.get("revision", "")) != str(draft.revision):
+        return await _ask_check_page(request, posting, draft, changed=True)
+    form = Form(values={"message": draft.message})
+    try:
+        await service.request_referral(
+            conn, user["id"], posting, message=draft.message, now=requests.now(request)
+        )
+    except service.ReferralRefused as refused:
+        form.add("form", refused.message)
+        if htmx.wants_fragment(request):  # htmx swaps no 422: the box says why, as a 200
+            return await _ask_page(request, posting, form)
+        return await _ask_page(request, posting, form, status_code=422)
+    if not htmx.wants_fragment(request):
+        return htmx.redirect(request, "/mypage/referral-requests?done=requested")
+    return await _ask_page(request, posting, Form(), done=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -423,7 +525,10 @@ routes = [
     Route("/staff/referral-requests", queue, methods=["GET"]),
     Route("/staff/referral-requests/{request_id:id}/approve", approve, methods=["POST"]),
     Route("/staff/referral-requests/{request_id:id}/decline", decline, methods=["POST"]),
+    Route("/jobs/{posting_id:id}/referral-request", ask_form, methods=["GET"]),
     Route("/jobs/{posting_id:id}/referral-request", ask, methods=["POST"]),
+    Route("/jobs/{posting_id:id}/referral-request/check", ask_check, methods=["GET"]),
+    Route("/jobs/{posting_id:id}/referral-request/send", ask_send, methods=["POST"]),
     Route("/mypage/referrals", my_referrals, methods=["GET"]),
     Route("/mypage/referrals/{referral_id:id}/letter", my_letter, methods=["GET"]),
     Route("/mypage/referral-requests", my_requests, methods=["GET"]),

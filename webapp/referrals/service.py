@@ -16,6 +16,7 @@ from databases.core import Connection
 from databases.interfaces import Record
 from starlette.datastructures import QueryParams
 
+from webapp.applications import drafts
 from webapp.applications import states as application_states
 from webapp.clock import jst_date, ymd
 from webapp.db import fetch_existing, is_unique_violation
@@ -595,6 +596,49 @@ async def request_state(conn: Connection, seeker_id: int | None, posting_id: int
     )
 
 
+async def request_refusal(conn: Connection, seeker_id: int, posting, today: dt.date) -> str | None:
+    """Why this job-seeker may not ask for a referral to the posting now, or None."""
+    seeker = await conn.fetch_one(sa.select(job_seekers).where(job_seekers.c.id == seeker_id))
+    if not capabilities.of(seeker).referrals:
+        return SEEKER_ONLINE
+    if not validity.is_active(seeker, today):
+        return SEEKER_NOT_ACTIVE
+    label = closed_label(posting, today)
+    if label is not None:
+        return SEEKER_POSTING_CLOSED.format(label=label)
+    status = (await request_state(conn, seeker_id, posting["id"])).status
+    return {
+        "referred": SEEKER_ALREADY_REFERRED,
+        "applied": SEEKER_ALREADY_APPLIED,
+        PENDING: SEEKER_ALREADY_PENDING,
+    }.get(status)
+
+
+async def draft_message(conn: Connection, seeker_id: int | None, posting_id: int) -> str | None:
+    """The message typed before 「確認する」 and not sent yet (Back from the check page),
+    for the posting page's box; None when there is no such draft."""
+    if not seeker_id:
+        return None
+    draft = await drafts.load(conn, seeker_id, posting_id, drafts.REFERRAL)
+    return draft.message if draft is not None else None
+
+
+async def seeker_shared(conn: Connection, seeker_id: int):
+    """What the office sees of the job-seeker with a request: name, ふりがな, 求職番号 and
+    the office that answers it (the check page names them)."""
+    return await fetch_existing(
+        conn,
+        sa.select(
+            job_seekers.c.name,
+            job_seekers.c.kana,
+            job_seekers.c.seeker_number,
+            offices.c.name.label("office_name"),
+        )
+        .select_from(job_seekers.join(offices, job_seekers.c.office_id == offices.c.id))
+        .where(job_seekers.c.id == seeker_id),
+    )
+
+
 async def request_referral(
     conn: Connection, seeker_id: int, posting, *, message: str, now: dt.datetime
 ) -> int:
@@ -602,23 +646,11 @@ async def request_referral(
     today = jst_date(now)
     try:
         async with conn.transaction():
-            seeker = await conn.fetch_one(
-                sa.select(job_seekers).where(job_seekers.c.id == seeker_id)
-            )
-            if not capabilities.of(seeker).referrals:
-                raise ReferralRefused(SEEKER_ONLINE)
-            if not validity.is_active(seeker, today):
-                raise ReferralRefused(SEEKER_NOT_ACTIVE)
-            label = closed_label(posting, today)
-            if label is not None:
-                raise ReferralRefused(SEEKER_POSTING_CLOSED.format(label=label))
-            state = await request_state(conn, seeker_id, posting["id"])
-            if state.status == "referred":
-                raise ReferralRefused(SEEKER_ALREADY_REFERRED)
-            if state.status == "applied":
-                raise ReferralRefused(SEEKER_ALREADY_APPLIED)
-            if state.status == PENDING:
-                raise ReferralRefused(SEEKER_ALREADY_PENDING)
+            refusal = await request_refusal(conn, seeker_id, posting, today)
+            if refusal is not None:
+                raise ReferralRefused(refusal)
+            # What waited for the check page is sent now: the draft goes with the sending.
+            await drafts.delete(conn, seeker_id, posting["id"], drafts.REFERRAL)
             return await conn.fetch_val(
                 referral_requests.insert()
                 .values(
