@@ -299,6 +299,7 @@ def test_each_door_wears_its_own_name_and_menu(
         axe(page)
         shot(page, f"{tag}-login")
         member_log_in(page, login, email, MEMBER_PASSWORD, axe)
+        axe(page)
         page.goto(inner)
         for word in menu:
             expect(header.get_by_role("link", name=word, exact=True)).to_be_visible()
