@@ -296,3 +296,11 @@ def test_the_mailbox_shows_the_senders_name_whole(client):
 def test_the_switch_link_on_my_page_home_is_a_44px_target(world):
     text = signed_in(world, SEEKER).get("/mypage").text
     assert '<a class="switch-link" href="/mypage/status">切り替え</a>' in text
+
+
+def test_a_staff_fragments_title_names_the_staff_door(world):
+    browser = signed_in(world, STAFF)
+    whole = browser.get("/staff/seekers").text
+    assert "<title>求職者の検索 | ハローワーク 職員用</title>" in whole
+    part = browser.get("/staff/seekers?q=山田", headers={"HX-Request": "true"}).text
+    assert "<title>求職者の検索 | ハローワーク 職員用</title>" in part

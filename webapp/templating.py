@@ -18,6 +18,14 @@ from webapp.static_assets import static_url
 TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 
 
+# Each door's name in the <title> (base.html and the fragments' own titles).
+SITE_TITLES = {
+    "seeker": "ハローワーク求職者マイページ",
+    "staff": "ハローワーク 職員用",
+    "employer": "ハローワーク求人者マイページ",
+}
+
+
 def _door(request: Request) -> str:
     """Whose pages these are: "staff", "employer" or "seeker" (the header's name and menu,
     the footer's links). Who is signed in decides; signed out, the path does (the staff
@@ -36,11 +44,13 @@ def _door(request: Request) -> str:
 
 def _common(request: Request) -> dict:
     settings = request.app.state.settings
+    door = _door(request)
     # csrf_token is not here but in render(): a public page must be able to leave it out.
     return {
         "user": getattr(request.state, "user", None),
         "member": getattr(request.state, "member", None),
-        "door": _door(request),
+        "door": door,
+        "site_title": SITE_TITLES[door],
         "header_counts": getattr(request.state, "header_counts", None),
         "htmx_cdn_url": HTMX_CDN_URL if settings.htmx_cdn else None,
         "htmx_sri": HTMX_SRI,
