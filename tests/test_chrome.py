@@ -128,13 +128,15 @@ def test_signed_out_the_job_seeker_door_offers_opening_a_my_page(client):
 # --- unread counts in the header ------------------------------------------------------------
 
 
-def _unread_for(client, world) -> None:
-    """Two unread 情報提供, one unread message from the employer, one unread request."""
+def _unread_for(client, world) -> dict:
+    """Two unread 情報提供, one unread message from the employer, one unread request;
+    returns the ids of the first notice and of the application."""
     now = client.app.state.clock.now()
     office = factories.office_id(client)
     application = factories.application_row(client, world.taro, world.posting["id"])
 
     async def write(conn):
+        first = None
         for title in ("説明会のお知らせ", "新着求人のご案内"):
             notice = await conn.fetch_val(
                 notices.insert()
@@ -151,6 +153,7 @@ def _unread_for(client, world) -> None:
             await conn.execute(
                 notice_recipients.insert().values(notice_id=notice, seeker_id=world.taro)
             )
+            first = first or notice
         await conn.execute(
             messages.insert().values(
                 application_id=application, sender="employer", body="面接日のご連絡", created_at=now
@@ -167,8 +170,10 @@ def _unread_for(client, world) -> None:
                 created_at=now,
             )
         )
+        return first
 
-    factories.run(client, write)
+    notice = factories.run(client, write)
+    return {"notice": notice, "application": application}
 
 
 def test_the_header_menu_counts_what_is_unread_on_every_page(world):
@@ -188,6 +193,24 @@ def test_the_header_menu_counts_what_is_unread_on_every_page(world):
             'href="/mypage/notices">ハローワークからのお知らせ '
             '<span class="badge badge--new">未読 2件' in top
         )
+
+
+def unread_total(page: str) -> str:
+    toggle = re.search(r"<summary[^>]*>(.*?)</summary>", header(page), re.S).group(1)
+    return re.sub(r"<[^>]+>", "", toggle).split()[-1]
+
+
+def test_the_page_that_reads_something_counts_it_read_in_its_own_header(world):
+    ids = _unread_for(world, world)
+    browser = signed_in(world, SEEKER)
+    assert unread_total(browser.get("/jobs/search").text) == "（未読4件）"
+    page = browser.get(f"/mypage/notices/{ids['notice']}").text
+    assert unread_total(page) == "（未読3件）"
+    page = browser.get("/mypage/requests").text
+    assert unread_total(page) == "（未読2件）" and "未読 1件" in header(page)
+    page = browser.get(f"/mypage/applications/{ids['application']}/messages").text
+    assert unread_total(page) == "（未読1件）" and "未読メッセージ" not in header(page)
+    assert unread_total(browser.get("/jobs/search").text) == "（未読1件）"
 
 
 def test_nothing_unread_shows_no_count(world):

@@ -204,6 +204,16 @@ def test_the_job_seekers_header_at_390_and_320_px(phone, axe, live_app, database
     page.goto("/jobs/search")
     axe(page)
     header = page.locator(".site-header")
+    menu = header.locator("details")
+    # By keyboard: Tab to メニュー, Enter opens it; Escape (with JavaScript) or Enter
+    # again closes it, focus staying on メニュー. Then by a tap.
+    toggle = header.locator("summary")
+    tab_to(page, toggle)
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Escape" if javascript else "Enter")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(toggle).to_be_focused()
     header.locator("summary").click()
     notices_link = header.get_by_role("link", name=re.compile("ハローワークからのお知らせ"))
     expect(notices_link).to_have_text(re.compile(r"未読 1件"))
