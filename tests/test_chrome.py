@@ -238,6 +238,8 @@ def test_the_counts_are_looked_up_for_a_whole_page_not_for_a_part_of_one(world, 
     assert calls == [world.taro]
     browser.get("/jobs/search", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert calls == [world.taro, world.taro]
+    assert browser.get("/mypage/activities.csv").status_code == 200  # a download: no header
+    assert calls == [world.taro, world.taro]
 
 
 def test_my_page_home_reads_the_counts_the_header_already_has(world):
