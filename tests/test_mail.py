@@ -107,6 +107,8 @@ def test_built_in_catcher_receives_mail_and_shows_it(database_url, clock):
         mail_id = inbox.text.split('href="/mailbox/')[1].split('"')[0]
         page = client.get(f"/mailbox/{mail_id}")
         assert "認証キー:" in page.text and "50分" in page.text
+        # The sender's name, sent as two encoded-words, reads whole (not 「…サー ビス」).
+        assert '<span class="sender__name">ハローワークインターネットサービス</span>' in page.text
         assert client.get("/mailbox/999999").status_code == 404
         refused = client.get("/mailbox", params={"to": "taro@example.com\r\nx"})
         assert refused.status_code == 422

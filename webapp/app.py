@@ -34,6 +34,7 @@ from webapp.mail.sender import OutboxSender, SmtpTarget
 from webapp.mailbox import routes as mailbox_routes
 from webapp.messages import routes as message_routes
 from webapp.mypage import routes as mypage_routes
+from webapp.mypage.header import HeaderCountsMiddleware
 from webapp.notices import routes as notice_routes
 from webapp.page_cache import PageCacheMiddleware
 from webapp.pages import routes as page_routes
@@ -196,6 +197,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 cookie=cookie_name(settings.https, "session"),
                 clock=clock,
             ),
+            # The unread counts in a signed-in job-seeker's header menu.
+            Middleware(HeaderCountsMiddleware, db=db),
         ],
         exception_handlers={HTTPException: http_exception, Exception: server_error},
         lifespan=lifespan,

@@ -59,6 +59,10 @@ class Settings:
     smtp_tls: str = "none"  # none | starttls | tls
     mail_from: str = "ハローワークインターネットサービス <system@mail.hellowork.example.jp>"
     mail_catcher_port: int = 0  # 0: any free loopback port
+    # OFFICE_HOURS: when the offices answer the phone (お問い合わせ); one text for all.
+    office_hours: str = (
+        "平日（月曜日～金曜日）8時30分～17時15分（土曜日・日曜日・祝日・年末年始を除く）"
+    )
     htmx_cdn: bool = True
     outbox_poll_seconds: float = 2.0
     # How long after a request queued mail the sender wakes (see mail/sender.py: the
@@ -111,6 +115,7 @@ class Settings:
             smtp_tls=config("SMTP_TLS", default="none").lower(),
             mail_from=config("MAIL_FROM", default=cls.mail_from),
             mail_catcher_port=config("MAIL_CATCHER_PORT", cast=int, default=0),
+            office_hours=config("OFFICE_HOURS", default=cls.office_hours),
             htmx_cdn=config("HTMX_CDN", cast=bool, default=True),
             outbox_wake_delay=config(
                 "OUTBOX_WAKE_DELAY", cast=float, default=cls.outbox_wake_delay

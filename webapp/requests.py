@@ -28,3 +28,12 @@ def client_address(request: Request) -> str:
     X-Forwarded-For (uvicorn's ProxyHeadersMiddleware has already moved it here). A
     client that reaches the app directly cannot choose it with a header of its own."""
     return (request.client.host if request.client else "")[:45]
+
+
+def seen(request: Request, kind: str, count: int = 1) -> None:
+    """`count` items of `kind` ("notices", "messages", "requests") were just marked read by
+    this request: the header's unread counts, looked up before the handler ran
+    (webapp.mypage.header), say so on this very page."""
+    counts = getattr(request.state, "header_counts", None)
+    if counts and count > 0:
+        counts[kind] = max(0, counts.get(kind, 0) - count)

@@ -18,12 +18,40 @@ from webapp.static_assets import static_url
 TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 
 
+# Each door's name in the <title> (base.html and the fragments' own titles).
+SITE_TITLES = {
+    "seeker": "ハローワーク求職者マイページ",
+    "staff": "ハローワーク 職員用",
+    "employer": "ハローワーク求人者マイページ",
+}
+
+
+def _door(request: Request) -> str:
+    """Whose pages these are: "staff", "employer" or "seeker" (the header's name and menu,
+    the footer's links). Who is signed in decides; signed out, the path does (the staff
+    and employer login pages wear their own door's header)."""
+    member = getattr(request.state, "member", None)
+    if member:
+        return "staff" if member.get("role") == "staff" else "employer"
+    if getattr(request.state, "user", None):
+        return "seeker"
+    path = request.url.path
+    for door in ("staff", "employer"):
+        if path == f"/{door}" or path.startswith(f"/{door}/"):
+            return door
+    return "seeker"
+
+
 def _common(request: Request) -> dict:
     settings = request.app.state.settings
+    door = _door(request)
     # csrf_token is not here but in render(): a public page must be able to leave it out.
     return {
         "user": getattr(request.state, "user", None),
         "member": getattr(request.state, "member", None),
+        "door": door,
+        "site_title": SITE_TITLES[door],
+        "header_counts": getattr(request.state, "header_counts", None),
         "htmx_cdn_url": HTMX_CDN_URL if settings.htmx_cdn else None,
         "htmx_sri": HTMX_SRI,
         "mail_catcher": settings.mail_catcher,
@@ -35,8 +63,18 @@ def _jst(moment, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
     return to_jst(moment).strftime(fmt) if moment else ""
 
 
+def _sender(header: str) -> dict[str, str]:
+    """A From header as {name, address}: the mailbox shows the name whole on its own line
+    (「ハローワークインターネットサービス」 broken mid-word by break-all, issue 12)."""
+    name, address = parseaddr(header or "")
+    if not address:
+        return {"name": "", "address": header or ""}
+    return {"name": name, "address": f"<{address}>" if name else address}
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_common])
 templates.env.filters["jst"] = _jst
+templates.env.filters["sender"] = _sender
 templates.env.globals["static_url"] = static_url
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True

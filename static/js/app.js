@@ -92,6 +92,22 @@
     });
   });
 
+  // The header's メニュー (a <details>): Escape closes it and gives focus back to its
+  // toggle; a tap or focus outside closes it, as a menu does.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.querySelector("[data-site-menu][open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  ["click", "focusin"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      var menu = document.querySelector("[data-site-menu][open]");
+      if (menu && !menu.contains(event.target)) menu.open = false;
+    });
+  });
+
   function init(root) {
     initTerms(root);
     initCountdown(root);

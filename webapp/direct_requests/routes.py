@@ -184,6 +184,7 @@ async def inbox(request: Request) -> Response:
     items = await service.inbox(
         current(request.app), request.state.user["id"], now=requests.now(request)
     )
+    requests.seen(request, "requests", sum(1 for item in items if item["unread"]))
     return render(
         request,
         "direct_requests/inbox.html",

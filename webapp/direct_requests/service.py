@@ -336,16 +336,22 @@ def _not_blocked(seeker_id: int):
     )
 
 
+def unread_requests_where(seeker_id: int) -> tuple:
+    """SQL: requests the job-seeker has not opened yet, from employers not blocked (the
+    header's and My Page menu's count, webapp.mypage.service)."""
+    return (
+        direct_requests.c.seeker_id == seeker_id,
+        direct_requests.c.read_at.is_(None),
+        _not_blocked(seeker_id),
+    )
+
+
 async def unread_count(conn: Connection, seeker_id: int) -> int:
-    """Requests the job-seeker has not opened yet (for the My Page menu's badge)."""
+    """Requests the job-seeker has not opened yet."""
     return await conn.fetch_val(
         sa.select(sa.func.count())
         .select_from(direct_requests)
-        .where(
-            direct_requests.c.seeker_id == seeker_id,
-            direct_requests.c.read_at.is_(None),
-            _not_blocked(seeker_id),
-        )
+        .where(*unread_requests_where(seeker_id))
     )
 
 

@@ -9,11 +9,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 
 from aiosmtpd.smtp import SMTP
 
 from webapp.db import AppDatabase
 from webapp.schema import caught_mail
+
+
+def _address_header(message, name: str, default: str) -> str:
+    """An address header as the mail app shows it. A long display name is sent as two
+    encoded-words on two lines; the email package's address parser keeps a space between
+    them (「ハローワークインターネットサー ビス」, issue 12), where RFC 2047 §6.2 drops it,
+    as mail apps do. decode_header follows the RFC."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return str(make_header(decode_header(str(value))))
+    return default
 
 
 class _StoreHandler:
@@ -31,7 +43,7 @@ class _StoreHandler:
                 await conn.execute(
                     caught_mail.insert().values(
                         received_at=dt.datetime.now(dt.UTC),
-                        mail_from=str(message.get("From", envelope.mail_from)),
+                        mail_from=_address_header(message, "From", envelope.mail_from),
                         to_addr=rcpt,
                         subject=str(message.get("Subject", "")),
                         body=body,

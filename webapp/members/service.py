@@ -59,6 +59,13 @@ async def office_by_code(conn: Connection, code: str | None):
     return office
 
 
+async def list_offices(conn: Connection) -> list:
+    """Every office, by 安定所番号 (お問い合わせ)."""
+    return await conn.fetch_all(
+        sa.select(offices.c.id, offices.c.name, offices.c.phone).order_by(offices.c.code)
+    )
+
+
 async def add_office(conn: Connection, *, code: str, name: str, phone: str) -> int:
     if not (len(code) == 5 and code.isdigit()):
         raise MemberError("安定所番号は5桁の数字で入力してください。")

@@ -93,6 +93,9 @@ async def _shown(request: Request, viewer: str, thread: Thread, after: int = 0) 
             up_to=items[-1]["id"],
             now=requests.now(request),
         )
+        if viewer == service.SEEKER:
+            unread = sum(1 for m in items if m["sender"] != viewer and m["read_at"] is None)
+            requests.seen(request, "messages", unread)
     return items
 
 

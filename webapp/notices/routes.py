@@ -237,6 +237,7 @@ async def notice_detail(request: Request) -> Response:
         raise HTTPException(404)
     if notice["read_at"] is None:
         await service.mark_read(conn, seeker_id, notice["id"], now)
+        requests.seen(request, "notices")
     posting_state = None
     if notice["job_number"]:
         posting_state = postings.state(

@@ -1,4 +1,4 @@
-"""Top page, offline page and the PWA's service worker."""
+"""Top page, help (よくあるご質問, お問い合わせ), offline page and the PWA's service worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp.auth.password_pages import key_pending
+from webapp.db import current
+from webapp.members.service import list_offices
 from webapp.static_assets import static_assets
 from webapp.templating import render, templates
 
@@ -16,6 +18,29 @@ async def top(request: Request) -> Response:
     if await key_pending(request):
         return RedirectResponse("/register/password", status_code=303)
     return render(request, "pages/top.html")
+
+
+async def faq(request: Request) -> Response:
+    """よくあるご質問: the seeds' notes (mail not arriving, the 50 minutes, the password
+    rule, what オンライン自主応募 is not counted for), one page for every door."""
+    return render(request, "help/faq.html", public=True)
+
+
+async def contact(request: Request) -> Response:
+    """お問い合わせ: the offices' phone numbers and hours; a signed-in job-seeker's own
+    office first."""
+    offices = await list_offices(current(request.app))
+    user = getattr(request.state, "user", None)
+    own = next((o for o in offices if user and o["id"] == user["office_id"]), None)
+    return render(
+        request,
+        "help/contact.html",
+        {
+            "offices": offices,
+            "own_office": own,
+            "office_hours": request.app.state.settings.office_hours,
+        },
+    )
 
 
 async def offline(request: Request) -> Response:
@@ -51,6 +76,8 @@ async def service_worker(request: Request) -> Response:
 
 routes = [
     Route("/", top, methods=["GET"]),
+    Route("/help", faq, methods=["GET"]),
+    Route("/contact", contact, methods=["GET"]),
     Route("/offline", offline, methods=["GET"]),
     Route("/sw.js", service_worker, methods=["GET"]),
 ]
