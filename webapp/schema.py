@@ -86,6 +86,15 @@ job_seekers = sa.Table(
     # (the valid_until it was sent for, so a renewed registration is reminded again).
     sa.Column("mail_requests", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("lapse_reminded_for", sa.Date),
+    # Migration 0016: the end of the account (退会, or staff ending the registration: 就職,
+    # 取消). Closed, `email` holds a placeholder and the address is kept in closed_email
+    # until `python -m webapp purge` deletes the account (see webapp/closing/).
+    sa.Column("closed_at", UTCDateTime),
+    sa.Column("closed_reason", sa.String(10)),  # withdrawn | employed | cancelled
+    sa.Column("closed_by", sa.Integer),  # the staff member who ended it (NULL: 退会)
+    sa.Column("closed_note", sa.Text, nullable=False, server_default=""),
+    sa.Column("closed_email", sa.String(100)),
+    sa.Index("ix_job_seekers_closed_at", "closed_at"),
 )
 
 # 認証キー: one row per key mailed (or per request that matched nobody, so both

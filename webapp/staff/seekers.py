@@ -41,6 +41,10 @@ APPLICATION_KINDS = {"direct": "自主応募", "referral": "紹介"}
 NOTICE_KINDS = {"notice": "お知らせ", "job": "求人情報"}
 
 
+# How a closed account ended (job_seekers.closed_reason), as staff read it.
+CLOSED_LABELS = {"withdrawn": "退会", "employed": "終了（就職）", "cancelled": "終了（取消）"}
+
+
 def _form_page(request: Request, form: Form, status_code: int = 200, **extra) -> Response:
     return render(
         request,
@@ -196,6 +200,7 @@ async def profile(request: Request) -> Response:
             "application_states": APPLICATION_STATES,
             "application_kinds": APPLICATION_KINDS,
             "notice_kinds": NOTICE_KINDS,
+            "closed_labels": CLOSED_LABELS,
         },
     )
 
