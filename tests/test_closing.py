@@ -47,6 +47,10 @@ CLOSE = "/mypage/account/close"
 
 @pytest.fixture
 def world(client):
+    return taro_applied(client)
+
+
+def taro_applied(client):
     """Taro (signed in) applied to となみ精工's posting with a 履歴書, and wrote to it."""
     world = factories.applications_world(client)
     world.application = factories.application(client, world.taro, world.posting, docs=[RESUME])
@@ -377,6 +381,10 @@ def every_kind_of_row(client, seeker_id: int, world) -> None:
             kind="state", state="applied",
         )  # fmt: skip
         await insert(
+            "outbox", to_addr=seeker["email"], subject="【ハローワーク】お知らせ", body="本文",
+            created_at=now, next_attempt_at=now, sent_at=now,
+        )  # fmt: skip
+        await insert(
             "caught_mail", received_at=now, mail_from="x@example.jp", to_addr=seeker["email"],
             subject="s", body="b",
         )  # fmt: skip
@@ -386,6 +394,10 @@ def every_kind_of_row(client, seeker_id: int, world) -> None:
 
 @pytest.fixture
 def full(world):
+    return with_every_kind_of_row(world)
+
+
+def with_every_kind_of_row(world):
     """Taro with a row in every table that holds a person's rows."""
     every_kind_of_row(world.seeker, world.taro, world)
     return world

@@ -72,7 +72,7 @@ def _plain(value):
 def _row(row, *, leave_out=frozenset()) -> dict:
     return {
         key: _plain(value)
-        for key, value in row._mapping.items()
+        for key, value in dict(row._mapping).items()
         if key not in SECRET_COLUMNS and key not in leave_out
     }
 
