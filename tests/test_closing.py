@@ -294,7 +294,10 @@ def every_kind_of_row(client, seeker_id: int, world) -> None:
     async def work(conn):
         def insert(table_name, **values):
             return conn.fetch_val(
-                metadata.tables[table_name].insert().values(**values).returning(sa.literal(1))
+                metadata.tables[table_name]
+                .insert()
+                .values(**values)
+                .returning(*metadata.tables[table_name].primary_key.columns)
             )
 
         key = await conn.fetch_val(
