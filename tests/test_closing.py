@@ -558,3 +558,20 @@ def test_readme_lists_the_command_and_the_settings():
     for name in ("python -m webapp purge", "RETAIN_CLOSED_ACCOUNT_DAYS", "RETAIN_DOCUMENT_DAYS",
                  "RETAIN_MESSAGE_DAYS"):  # fmt: skip
         assert name in readme, name
+
+
+def test_an_ended_registration_is_shown_to_staff_and_not_corrected(world):
+    factories.staff(world.seeker)
+    staff = signed_in(world.seeker, STAFF)
+    end(staff, world.taro, reason="cancelled", note="本人の申し出により取消")
+    page = staff.get(f"/staff/seekers/{world.taro}")
+    assert "終了（取消）" in page.text and "本人の申し出により取消" in page.text
+    assert f"/staff/seekers/{world.taro}/refer" not in page.text
+    assert f"/staff/seekers/{world.taro}/end" not in page.text
+    url = f"/staff/seekers/{world.taro}/correct"
+    assert staff.get(url, follow_redirects=False).status_code == 303
+    sent = submit(
+        staff, url, {"name": "別人", "reason": "x"}, page="/staff", follow_redirects=False
+    )
+    assert sent.status_code == 303
+    assert seeker_row(world.seeker, world.taro)["name"] == "山田太郎"

@@ -220,6 +220,8 @@ async def correct_form(request: Request) -> Response:
     """登録内容の訂正: 氏名, フリガナ, 生年月日, メールアドレス as registered, to correct."""
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
+    if seeker["closed_at"] is not None:  # closed: nothing left to correct (see closing/)
+        return htmx.redirect(request, f"/staff/seekers/{seeker['id']}")
     return _correct_page(request, seeker, forms.correction_values(seeker))
 
 
@@ -230,6 +232,8 @@ async def correct(request: Request) -> Response:
     member = request.state.member
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
+    if seeker["closed_at"] is not None:
+        return htmx.redirect(request, f"/staff/seekers/{seeker['id']}")
     now = requests.now(request)
     form, correction = forms.correction_form(await request.form(), today=requests.today(request))
     if correction is not None:
