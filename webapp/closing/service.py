@@ -144,7 +144,6 @@ async def close(
         if seeker["closed_at"] is not None:
             return False
         actor = "seeker" if member_id is None else "staff"
-        event_note = "退会のため辞退" if reason == WITHDRAWN else "求職登録の終了のため辞退"
         open_rows = await conn.fetch_all(
             sa.select(applications.c.id, job_postings)
             .select_from(
@@ -165,8 +164,9 @@ async def close(
                     actor=actor,
                     member_id=member_id,
                     kind="state",
+                    # No note: the timeline shows a state change's note as the employer's
+                    # message to the applicant; the employer's page says 退会済み already.
                     state=states.WITHDRAWN,
-                    note=event_note,
                 )
             )
             if row["employer_id"] is not None:

@@ -60,6 +60,48 @@ TABLE_TITLES = {
 }
 
 
+# The columns the readable page names in Japanese (the column's own name beside it); any
+# other column is shown by its name alone, as in data.json.
+COLUMN_LABELS = {
+    "id": "番号",
+    "created_at": "日時",
+    "updated_at": "更新日時",
+    "state": "状況",
+    "kind": "種類",
+    "name": "名称",
+    "body": "本文",
+    "subject": "件名",
+    "to_addr": "宛先",
+    "sent_at": "送信日時",
+    "message": "メッセージ",
+    "note": "メモ",
+    "posting_id": "求人",
+    "application_id": "応募の番号",
+    "filename": "ファイル名",
+    "file": "ファイル",
+    "size": "大きさ（バイト）",
+    "field": "項目",
+    "before": "変更前",
+    "after": "変更後",
+    "reason": "理由",
+    "actor": "変更した人",
+    "event": "出来事",
+    "outcome": "結果",
+    "ip_address": "IPアドレス",
+    "user_agent": "ブラウザ",
+    "expires_at": "有効期限",
+    "last_seen_at": "最終利用",
+    "read_at": "既読日時",
+    "query": "検索条件",
+    "company": "会社名",
+    "job": "仕事の内容",
+    "started": "開始",
+    "ended": "終了",
+    "happened_on": "日付",
+    "sender": "送信者",
+}
+
+
 def _plain(value):
     """A value as JSON holds it."""
     if isinstance(value, dt.datetime):
@@ -148,7 +190,13 @@ def _shown(value) -> str:
 def render_page(data: dict, made_at: dt.datetime) -> str:
     """The readable copy: the same records as data.json, as HTML (autoescaped)."""
     template = templates.env.get_template("mydata/report.html")
-    return template.render(data=data, titles=TABLE_TITLES, shown=_shown, made_at=to_jst(made_at))
+    return template.render(
+        data=data,
+        titles=TABLE_TITLES,
+        labels=COLUMN_LABELS,
+        shown=_shown,
+        made_at=to_jst(made_at),
+    )
 
 
 async def build(conn: Connection, seeker_id: int, made_at: dt.datetime) -> bytes:
