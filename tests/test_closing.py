@@ -575,3 +575,31 @@ def test_an_ended_registration_is_shown_to_staff_and_not_corrected(world):
     )
     assert sent.status_code == 303
     assert seeker_row(world.seeker, world.taro)["name"] == "山田太郎"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"reason": "employed", "note": ""}, "note", "終了の理由の詳細を入力してください。"),
+        (
+            {"reason": "employed", "note": "あ" * 201},
+            "note",
+            "終了の理由の詳細は200文字以内で入力してください。",
+        ),
+        (
+            {"reason": "withdrawn", "note": "x"},
+            "reason",
+            "終了の理由（就職・取消）を選んでください。",
+        ),
+    ],
+)
+def test_staff_end_form_refuses_bad_input_and_keeps_what_was_typed(world, data, field, message):
+    factories.staff(world.seeker)
+    staff = signed_in(world.seeker, STAFF)
+    refused = end(staff, world.taro, **data)
+    assert refused.status_code == 422
+    assert message in refused.text
+    if field == "note":
+        assert errors_beside(refused.text, "note") == [message]
+    assert data["note"][:50] in refused.text
+    assert seeker_row(world.seeker, world.taro)["closed_at"] is None

@@ -9,14 +9,12 @@ from starlette.routing import Route
 from webapp import htmx, requests
 from webapp.auth.guard import login_required, member_required
 from webapp.auth.roles import STAFF
-from webapp.closing import service
+from webapp.closing import forms, service
 from webapp.db import current
 from webapp.forms import Form
 from webapp.security import audit, cookies
 from webapp.staff.access import seeker_for_staff
 from webapp.templating import render
-
-NOTE_MAX = 200
 
 
 def _close_page(request: Request, form: Form, consequences, status_code: int = 200) -> Response:
@@ -78,7 +76,7 @@ def _end_page(request: Request, seeker, form: Form, status_code: int = 200) -> R
         {
             "seeker": seeker,
             "form": form,
-            "note_max": NOTE_MAX,
+            "note_max": forms.NOTE_MAX,
             "reasons": {r: service.REASON_LABELS[r] for r in service.STAFF_REASONS},
         },
         fragment="closing/_staff_end_form.html",
@@ -100,20 +98,10 @@ async def end(request: Request) -> Response:
     member = request.state.member
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
-    form = Form()
-    data = form.read(await request.form(), multiline=("note",))
-    reason = str(data.get("reason", ""))
-    note = str(data.get("note", ""))[: NOTE_MAX * 2].strip()
-    form.values = {"reason": reason, "note": note}
-    if seeker["closed_at"] is not None:
+    if seeker["closed_at"] is not None:  # ended already (a second tap): where it went
         return htmx.redirect(request, f"/staff/seekers/{seeker['id']}?done=ended")
-    if reason not in service.STAFF_REASONS:
-        form.add("reason", "終了の理由（就職・取消）を選んでください。")
-    if not note:
-        form.add("note", "終了の理由の詳細を入力してください。")
-    elif len(note) > NOTE_MAX:
-        form.add("note", f"終了の理由の詳細は{NOTE_MAX}文字以内で入力してください。")
-    if not form.valid:
+    form, reason, note = forms.end_form(await request.form())
+    if reason is None:
         return _end_page(request, seeker, form, 422)
     now = requests.now(request)
     if await service.close(

@@ -250,7 +250,7 @@ async def close(
                 "note": note,
                 "withdrawn": len(open_rows),
                 "closed_at": now,
-                "retain_url": f"{base_url}/",
+                "top_url": f"{base_url}/",
             },
             now=now,
         )
