@@ -376,6 +376,8 @@ async def purge(conn: Connection, now: dt.datetime, retention: Retention) -> Pur
             await purge_person(conn, seeker_id, now, retention, report)
         except Exception as error:  # noqa: BLE001 - one person's failure must not stop the rest
             report.failed.append((seeker_id, f"{type(error).__name__}: {error}"))
+    if not (report.accounts or report.documents):
+        return report
     if is_sqlite(conn):
         await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     else:
