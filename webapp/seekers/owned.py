@@ -3,8 +3,8 @@
 Every table with a foreign key to job_seekers, or to a table that has one (an
 application's messages and documents, say), holds the person's rows. The download of
 one's own data (webapp/mydata) and `python -m webapp purge` both walk this list, so a
-table added later is exported and deleted without anyone remembering to: tests/
-test_closing.py checks both against the metadata.
+table added later is exported and deleted without anyone remembering to
+(tests/test_closing.py and tests/test_mydata.py check both against the metadata).
 
 Mail has no foreign key: the outbox (and the demo mailbox) are matched by address.
 """
