@@ -39,18 +39,17 @@ async def download(request: Request) -> Response:
     user = request.state.user
     now = requests.now(request)
     secret_key = request.app.state.settings.secret_key
-    wait = await service.refusal(conn, secret_key, user["id"], now)
-    if wait:
+    try:
+        archive = await service.download(
+            conn, secret_key, user, now=now, base_url=requests.base_url(request)
+        )
+    except service.TooMany as refused:
         return _page(
             request,
             refused=f"登録情報のダウンロードは1日{service.MY_DATA_PER_ACCOUNT.limit}回までです。"
-            f"{throttle.until(now, wait)}以降に、もう一度お試しください。",
-            retry_after=wait,
+            f"{throttle.until(now, refused.retry_after)}以降に、もう一度お試しください。",
+            retry_after=refused.retry_after,
         )
-    archive = await service.build(conn, user["id"], now)
-    await service.record_download(
-        conn, secret_key, user, now=now, base_url=requests.base_url(request)
-    )
     await audit.record(conn, request, "my_data", "success", seeker_id=user["id"], now=now)
     day = requests.today(request)
     return Response(

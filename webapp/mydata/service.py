@@ -23,6 +23,7 @@ from databases.core import Connection
 
 from webapp.activities import service as activities
 from webapp.clock import to_jst
+from webapp.db import is_sqlite
 from webapp.mail import outbox
 from webapp.schema import application_documents, job_postings, job_seekers
 from webapp.security import rate_limit
@@ -212,16 +213,29 @@ async def build(conn: Connection, seeker_id: int, made_at: dt.datetime) -> bytes
     return buffer.getvalue()
 
 
-async def refusal(conn: Connection, secret_key: str, seeker_id: int, now: dt.datetime):
-    """Seconds until the next download is allowed, or None."""
-    return await MY_DATA_PER_ACCOUNT.retry_after(conn, secret_key, str(seeker_id), now)
+class TooMany(Exception):
+    """The day's downloads are used up; retry_after: seconds until the next is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
 
 
-async def record_download(
+async def download(
     conn: Connection, secret_key: str, user, *, now: dt.datetime, base_url: str
-) -> None:
-    """Count the download and mail the owner that it was made (one transaction)."""
+) -> bytes:
+    """The ZIP for the signed-in job-seeker, counted and mailed to them in one transaction:
+    two downloads at once cannot both take the day's last one (the account's row is
+    locked on PostgreSQL; SQLite's BEGIN IMMEDIATE serializes writers), and a ZIP that
+    cannot be built is neither counted nor mailed. Raises TooMany."""
     async with conn.transaction():
+        if not is_sqlite(conn):
+            await conn.execute(
+                sa.select(job_seekers.c.id).where(job_seekers.c.id == user["id"]).with_for_update()
+            )
+        wait = await MY_DATA_PER_ACCOUNT.retry_after(conn, secret_key, str(user["id"]), now)
+        if wait:
+            raise TooMany(wait)
+        archive = await build(conn, user["id"], now)
         await MY_DATA_PER_ACCOUNT.hit(conn, secret_key, str(user["id"]), now)
         await outbox.enqueue(
             conn,
@@ -234,3 +248,4 @@ async def record_download(
             },
             now=now,
         )
+    return archive
