@@ -27,6 +27,9 @@ from tests.helpers import (
     submit,
 )
 from webapp.applications.documents import Document
+from webapp.auth import service as auth_service
+from webapp.auth.roles import SEEKER as SEEKER_ROLE
+from webapp.auth.roles import Account
 from webapp.closing import service as closing
 from webapp.schema import (
     application_documents,
@@ -603,3 +606,25 @@ def test_staff_end_form_refuses_bad_input_and_keeps_what_was_typed(world, data, 
         assert errors_beside(refused.text, "note") == [message]
     assert data["note"][:50] in refused.text
     assert seeker_row(world.seeker, world.taro)["closed_at"] is None
+
+
+def test_a_session_left_behind_opens_nothing_once_closed(world):
+    """Closing deletes the sessions; one written afterwards (a race, a restored backup)
+    still opens no My Page: the session's look-up asks for an open account."""
+    close(world.seeker)
+    now = world.seeker.app.state.clock.now()
+    token = factories.run(
+        world.seeker,
+        lambda conn: auth_service.start_session(
+            conn,
+            world.seeker.app.state.settings.secret_key,
+            account=Account(SEEKER_ROLE, world.taro),
+            previous_token=None,
+            user_agent="testclient",
+            ip_address="testclient",
+            now=now,
+        ),
+    )
+    browser = another_browser(world.seeker)
+    browser.cookies.set("session", token)
+    assert browser.get("/mypage").url.path == "/login"
