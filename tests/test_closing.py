@@ -571,6 +571,8 @@ def test_an_ended_registration_is_shown_to_staff_and_not_corrected(world):
     assert "終了（取消）" in page.text and "本人の申し出により取消" in page.text
     assert f"/staff/seekers/{world.taro}/refer" not in page.text
     assert f"/staff/seekers/{world.taro}/end" not in page.text
+    listed = staff.get("/staff/seekers", params={"q": "山田"})
+    assert '<span class="state state--inactive">終了</span>' in listed.text
     url = f"/staff/seekers/{world.taro}/correct"
     assert staff.get(url, follow_redirects=False).status_code == 303
     sent = submit(
