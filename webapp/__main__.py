@@ -1,5 +1,5 @@
 """`python -m webapp …`: serve, counter registration (seeker add), offices, staff and
-employer accounts, demo data, migrate, the daily mails and the outbox."""
+employer accounts, demo data, migrate, the daily mails, the outbox and the purge."""
 
 from __future__ import annotations
 
@@ -115,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
         "digest",
         help="queue the due daily mails once: saved searches (検索条件の新着求人メール) and"
         " the 7-day reminders of lapsing registrations (有効期限)",
+    )
+    commands.add_parser(
+        "purge",
+        help="delete what is past its retention period (RETAIN_* settings): closed accounts"
+        " with everything held about them and the mail sent to them, and the documents and"
+        " messages of ended applications; one transaction per person",
     )
     return parser
 
@@ -239,6 +245,21 @@ async def _digest(settings: Settings) -> int:
     print(f"saved-search mails queued: {queued.digests}")
     print(f"registration lapse reminders queued: {queued.reminders}")
     return 0
+
+
+async def _purge(settings: Settings) -> int:
+    """Run the purge once and say what it deleted; a person it could not purge is named
+    (by id) and left as they were, and the exit status says so."""
+    from webapp.closing import service as closing
+
+    retention = closing.Retention.from_settings(settings)
+    report = await _with_db(settings, lambda conn: closing.purge(conn, Clock().now(), retention))
+    print(f"closed accounts deleted: {report.accounts}")
+    print(f"documents deleted: {report.documents}")
+    print(f"messages deleted: {report.messages}")
+    for seeker_id, reason in report.failed:
+        print(f"job-seeker {seeker_id}: not purged: {_visible(reason, 300)}", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def uvicorn_options(settings: Settings) -> dict:
@@ -381,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_outbox(settings, args))
     if args.command == "digest":
         return asyncio.run(_digest(settings))
+    if args.command == "purge":
+        return asyncio.run(_purge(settings))
     return USAGE_ERROR
 
 

@@ -20,6 +20,7 @@ from webapp.auth import reset_routes
 from webapp.auth import routes as auth_routes
 from webapp.auth.middleware import SessionUserMiddleware
 from webapp.clock import Clock
+from webapp.closing import routes as closing_routes
 from webapp.config import Settings
 from webapp.daily import DailyRound
 from webapp.db import AppDatabase, ConnectionPerRequest, create_database, migrate_async
@@ -33,6 +34,7 @@ from webapp.mail.outbox import WakeSenderAfterResponse
 from webapp.mail.sender import OutboxSender, SmtpTarget
 from webapp.mailbox import routes as mailbox_routes
 from webapp.messages import routes as message_routes
+from webapp.mydata import routes as mydata_routes
 from webapp.mypage import routes as mypage_routes
 from webapp.mypage.header import HeaderCountsMiddleware
 from webapp.notices import routes as notice_routes
@@ -147,7 +149,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *auth_routes.routes,
             *reset_routes.routes,
             *account_routes.routes,
+            *closing_routes.routes,
             *mypage_routes.routes,
+            *mydata_routes.routes,
             *mailbox_routes.routes,
             *job_routes.routes,
             *staff_routes.routes,

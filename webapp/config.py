@@ -84,6 +84,13 @@ class Settings:
     # The reverse proxies / load balancers whose X-Forwarded-For names the client (IPs and
     # CIDRs, comma-separated, as uvicorn reads them); empty: none, the socket's peer is it.
     forwarded_allow_ips: str = ""
+    # Retention (保存期間), in days, for `python -m webapp purge`: a closed account (退会,
+    # 就職, 取消) and everything held about the person is deleted this long after it closed;
+    # the 応募書類 and the messages of an application that ended (不採用, 辞退) this long
+    # after it ended, whoever's it is.
+    retain_closed_account_days: int = 365
+    retain_document_days: int = 180
+    retain_message_days: int = 365
 
     @property
     def https(self) -> bool:
@@ -135,6 +142,15 @@ class Settings:
                 "DAILY_ROUND_SECONDS", cast=float, default=cls.daily_round_seconds
             ),
             forwarded_allow_ips=trusted_proxies(config("FORWARDED_ALLOW_IPS", default="")),
+            retain_closed_account_days=config(
+                "RETAIN_CLOSED_ACCOUNT_DAYS", cast=int, default=cls.retain_closed_account_days
+            ),
+            retain_document_days=config(
+                "RETAIN_DOCUMENT_DAYS", cast=int, default=cls.retain_document_days
+            ),
+            retain_message_days=config(
+                "RETAIN_MESSAGE_DAYS", cast=int, default=cls.retain_message_days
+            ),
         )
 
 

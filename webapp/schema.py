@@ -96,6 +96,15 @@ job_seekers = sa.Table(
     # Migration 0015: "counter" (利用登録者) or "online" (オンライン登録者, applied on the
     # web, not yet confirmed at a counter); see webapp/security/capabilities.py.
     sa.Column("registration_kind", sa.String(10), nullable=False, server_default="counter"),
+    # Migration 0016: the end of the account (退会, or staff ending the registration: 就職,
+    # 取消). Closed, `email` holds a placeholder and the address is kept in closed_email
+    # until `python -m webapp purge` deletes the account (see webapp/closing/).
+    sa.Column("closed_at", UTCDateTime),
+    sa.Column("closed_reason", sa.String(10)),  # withdrawn | employed | cancelled
+    sa.Column("closed_by", sa.Integer),  # the staff member who ended it (NULL: 退会)
+    sa.Column("closed_note", sa.Text, nullable=False, server_default=""),
+    sa.Column("closed_email", sa.String(100)),
+    sa.Index("ix_job_seekers_closed_at", "closed_at"),
     sa.Index("ix_job_seekers_kind_office", "registration_kind", "office_id"),
 )
 

@@ -75,6 +75,19 @@ def _sender(header: str) -> dict[str, str]:
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_common])
 templates.env.filters["jst"] = _jst
 templates.env.filters["sender"] = _sender
+
+# Where employers saw a job-seeker's name, once the account has closed (see
+# seekers.service.name_for_employers).
+CLOSED_SEEKER_NAME = "退会済みの求職者"
+
+
+def _san(name: str) -> str:
+    """A job-seeker's name as an employer reads it: 「山田太郎 さん」, or the closed
+    account's label as it is."""
+    return name if name == CLOSED_SEEKER_NAME else f"{name} さん"
+
+
+templates.env.filters["san"] = _san
 templates.env.globals["static_url"] = static_url
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True

@@ -33,6 +33,7 @@ from webapp.schema import (
     referrals,
 )
 from webapp.seekers import validity
+from webapp.seekers.service import kana_for_employers, name_for_employers
 
 DIRECT, REFERRAL = "direct", "referral"
 KIND_LABELS = {DIRECT: "オンライン自主応募", REFERRAL: "ハローワーク紹介"}
@@ -306,11 +307,19 @@ async def applicant_for_employer(conn: Connection, seeker_id: int, today: dt.dat
     """
     row = await fetch_existing(
         conn,
-        sa.select(job_seekers.c.name, job_seekers.c.kana, job_seekers.c.birthdate).where(
-            job_seekers.c.id == seeker_id
-        ),
+        sa.select(
+            name_for_employers().label("name"),
+            kana_for_employers().label("kana"),
+            job_seekers.c.birthdate,
+            job_seekers.c.closed_at,
+        ).where(job_seekers.c.id == seeker_id),
     )
-    return {"name": row["name"], "kana": row["kana"], "age": age_on(row["birthdate"], today)}
+    return {
+        "name": row["name"],
+        "kana": row["kana"],
+        # A closed account shows no age either: nothing that tells who it was.
+        "age": None if row["closed_at"] else age_on(row["birthdate"], today),
+    }
 
 
 # --- The timeline ---------------------------------------------------------------------
@@ -605,7 +614,7 @@ async def employer_applicants(
     joined = applications.join(job_postings, applications.c.posting_id == job_postings.c.id)
     total = await conn.fetch_val(sa.select(sa.func.count()).select_from(joined).where(*where))
     rows = await conn.fetch_all(
-        sa.select(applications, *_POSTING_COLUMNS, job_seekers.c.name.label("seeker_name"))
+        sa.select(applications, *_POSTING_COLUMNS, name_for_employers().label("seeker_name"))
         .select_from(joined.join(job_seekers, applications.c.seeker_id == job_seekers.c.id))
         .where(*where)
         .order_by(applications.c.created_at.desc(), applications.c.id.desc())
@@ -626,8 +635,8 @@ async def referral_letter(conn: Connection, application):
             referrals.c.note,
             offices.c.name.label("office_name"),
             offices.c.phone.label("office_phone"),
-            job_seekers.c.name.label("seeker_name"),
-            job_seekers.c.kana.label("seeker_kana"),
+            name_for_employers().label("seeker_name"),
+            kana_for_employers().label("seeker_kana"),
             job_postings.c.job_number,
             job_postings.c.job_title,
             job_postings.c.company_name,

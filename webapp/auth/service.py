@@ -35,7 +35,11 @@ def _by_email(role: str, email: str):
     query = sa.select(table.c.id, table.c.name, table.c.email, table.c.password_hash).where(
         table.c.email == email
     )
-    if role != SEEKER:
+    if role == SEEKER:
+        # A closed account (退会, ended by staff) opens no door; its address was freed on
+        # closing anyway, so this is a second lock, not what keeps the answers alike.
+        query = query.where(job_seekers.c.closed_at.is_(None))
+    else:
         # A staff address never opens the employer door, and a disabled member no door.
         query = query.where(members.c.role == role, members.c.active.is_(True))
     return query
@@ -141,7 +145,13 @@ async def load_session(
             *(column.label(f"member__{name}") for name, column in _MEMBER_COLUMNS.items()),
         )
         .select_from(
-            sessions.outerjoin(job_seekers, sessions.c.seeker_id == job_seekers.c.id)
+            # A closed account's session opens nothing (closing deletes them anyway).
+            sessions.outerjoin(
+                job_seekers,
+                sa.and_(
+                    sessions.c.seeker_id == job_seekers.c.id, job_seekers.c.closed_at.is_(None)
+                ),
+            )
             # A disabled member's session opens nothing.
             .outerjoin(
                 members,

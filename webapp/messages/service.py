@@ -17,6 +17,7 @@ from webapp.applications.states import WITHDRAWN
 from webapp.mail import outbox
 from webapp.members.service import mail_employer_users
 from webapp.schema import applications, employers, job_postings, job_seekers, members, messages
+from webapp.seekers.service import name_for_employers
 
 SEEKER, EMPLOYER = "seeker", "employer"
 OTHER = {SEEKER: EMPLOYER, EMPLOYER: SEEKER}
@@ -73,7 +74,7 @@ async def thread(
             applications.c.id,
             applications.c.state,
             applications.c.seeker_id,
-            job_seekers.c.name.label("seeker_name"),
+            name_for_employers().label("seeker_name"),
             job_seekers.c.email.label("seeker_email"),
             job_seekers.c.mail_messages,
             job_postings.c.employer_id,

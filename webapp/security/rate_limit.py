@@ -20,8 +20,9 @@ from databases.core import Connection
 from webapp.schema import rate_limit_hits
 from webapp.security.tokens import digest
 
-# The longest window of any limit: rows older than this count for nothing (sweep()).
-LONGEST_WINDOW = dt.timedelta(hours=1)
+# The longest window of any limit (the download of one's own data counts a day): rows
+# older than this count for nothing (sweep()).
+LONGEST_WINDOW = dt.timedelta(days=1)
 
 
 def client_key(address: str) -> str:

@@ -32,6 +32,7 @@ from webapp.schema import (
 )
 from webapp.security import auth_keys, capabilities
 from webapp.seekers.validity import end_of_month_after_next
+from webapp.templating import CLOSED_SEEKER_NAME
 
 MUNICIPALITY_MAX = 50
 
@@ -585,3 +586,17 @@ async def pending_referral_requests(conn: Connection, seeker_id: int) -> list:
         .where(referral_requests.c.seeker_id == seeker_id, referral_requests.c.state == "pending")
         .order_by(referral_requests.c.created_at, referral_requests.c.id)
     )
+
+
+def name_for_employers() -> sa.ColumnElement:
+    """The job-seeker's name as employers see it: 「退会済みの求職者」 once the account has
+    closed (退会, or ended by staff), whatever they applied to."""
+    return sa.case(
+        (job_seekers.c.closed_at.is_not(None), sa.literal(CLOSED_SEEKER_NAME)),
+        else_=job_seekers.c.name,
+    )
+
+
+def kana_for_employers() -> sa.ColumnElement:
+    """The フリガナ as employers see it: nothing once the account has closed."""
+    return sa.case((job_seekers.c.closed_at.is_not(None), sa.literal("")), else_=job_seekers.c.kana)

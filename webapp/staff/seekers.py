@@ -41,6 +41,10 @@ APPLICATION_KINDS = {"direct": "自主応募", "referral": "紹介"}
 NOTICE_KINDS = {"notice": "お知らせ", "job": "求人情報"}
 
 
+# How a closed account ended (job_seekers.closed_reason), as staff read it.
+CLOSED_LABELS = {"withdrawn": "退会", "employed": "終了（就職）", "cancelled": "終了（取消）"}
+
+
 def _form_page(request: Request, form: Form, status_code: int = 200, **extra) -> Response:
     return render(
         request,
@@ -196,6 +200,7 @@ async def profile(request: Request) -> Response:
             "application_states": APPLICATION_STATES,
             "application_kinds": APPLICATION_KINDS,
             "notice_kinds": NOTICE_KINDS,
+            "closed_labels": CLOSED_LABELS,
         },
     )
 
@@ -215,6 +220,8 @@ async def correct_form(request: Request) -> Response:
     """登録内容の訂正: 氏名, フリガナ, 生年月日, メールアドレス as registered, to correct."""
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, request.state.member, request.path_params["seeker_id"])
+    if seeker["closed_at"] is not None:  # closed: nothing left to correct (see closing/)
+        return htmx.redirect(request, f"/staff/seekers/{seeker['id']}")
     return _correct_page(request, seeker, forms.correction_values(seeker))
 
 
@@ -225,6 +232,8 @@ async def correct(request: Request) -> Response:
     member = request.state.member
     conn = current(request.app)
     seeker = await seeker_for_staff(conn, member, request.path_params["seeker_id"])
+    if seeker["closed_at"] is not None:
+        return htmx.redirect(request, f"/staff/seekers/{seeker['id']}")
     now = requests.now(request)
     form, correction = forms.correction_form(await request.form(), today=requests.today(request))
     if correction is not None:

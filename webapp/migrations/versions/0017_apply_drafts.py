@@ -1,7 +1,7 @@
 """what a job-seeker typed before 応募する / 紹介を希望する, kept between the steps
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 
 The application form and the 紹介の希望 form each go to a check page before they are
 sent (GOV.UK's check answers). What was typed waits here between the steps, one row per
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
