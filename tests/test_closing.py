@@ -394,6 +394,18 @@ def every_kind_of_row(client, seeker_id: int, world) -> None:
             "caught_mail", received_at=now, mail_from="x@example.jp", to_addr=seeker["email"],
             subject="s", body="b",
         )  # fmt: skip
+        draft = await insert(
+            "apply_drafts", seeker_id=seeker_id, posting_id=posting, kind="apply",
+            message="<i>志望動機</i>", created_at=now, updated_at=now,
+        )  # fmt: skip
+        await insert(
+            "apply_draft_files", draft_id=draft, kind="resume", filename="履歴書.pdf",
+            content_type="application/pdf", size=8, content=b"%PDF-1.4", created_at=now,
+        )  # fmt: skip
+        await insert(
+            "online_applications", seeker_id=seeker_id, step=2, postcode="9391363",
+            created_at=now, updated_at=now,
+        )  # fmt: skip
 
     factories.run(client, work)
 

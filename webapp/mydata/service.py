@@ -120,11 +120,18 @@ def _row(row, *, leave_out=frozenset()) -> dict:
     }
 
 
-def _file_name(document: dict) -> str:
-    """Where a 応募書類 goes in the ZIP: its ids first (unique), then its own name with
-    anything a file system might take for a path or a device left out."""
+def _file_name(table: sa.Table, document: dict) -> str:
+    """Where a file goes in the ZIP: its table and ids first (unique), then its own name
+    with anything a file system might take for a path or a device left out."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", document["filename"]).strip(". ") or "file"
-    return f"documents/{document['application_id']}-{document['id']}-{safe[:100]}"
+    if table is application_documents:
+        return f"documents/{document['application_id']}-{document['id']}-{safe[:100]}"
+    return f"documents/{table.name}/{document['id']}-{safe[:100]}"
+
+
+def _binary_columns(table: sa.Table) -> set[str]:
+    """The columns that hold a file's bytes (応募書類, and those waiting with a draft)."""
+    return {c.name for c in table.columns if isinstance(c.type, sa.LargeBinary)}
 
 
 async def collect(conn: Connection, seeker_id: int) -> tuple[dict, dict[str, bytes]]:
@@ -139,11 +146,13 @@ async def collect(conn: Connection, seeker_id: int) -> tuple[dict, dict[str, byt
             sa.select(table).where(where).order_by(*table.primary_key.columns)
         )
         found = []
+        binary = _binary_columns(table)
         for row in rows:
-            if table is application_documents:
-                record = _row(row, leave_out={"content"})
-                record["file"] = _file_name(record)
-                files[record["file"]] = row["content"]
+            if binary:
+                # A file goes in as itself beside the records, not as bytes in the JSON.
+                record = _row(row, leave_out=binary)
+                record["file"] = _file_name(table, record)
+                files[record["file"]] = b"".join(bytes(row[name]) for name in sorted(binary))
             else:
                 record = _row(row)
             if record.get("posting_id"):
