@@ -36,7 +36,7 @@ COMMON = {
     "commute_allowance": "実費支給（上限あり） 月額20,000円まで",
     "wage_closing_day": "毎月20日",
     "wage_pay_day": "当月25日",
-    "variable_hours": "",
+    "variable_hours": "none",
     "retirement_age": "あり（一律60歳）",
     "rehire": "あり（65歳まで）",
     "housing": "なし",

@@ -106,7 +106,7 @@ def details(
     base_min, base_max = low - b - (c or 0), high - b - (c or 0)
     car = rng.random() < (0.15 if tokyo else 0.7)
     bonus = rng.random() < (0.2 if part else 0.7)
-    variable = ""
+    variable = "none"
     if night or rng.random() < 0.15:
         variable = rng.choice(("1month", "1month", "1year"))
     elif kind == "it" and rng.random() < 0.3:

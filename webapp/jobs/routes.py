@@ -17,7 +17,7 @@ from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import favourites, forms, saved_searches
-from webapp.postings import catalog, search, search_form, text
+from webapp.postings import catalog, search, search_form, sheet, text
 from webapp.postings import service as postings
 from webapp.redirects import safe_target
 from webapp.referrals import service as referrals
@@ -33,6 +33,7 @@ templates.env.filters["ymd"] = lambda d: ymd(d) if d else ""
 templates.env.filters["highlight"] = functools.lru_cache(maxsize=4096)(text.highlight)
 templates.env.filters["snippet"] = functools.lru_cache(maxsize=2048)(text.snippet)
 templates.env.globals["catalog"] = catalog
+templates.env.globals["posting_sections"] = sheet.sections
 
 
 def _seeker_id(request: Request) -> int | None:

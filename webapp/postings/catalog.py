@@ -195,8 +195,9 @@ WAGE_FORMS: dict[str, str] = {
     "年俸制": "年俸制",
 }
 
-# 変形労働時間制 (variable_hours; "" for none).
+# 変形労働時間制 (variable_hours; "" when not written).
 VARIABLE_HOURS: dict[str, str] = {
+    "none": "なし",
     "1month": "1か月単位",
     "1year": "1年単位",
     "1week": "1週間単位（非定型的）",
