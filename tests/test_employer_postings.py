@@ -516,10 +516,8 @@ def test_the_check_page_shows_every_field_with_a_link_to_change_it(people):
     assert shown["加入保険等"] == "雇用、労災、健康、厚生"
     assert (shown["採用人数"], shown["オンライン自主応募"]) == ("2人", "受け付ける")
     edit = f"/employer/postings/{posting['id']}/edit"
-    assert (
-        f'href="{edit}#wage_min">変更する<span class="visually-hidden">（賃金（a + b + c）の下限額）</span>'
-        in (check.text)
-    )
+    hidden = '<span class="visually-hidden">（賃金（a + b + c）の下限額）</span>'
+    assert f'href="{edit}#wage_min">変更する{hidden}' in check.text
     assert f'href="{edit}#insurance-0">変更する' in check.text
     assert "株式会社となみ精工" in check.text  # the 事業所 as copied, not changeable here
     assert stored(people, posting["id"])["status"] == "draft"  # looking changes nothing
