@@ -982,3 +982,51 @@ def test_the_employers_users_are_mailed_the_outcome_of_the_review(people, action
     assert f"http://testserver/employer/postings/{posting['id']}" in body
     assert "休憩時間" not in body  # the reason is on the page, not in the mail
     assert not people.smtp.to(OTHER_EMPLOYER)
+
+
+# --- staff review refuses what the law requires and the 求人票 lacks ---------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"job_change_scope": ""}, "業務の変更の範囲を入力してください。"),
+        ({"workplace_change_scope": ""}, "就業場所の変更の範囲を入力してください。"),
+        ({"smoking_measure": ""}, "受動喫煙対策を一覧から選んでください。"),
+        (
+            {"employment_term": "fixed", "contract_period": "1年", "contract_renewal": "always"},
+            "雇用期間の定めがある場合は、契約更新の上限（あり・なし）を選んでください。",
+        ),
+        (
+            {"fixed_overtime_pay": "30000", "base_wage_min": "190000", "base_wage_max": "250000"},
+            "c 固定残業代がある場合は、それが何時間分の残業代かを入力してください。",
+        ),
+    ],
+)
+def test_staff_cannot_approve_a_posting_lacking_a_required_field_and_are_told_which(
+    people, changes, message
+):
+    """A 求人票 that reached 審査待ち without a field the law requires (submitted before the
+    field existed, or sent round the check page): the review names it, and 承認 refuses."""
+    posting = draft(people, **changes)
+    set_status(people, posting["id"], "pending", submitted_at=people.app.state.clock.now())
+    staff = as_staff(people)
+    url = f"/staff/postings/review/{posting['id']}"
+
+    page = staff.get(url)
+    assert "この求人票は、次の項目がないため承認できません" in page.text
+    assert f"<li>{message}</li>" in page.text
+    assert "承認して公開する" not in page.text
+
+    refused = submit(staff, f"{url}/approve", page=url)
+    assert refused.status_code == 422
+    assert f"<li>{message}</li>" in refused.text
+    assert stored(people, posting["id"])["status"] == "pending"
+    # Sending it back with the reason still works.
+    submit(staff, f"{url}/reject", {"note": message}, page=url)
+    assert stored(people, posting["id"])["status"] == "draft"
+
+
+def test_a_complete_posting_is_approved_as_before(people):
+    posting = approved(people, as_staff(people))
+    assert posting["status"] == "open"
