@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests import factories
+from webapp.config import PROJECT_ROOT
 from webapp.demo.employer_postings import DEMO_POSTINGS
 
 SECTIONS = [
@@ -167,3 +168,44 @@ def test_a_posting_for_people_with_disabilities_says_so(client):
     posting = factories.posting(client, for_disabled=True)
     shown = rows(client.get(f"/jobs/{posting['job_number']}").text)
     assert shown["雇用形態"] == "正社員（フルタイム） 障害のある方のための求人（障害者求人）"
+
+
+# --- the printable 求人票 -----------------------------------------------------------------
+
+
+def test_the_posting_page_links_to_its_printable_hojinhyo(client):
+    posting = factories.posting(client, **FULL)
+    page = client.get(f"/jobs/{posting['job_number']}").text
+    assert f'<a href="/jobs/{posting["job_number"]}/print">印刷用の求人票（A4）</a>' in page
+
+
+def test_the_printable_hojinhyo_has_every_section_as_a_ruled_table(client):
+    posting = factories.posting(client, for_disabled=True, job_category="part")
+    response = client.get(f"/jobs/{posting['job_number']}/print")
+    assert response.status_code == 200
+    page = response.text
+    captions = re.findall(r"<caption>\d+ (.*?)</caption>", page)
+    assert captions == SECTIONS[:-1]  # the numbers and dates are in the sheet's header
+    assert '<h1 class="hw-sheet__title" id="hw-sheet-title">求人票' in page
+    assert "（パート・障害者）" in page
+    assert f'<td class="nowrap">{posting["job_number"]}</td>' in page
+    assert (
+        '<th scope="row">業務の変更の範囲</th>\n        <td class="posting__text">記載なし</td>'
+        in (page)
+    )
+    # No explanations on paper, and the print button only with the script.
+    assert '<details class="explain">' not in page
+    assert "data-print hidden" in page
+
+
+def test_the_printable_hojinhyo_is_laid_out_for_a4():
+    css = (PROJECT_ROOT / "static" / "css" / "app.css").read_text()
+    assert "@page hw-sheet { size: A4;" in css
+    assert ".hw-sheet { page: hw-sheet;" in css
+
+
+@pytest.mark.parametrize("status", ["draft", "pending"])
+def test_an_unpublished_posting_has_no_printable_hojinhyo(client, status):
+    posting = factories.posting(client, status=status)
+    assert client.get(f"/jobs/{posting['job_number']}/print").status_code == 404
+    assert client.get("/jobs/13010-99999999/print").status_code == 404

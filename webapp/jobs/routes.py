@@ -127,6 +127,13 @@ async def detail(request: Request) -> Response:
     return await _detail_page(request, posting, public=True)
 
 
+async def print_sheet(request: Request) -> Response:
+    """The 求人票 on A4 for the counter (Hello Work's layout, print CSS), from the posting
+    page; the same posting as its page (a published one), for anyone."""
+    posting = await _posting_or_404(request)
+    return render(request, "jobs/print.html", {"posting": posting}, public=True)
+
+
 async def _detail_page(request, posting, *, error="", status_code=200, public=False):
     conn = current(request.app)
     favourite = posting["id"] in await favourites.ids_among(
@@ -327,6 +334,7 @@ routes = [
     Route("/jobs/cities", city_field, methods=["GET"]),
     Route("/jobs/{number}", detail, methods=["GET"]),
     Route("/jobs/{number}/favourite", set_favourite, methods=["POST"]),
+    Route("/jobs/{number}/print", print_sheet, methods=["GET"]),
     Route("/mypage/favourites", favourite_list, methods=["GET"]),
     Route("/mypage/saved-searches", saved_list, methods=["GET"]),
     Route("/mypage/saved-searches", save_search, methods=["POST"]),
