@@ -29,10 +29,11 @@ OLD_NUMBER = "16040-00000778"
 EMPLOYER = {"name": "採用花子", "email": "hr@example.com"}
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, whole: bool = True) -> None:
+    """The whole page, or (whole=False) the screen as it stands, as the person sees it."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=whole)
 
 
 async def _postings(conn, now) -> None:
@@ -80,6 +81,10 @@ def test_a_job_seeker_reads_the_whole_hojinhyo_on_a_phone(
     expect(meaning).to_be_visible()
     axe(page)
     shot(page, f"phone-{mode}-02-explained")
+    page.locator("#sec-wage").scroll_into_view_if_needed()
+    shot(page, f"phone-{mode}-02b-wage-screen", whole=False)
+    page.locator("#sec-work").scroll_into_view_if_needed()
+    shot(page, f"phone-{mode}-02c-work-screen", whole=False)
 
     page.get_by_role("link", name="印刷用の求人票（A4）").click()
     expect(page).to_have_url(re.compile(rf"/jobs/{FULL_NUMBER}/print$"))
@@ -87,6 +92,7 @@ def test_a_job_seeker_reads_the_whole_hojinhyo_on_a_phone(
     expect(page.locator("table.hw-sheet__section caption")).to_have_count(9)
     axe(page)
     shot(page, f"phone-{mode}-03-print")
+    shot(page, f"phone-{mode}-03b-print-screen", whole=False)
     page.emulate_media(media="print")
     shot(page, f"phone-{mode}-04-print-media")
     page.emulate_media(media="screen")
@@ -135,6 +141,8 @@ def test_an_employer_writes_a_fixed_term_hojinhyo_with_allowances_and_fixed_over
     page.goto("/employer/login")
     axe(page)
     member_log_in(page, "/employer/login", EMPLOYER["email"], factories.MEMBER_PASSWORD, axe)
+    expect(heading(page, "求人者マイページ")).to_be_visible()
+    axe(page)
     page.goto("/employer/postings/new")
     expect(heading(page, "求人票の作成（下書き）")).to_be_visible()
     legends = page.locator("legend.form-section__title").all_inner_texts()
@@ -183,11 +191,13 @@ def test_an_employer_writes_a_fixed_term_hojinhyo_with_allowances_and_fixed_over
 
     page.locator("#check-renewal_limit").get_by_role("link", name=re.compile("入力する")).click()
     expect(page).to_have_url(re.compile(r"/edit#renewal_limit$"))
-    page.get_by_label("契約更新の上限", exact=True).select_option(label="あり")
+    page.locator("#renewal_limit").select_option(label="あり")
     page.get_by_label("更新上限の内容（上限ありのとき）").fill("通算契約期間の上限 5年")
     page.get_by_label("c 固定残業代の時間数（時間分）").fill("20")
     axe(page)
     shot(page, f"desk-{mode}-02-form")
+    page.locator("#allowances").scroll_into_view_if_needed()
+    shot(page, f"desk-{mode}-02b-wage-screen", whole=False)
     page.get_by_role("button", name="保存して、審査に提出する内容を確認する").click()
 
     expect(page.locator(".error-summary")).to_have_count(0)
