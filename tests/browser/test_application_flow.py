@@ -154,7 +154,7 @@ def test_direct_application_from_posting_to_interview(
     tablet_axe(employer)
     employer.get_by_role("link", name="審査に提出する").click()
     expect(heading(employer, "審査に提出する内容の確認")).to_be_visible()
-    expect(employer.get_by_text("210,000円")).to_be_visible()
+    expect(employer.locator("#check-wage_min")).to_contain_text("210,000円")
     tablet_axe(employer)
     employer.get_by_role("button", name="この内容で審査に提出する").click()
     expect(employer).to_have_url(re.compile(r"\?done=submitted$"))
