@@ -10,7 +10,7 @@ posting row only (the allowances are a JSON text column of the row, no further q
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from webapp.postings import catalog
 
@@ -88,8 +88,7 @@ EXPLANATIONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     label: str
     text: str
     explain: str = ""  # a key of EXPLANATIONS
@@ -110,8 +109,7 @@ class Row:
         return self.text == NOT_WRITTEN
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     key: str
     title: str
     rows: tuple[Row, ...]
