@@ -4,6 +4,7 @@ with a note; 充足 and a later 紹介期限日; each 事業所 touches only its
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from types import SimpleNamespace
 
@@ -1030,3 +1031,105 @@ def test_staff_cannot_approve_a_posting_lacking_a_required_field_and_are_told_wh
 def test_a_complete_posting_is_approved_as_before(people):
     posting = approved(people, as_staff(people))
     assert posting["status"] == "open"
+
+
+# --- the whole 求人票 in the form (issue 15) ----------------------------------------------
+
+
+def test_the_form_groups_its_fields_in_hello_works_order(people):
+    as_employer(people)
+    page = people.get("/employer/postings/new").text
+    legends = re.findall(r'<legend class="form-section__title">(.*?)</legend>', page)
+    assert legends == [
+        "求人事業所",
+        "仕事内容",
+        "賃金・手当",
+        "労働時間",
+        "その他の労働条件等",
+        "会社の情報",
+        "選考等",
+        "特記事項・障害者に対する配慮",
+    ]
+    for name in ("job_change_scope", "workplace_change_scope", "smoking_measure", "renewal_limit"):
+        assert f'name="{name}"' in page
+
+
+def test_a_draft_keeps_the_whole_hojinhyo_and_gives_it_back_to_edit(people):
+    as_employer(people)
+    data = {
+        **VALID,
+        "employment_type": "non_regular",
+        "employment_term": "fixed",
+        "contract_period": "1年",
+        "contract_renewal": "conditional",
+        "renewal_limit": "limited",
+        "renewal_limit_detail": "通算契約期間の上限 5年",
+        "allowance_name_1": "職務手当",
+        "allowance_amount_1": "１０，０００",  # full-width digits and comma forgiven
+        "allowance_name_2": "資格手当",
+        "allowance_amount_2": "5000",
+        "fixed_overtime_pay": "30000",
+        "fixed_overtime_hours": "20",
+        "base_wage_min": "175000",
+        "base_wage_max": "235000",
+        "nearest_station": "砺波駅",
+        "station_minutes": "15",
+        "for_disabled": "1",
+        "experience_required": "1",
+    }
+    response = submit(people, "/employer/postings/new", data)
+    assert response.status_code == 200, errors_of(response)
+    posting_id = int(response.url.path.rsplit("/", 1)[1])
+    row = stored(people, posting_id)
+    assert row["allowance_total"] == 15_000
+    assert json.loads(row["allowances"]) == [
+        {"name": "職務手当", "amount": 10_000},
+        {"name": "資格手当", "amount": 5_000},
+    ]
+    assert (row["fixed_overtime_pay"], row["fixed_overtime_hours"]) == (30_000, 20)
+    assert (row["renewal_limit"], row["renewal_limit_detail"]) == (
+        "limited",
+        "通算契約期間の上限 5年",
+    )
+    assert (row["car_commute"], row["transfer_possible"], row["bonus"]) == (True, False, True)
+    assert (row["for_disabled"], row["experience_required"], row["station_minutes"]) == (
+        True,
+        True,
+        15,
+    )
+    assert posting_forms.missing(row).valid  # complete: 175,000 + 15,000 + 30,000 = 220,000
+
+    edit = people.get(f"/employer/postings/{posting_id}/edit").text
+    assert 'name="allowance_name_2" value="資格手当"' in edit
+    assert 'name="allowance_amount_1" value="10000"' in edit
+    assert re.search(r'id="car_commute-1" name="car_commute" value="1" checked', edit)
+    assert re.search(r'<option value="limited" selected>', edit)
+
+
+@pytest.mark.parametrize(
+    ("changes", "name", "message"),
+    [
+        (
+            {"allowance_amount_1": "10000"},
+            "allowance_name_1",
+            "手当1の名称を入力してください（例: 職務手当）。",
+        ),
+        ({"allowance_name_1": "職務手当"}, "allowance_amount_1", "手当1の月額を入力してください。"),
+        (
+            {"occupation_minor": "25"},
+            "occupation_minor",
+            "職業分類（中分類）は、選んだ職業分類（大分類）に含まれるものを選んでください。",
+        ),
+        (
+            {"station_minutes": "徒歩5分"},
+            "station_minutes",
+            "最寄り駅からの所要時間は0〜600の半角数字で入力してください。",
+        ),
+    ],
+)
+def test_a_draft_refuses_what_is_typed_wrongly_in_the_new_fields(people, changes, name, message):
+    as_employer(people)
+    response = submit(people, "/employer/postings/new", {**VALID, **changes})
+    assert response.status_code == 422
+    assert f'<a href="#{name}">{message}</a>' in response.text
+    assert _count_postings(people) == 0
