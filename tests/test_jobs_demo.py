@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -44,6 +45,43 @@ def test_postings_look_like_hello_work_postings():
     assert len({p["prefecture_code"] for p in postings}) == 47
     assert len({p["job_title"] for p in postings}) > 40
     assert sorted(p["received_on"] for p in postings) == [p["received_on"] for p in postings]
+
+
+def test_postings_fill_the_whole_hojinhyo_and_vary_it():
+    """Every field of migration 0014, each consistent with the rest: a+b+c is the wage,
+    a fixed-term contract says its renewal, the 中分類 lies under the 大分類."""
+    postings = list(demo_postings.generate(3000, seed=2, today=TODAY))
+    for p in postings:
+        assert catalog.OCCUPATION_OF_MINOR[p["occupation_minor"]] == p["occupation"]
+        allowances = json.loads(p["allowances"])
+        assert sum(item["amount"] for item in allowances) == p["allowance_total"]
+        a_b_c = p["base_wage_min"] + p["allowance_total"] + (p["fixed_overtime_pay"] or 0)
+        assert a_b_c == p["wage_min"] and p["base_wage_min"] > 0
+        assert (p["fixed_overtime_pay"] is None) == (p["fixed_overtime_hours"] is None)
+        assert p["job_change_scope"] and p["workplace_change_scope"]
+        assert p["smoking_measure"] in catalog.SMOKING_MEASURES
+        assert p["wage_form"] in catalog.WAGE_FORMS
+        assert p["weekly_two_days"] in catalog.WEEKLY_TWO_DAYS
+        assert p["nearest_station"].endswith("駅") and p["station_minutes"] > 0
+        if p["employment_term"] == "fixed":
+            assert p["contract_renewal"] in catalog.CONTRACT_RENEWALS
+            assert p["renewal_limit"] in catalog.RENEWAL_LIMITS
+            assert bool(p["renewal_limit_detail"]) == (p["renewal_limit"] == "limited")
+        else:
+            assert p["employment_term"] == "indefinite" and p["renewal_limit"] == ""
+        if p["age_limit"]:
+            assert p["age_limit_detail"] and p["age_limit_reason"]
+
+    def share(test) -> float:
+        return sum(1 for p in postings if test(p)) / len(postings)
+
+    assert 0.02 <= share(lambda p: p["for_disabled"]) <= 0.045
+    assert 0.05 <= share(lambda p: p["fixed_overtime_pay"] is not None) <= 0.25
+    assert share(lambda p: p["renewal_limit"] == "limited") > 0.05
+    assert share(lambda p: p["renewal_limit"] == "none") > 0.05
+    for column in ("car_commute", "transfer_possible", "bonus", "education_required"):
+        assert 0.03 < share(lambda p, c=column: p[c]) < 0.97, column
+    assert {p["weekly_two_days"] for p in postings} == set(catalog.WEEKLY_TWO_DAYS) - {"none"}
 
 
 def test_bulk_load_is_searchable(client):

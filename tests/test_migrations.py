@@ -356,3 +356,101 @@ def test_0015_makes_every_earlier_job_seeker_a_counter_user_and_goes_back(empty_
         return [row[0] for row in await conn.fetch_all(sa.text("SELECT email FROM job_seekers"))]
 
     assert run_db(empty_url, emails) == ["taro@example.com"]
+# --- 0014: the whole 求人票; today's postings move into the new shape ---------------------
+
+
+def _posting_columns(url: str) -> set[str]:
+    async def read(conn):
+        if is_sqlite(conn):
+            rows = await conn.fetch_all(sa.text("PRAGMA table_info(job_postings)"))
+            return {row[1] for row in rows}
+        rows = await conn.fetch_all(
+            sa.text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'job_postings'"
+            )
+        )
+        return {row[0] for row in rows}
+
+    return run_db(url, read)
+
+
+def test_0014_moves_todays_postings_into_the_new_shape_and_back(empty_url):
+    migrate(empty_url, "0013")
+    office = run_db(
+        empty_url,
+        lambda c: postings.create_posting(
+            c,
+            _posting(
+                "一般事務",
+                education="高卒以上",
+                experience="不問",
+                weekends_off=True,
+                employment_type="regular",
+            ),
+            now=NOW,
+        ),
+    )
+    shop = run_db(
+        empty_url,
+        lambda c: postings.create_posting(
+            c,
+            _posting(
+                "販売スタッフ",
+                education="不問",
+                experience="接客の経験1年以上",
+                weekends_off=False,
+                employment_type="part",
+                job_category="part",
+                wage_type="hourly",
+                wage_min=1_100,
+                wage_max=1_300,
+            ),
+            now=NOW,
+        ),
+    )
+    assert "job_change_scope" not in _posting_columns(empty_url)
+
+    migrate(empty_url)
+
+    async def read(conn):
+        rows = await conn.fetch_all(
+            sa.select(job_postings).where(job_postings.c.id.in_((office, shop)))
+        )
+        return {row["id"]: row for row in rows}
+
+    rows = run_db(empty_url, read)
+    moved = {
+        posting_id: (
+            row["education_required"],
+            row["experience_required"],
+            row["weekly_two_days"],
+            row["wage_form"],
+            row["employment_term"],
+        )
+        for posting_id, row in rows.items()
+    }
+    assert moved == {
+        office: (True, False, "every", "月給", "indefinite"),
+        shop: (False, True, "", "時給", ""),
+    }
+    # What the law now requires reads as not written (記載なし), never as a made-up answer.
+    office_row = rows[office]
+    assert office_row["job_change_scope"] == "" and office_row["smoking_measure"] == ""
+    assert office_row["car_commute"] is None and office_row["bonus"] is None
+    assert office_row["for_disabled"] is False and office_row["occupation_minor"] == ""
+    # The old columns are as they were, and the keyword index still finds both.
+    assert (office_row["education"], office_row["weekends_off"]) == ("高卒以上", True)
+    assert run_db(empty_url, lambda conn: _found(conn, "q=販売スタッフ")) == [shop]
+
+    # Back to 0013: the new columns go, every posting stays.
+    command.downgrade(alembic_config(empty_url), "0013")
+    assert "job_change_scope" not in _posting_columns(empty_url)
+
+    async def ids(conn):
+        rows = await conn.fetch_all(sa.text("SELECT id FROM job_postings ORDER BY id"))
+        return [row[0] for row in rows]
+
+    assert run_db(empty_url, ids) == sorted([office, shop])
+    migrate(empty_url)
+    assert run_db(empty_url, lambda conn: _found(conn, "q=一般事務")) == [office]

@@ -325,6 +325,77 @@ job_postings = sa.Table(
     sa.Column("approved_at", UTCDateTime),
     sa.Column("approved_by", sa.Integer),
     sa.Column("review_note", sa.Text, nullable=False, server_default=""),
+    # --- The whole 求人票 in Hello Work's order (migration 0014). A text not written yet is
+    # "", a number or a yes/no not answered yet NULL: the posting page reads 「記載なし」 for
+    # either (postings older than 0014 have none of these). The filters job-seekers search
+    # on are plain columns: age_limit (年齢不問), education_required (学歴不問),
+    # experience_required (未経験可), car_commute, transfer_possible (転勤なし),
+    # weekly_two_days (週休二日制 毎週), annual_holidays, bonus, for_disabled (障害者求人),
+    # nearest_station and occupation_minor (職業分類の中分類).
+    # 求人事業所
+    sa.Column("company_employees", sa.Integer),  # 従業員数 企業全体
+    sa.Column("company_employees_site", sa.Integer),  # うち就業場所
+    sa.Column("company_founded", sa.Text, nullable=False, server_default=""),  # 設立年
+    sa.Column("company_features", sa.Text, nullable=False, server_default=""),  # 会社の特長
+    # 仕事内容
+    sa.Column("occupation_minor", sa.String(2), nullable=False, server_default=""),  # 中分類
+    sa.Column("employment_term", sa.String(12), nullable=False, server_default=""),  # 雇用期間
+    sa.Column("contract_period", sa.Text, nullable=False, server_default=""),  # 契約期間
+    sa.Column("contract_renewal", sa.String(12), nullable=False, server_default=""),
+    sa.Column("renewal_conditions", sa.Text, nullable=False, server_default=""),
+    sa.Column("renewal_limit", sa.String(12), nullable=False, server_default=""),  # 更新上限
+    sa.Column("renewal_limit_detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("nearest_station", sa.Text, nullable=False, server_default=""),  # 最寄り駅
+    sa.Column("station_access", sa.Text, nullable=False, server_default=""),  # 徒歩, バス
+    sa.Column("station_minutes", sa.Integer),  # 最寄り駅から（分）
+    sa.Column("smoking_measure", sa.String(20), nullable=False, server_default=""),  # 受動喫煙
+    sa.Column("smoking_detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("car_commute", sa.Boolean),  # マイカー通勤 可 / 不可
+    sa.Column("car_parking", sa.Text, nullable=False, server_default=""),  # 駐車場
+    sa.Column("transfer_possible", sa.Boolean),  # 転勤の可能性
+    sa.Column("transfer_detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("job_change_scope", sa.Text, nullable=False, server_default=""),  # 業務の変更の範囲
+    sa.Column("workplace_change_scope", sa.Text, nullable=False, server_default=""),
+    sa.Column("age_limit_reason", sa.Text, nullable=False, server_default=""),  # 該当事由
+    sa.Column("education_required", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("experience_required", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("trial_conditions", sa.Text, nullable=False, server_default=""),  # 試用期間中
+    sa.Column("for_disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    # 賃金・手当: a 基本給, b 定額的に支払われる手当 (JSON list of {"name", "amount"}, and
+    # their total), c 固定残業代 with its hours; wage_min/wage_max stay a+b+c (searched).
+    sa.Column("wage_form", sa.String(10), nullable=False, server_default=""),  # 賃金形態
+    sa.Column("base_wage_min", sa.Integer),
+    sa.Column("base_wage_max", sa.Integer),
+    sa.Column("allowances", sa.Text, nullable=False, server_default=""),
+    sa.Column("allowance_total", sa.Integer),
+    sa.Column("fixed_overtime_pay", sa.Integer),
+    sa.Column("fixed_overtime_hours", sa.Integer),
+    sa.Column("commute_allowance", sa.Text, nullable=False, server_default=""),
+    sa.Column("wage_closing_day", sa.Text, nullable=False, server_default=""),  # 賃金締切日
+    sa.Column("wage_pay_day", sa.Text, nullable=False, server_default=""),  # 賃金支払日
+    sa.Column("pay_raise", sa.Text, nullable=False, server_default=""),  # 昇給
+    sa.Column("bonus", sa.Boolean),  # 賞与 あり / なし
+    sa.Column("bonus_record", sa.Text, nullable=False, server_default=""),  # 前年度実績
+    # 労働時間
+    sa.Column("variable_hours", sa.String(10), nullable=False, server_default=""),  # 変形労働
+    sa.Column("overtime_monthly", sa.Integer),  # 時間外労働 月平均（時間）
+    sa.Column("break_minutes", sa.Integer),  # 休憩時間（分）
+    sa.Column("weekly_two_days", sa.String(10), nullable=False, server_default=""),  # 週休二日
+    # その他の労働条件, 会社の情報
+    sa.Column("retirement_allowance", sa.Text, nullable=False, server_default=""),  # 退職金
+    sa.Column("retirement_age", sa.Text, nullable=False, server_default=""),  # 定年制
+    sa.Column("rehire", sa.Text, nullable=False, server_default=""),  # 再雇用・勤務延長
+    sa.Column("housing", sa.Text, nullable=False, server_default=""),  # 入居可能住宅
+    sa.Column("childcare_facility", sa.Text, nullable=False, server_default=""),  # 託児施設
+    sa.Column("childcare_leave_record", sa.Text, nullable=False, server_default=""),
+    sa.Column("nursing_leave_record", sa.Text, nullable=False, server_default=""),
+    # 選考, 特記事項, 障害者に対する配慮
+    sa.Column("result_notice", sa.Text, nullable=False, server_default=""),  # 選考結果通知
+    sa.Column("documents_required", sa.Text, nullable=False, server_default=""),  # 応募書類
+    sa.Column("contact_person", sa.Text, nullable=False, server_default=""),  # 担当者
+    sa.Column("contact_phone", sa.Text, nullable=False, server_default=""),
+    sa.Column("special_notes", sa.Text, nullable=False, server_default=""),  # 特記事項
+    sa.Column("disability_accommodations", sa.Text, nullable=False, server_default=""),
     # Newest first, and by 都道府県 newest first, each carrying the filter columns: a search
     # without a keyword (or with a very common one) walks these without reading rows.
     sa.Index("ix_job_postings_received", "received_on", "id", *FILTER_COLUMNS),
@@ -338,6 +409,8 @@ job_postings = sa.Table(
     sa.Index("ix_job_postings_deadline", "referral_deadline"),
     sa.Index("ix_job_postings_wage", "wage_monthly"),
     sa.Index("ix_job_postings_registered", "registered_at"),
+    # 職業分類の中分類 (migration 0014): the second step of the occupation choice.
+    sa.Index("ix_job_postings_occupation_minor", "occupation_minor"),
     # A narrow copy of every filter and sort column, looked up by id: a keyword's candidates
     # are checked and ordered here, without reading the wide rows (see postings/search.py).
     sa.Index(

@@ -135,3 +135,22 @@ async def give_password(conn, password: str, now, **values) -> None:
             password_hash=await hash_password(password), password_set_at=now, **values
         )
     )
+
+
+def fill_whole_posting(page: Page, *, base: str) -> None:
+    """The 求人票 form's fields that 審査に提出 requires beyond the long-standing ones
+    (issue 15): 中分類, 受動喫煙対策, マイカー通勤, 転勤, the scopes of change, a 基本給 (`base`,
+    equal to the 賃金 with no allowance or 固定残業代), pay days, 賞与, hours."""
+    page.get_by_label("職業分類（中分類）").select_option(value="55")
+    page.get_by_label("受動喫煙対策", exact=True).select_option(label="あり（屋内禁煙）")
+    page.get_by_role("group", name="マイカー通勤").get_by_label("可", exact=True).check()
+    page.get_by_role("group", name="転勤の可能性").get_by_label("なし", exact=True).check()
+    page.get_by_label("業務の変更の範囲").fill("雇入れ直後: 金型の保守\n変更の範囲: 変更なし")
+    page.get_by_label("就業場所の変更の範囲").fill("変更なし")
+    page.get_by_label("a 基本給の下限額（円）").fill(base)
+    page.get_by_label("通勤手当").fill("実費支給（上限あり） 月額20,000円まで")
+    page.get_by_label("賃金締切日").fill("毎月20日")
+    page.get_by_label("賃金支払日").fill("当月25日")
+    page.get_by_role("group", name="賞与").get_by_label("あり", exact=True).check()
+    page.get_by_label("時間外労働（月平均、時間）").fill("10")
+    page.get_by_label("休憩時間（分）").fill("60")

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.browser.steps import (
+    fill_whole_posting,
     give_password,
     heading,
     log_in,
@@ -122,13 +123,15 @@ def test_direct_application_from_posting_to_interview(
     tablet_axe(employer)
 
     employer.get_by_label("職種", exact=True).fill(TITLE)
-    employer.get_by_label("職業分類").select_option(label="生産工程の職業")
+    employer.get_by_label("職業分類（大分類）").select_option(label="生産工程の職業")
     employer.get_by_label("仕事内容", exact=True).fill(
         "プレス金型の点検・修理と、部品交換の記録をお願いします。"
     )
     employer.get_by_label("就業場所の都道府県").select_option(label="富山県")
     employer.get_by_label("就業場所の市区町村").fill("砺波市")
-    employer.get_by_label("下限額（円）").fill("21000")  # a dropped digit of 210000
+    employer.get_by_label("賃金（a + b + c）の下限額（円）").fill(
+        "21000"
+    )  # a dropped digit of 210000
     employer.get_by_label("就業時間").fill("(1) 08:00〜17:00")
     employer.get_by_label("休日等").fill("土 日 祝日、年末年始")
     employer.get_by_label("土日祝日は休み（求人検索の「土日祝休み」で見つかります）").check()
@@ -149,8 +152,9 @@ def test_direct_application_from_posting_to_interview(
     expect(employer.get_by_label("オンライン自主応募を受け付ける")).to_be_checked()
     expect(employer).to_have_url(re.compile(r"/employer/postings/new$"))
     tablet_axe(employer)
-    employer.get_by_label("下限額（円）").fill("210000")
-    employer.get_by_label("上限額（円）").fill("260000")
+    employer.get_by_label("賃金（a + b + c）の下限額（円）").fill("210000")
+    employer.get_by_label("賃金（a + b + c）の上限額（円）").fill("260000")
+    fill_whole_posting(employer, base="210000")
     employer.get_by_role("button", name="下書きを保存する").click()
 
     expect(employer).to_have_url(re.compile(r"/employer/postings/\d+\?done=created$"))
@@ -161,7 +165,7 @@ def test_direct_application_from_posting_to_interview(
     tablet_axe(employer)
     employer.get_by_role("link", name="審査に提出する").click()
     expect(heading(employer, "審査に提出する内容の確認")).to_be_visible()
-    expect(employer.get_by_text("210,000円")).to_be_visible()
+    expect(employer.locator("#check-wage_min")).to_contain_text("210,000円")
     tablet_axe(employer)
     employer.get_by_role("button", name="この内容で審査に提出する").click()
     expect(employer).to_have_url(re.compile(r"\?done=submitted$"))

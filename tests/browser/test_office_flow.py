@@ -32,6 +32,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.steps import (
     expect_same_document,
+    fill_whole_posting,
     heading,
     mark_document,
     member_log_in,
@@ -124,7 +125,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
 
     # Two mistakes, the lower one on the form checked first: the summary reads top down.
     page.get_by_label("職種", exact=True).fill(TITLE)
-    page.get_by_label("下限額（円）").fill("二十一万")
+    page.get_by_label("賃金（a + b + c）の下限額（円）").fill("二十一万")
     page.get_by_label("就業時間").fill("(1) 08:00〜17:00 " * 20)
     if javascript:
         mark_document(page)
@@ -142,7 +143,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     shot(page, f"{size}-01-form-errors")
 
     # Half done: the 職種 and the hours only.
-    page.get_by_label("下限額（円）").fill("")
+    page.get_by_label("賃金（a + b + c）の下限額（円）").fill("")
     page.get_by_label("就業時間").fill("(1) 08:00〜17:00（休憩60分）")
     page.get_by_role("button", name="下書きを保存する").click()
     expect(page).to_have_url(re.compile(r"/employer/postings/\d+\?done=incomplete$"))
@@ -175,13 +176,14 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     expect(page.get_by_label("職種", exact=True)).to_have_value(TITLE)
     axe(page)
 
-    page.get_by_label("職業分類").select_option(label="生産工程の職業")
+    page.get_by_label("職業分類（大分類）").select_option(label="生産工程の職業")
     page.get_by_label("仕事内容", exact=True).fill("プレス金型の点検・修理をお願いします。")
     page.get_by_label("就業場所の都道府県").select_option(label="富山県")
     page.get_by_label("就業場所の市区町村").fill("砺波市")
-    page.get_by_label("下限額（円）").fill("210000")
+    page.get_by_label("賃金（a + b + c）の下限額（円）").fill("210000")
     page.get_by_label("休日等").fill("土 日 祝日")
     page.get_by_label("選考方法").fill("書類選考、面接（予定1回）")
+    fill_whole_posting(page, base="210000")
     page.get_by_role("button", name="保存して、審査に提出する内容を確認する").click()
 
     expect(page).to_have_url(re.compile(r"/employer/postings/\d+/submit$"))
@@ -196,7 +198,8 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     wage_row.get_by_role("link", name=re.compile("変更する")).click()
     expect(page).to_have_url(re.compile(r"/edit#wage_min$"))
     axe(page)
-    page.get_by_label("下限額（円）").fill("220000")
+    page.get_by_label("賃金（a + b + c）の下限額（円）").fill("220000")
+    page.get_by_label("a 基本給の下限額（円）").fill("220000")
     page.get_by_role("button", name="保存して、審査に提出する内容を確認する").click()
     expect(page.locator("#check-wage_min")).to_contain_text("220,000円")
     axe(page)

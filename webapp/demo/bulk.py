@@ -15,8 +15,24 @@ from webapp.postings import index
 from webapp.schema import job_postings
 
 COLUMNS = [c.name for c in job_postings.columns]
+
+
+def _server_default(column: sa.Column):
+    """The value a column's server default gives, as Python ("", a number, a boolean)."""
+    default = column.server_default.arg  # type: ignore[union-attr]
+    if isinstance(column.type, sa.Boolean):
+        return isinstance(default, sa.sql.elements.True_)
+    if isinstance(column.type, sa.Integer):
+        return int(default)
+    return default
+
+
 # Raw inserts skip server defaults: the NOT NULL columns a loaded posting may leave out.
-DEFAULTS = {"review_note": ""}
+DEFAULTS = {
+    c.name: _server_default(c)
+    for c in job_postings.columns
+    if c.server_default is not None and not c.nullable
+}
 BATCH = 20_000
 
 

@@ -57,6 +57,14 @@ DONE_MESSAGES = {
 MUNICIPALITY_OPTIONS = list(dict.fromkeys(m for ms in catalog.MUNICIPALITIES.values() for m in ms))
 
 
+# 職業分類の中分類, each with its 大分類 so the choice reads on its own.
+MINOR_OPTIONS = [
+    (code, f"{code} {name}（{catalog.OCCUPATIONS[major]}）")
+    for major, minors in catalog.OCCUPATION_MINORS.items()
+    for code, name in minors.items()
+]
+
+
 def _member(request: Request):
     return request.state.member
 
@@ -111,6 +119,9 @@ async def _form_page(
             "limits": {name: spec[1] for name, spec in forms.TEXT_FIELDS.items()},
             "wage_floors": forms.WAGE_FLOORS,
             "municipalities": MUNICIPALITY_OPTIONS,
+            "minor_options": MINOR_OPTIONS,
+            "allowance_rows": forms.ALLOWANCE_ROWS,
+            "allowance_errors": any(name.startswith("allowance_") for name in form.errors),
         },
         fragment="employer/_posting_form.html",
         status_code=status_code,

@@ -17,7 +17,7 @@ from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import favourites, forms, saved_searches
-from webapp.postings import catalog, search, search_form, text
+from webapp.postings import catalog, search, search_form, sheet, text
 from webapp.postings import service as postings
 from webapp.redirects import safe_target
 from webapp.referrals import service as referrals
@@ -34,6 +34,7 @@ templates.env.filters["ymd"] = lambda d: ymd(d) if d else ""
 templates.env.filters["highlight"] = functools.lru_cache(maxsize=4096)(text.highlight)
 templates.env.filters["snippet"] = functools.lru_cache(maxsize=2048)(text.snippet)
 templates.env.globals["catalog"] = catalog
+templates.env.globals["posting_sections"] = sheet.sections
 
 
 def _seeker_id(request: Request) -> int | None:
@@ -132,6 +133,13 @@ async def _referral_draft(conn, seeker_id, posting_id: int) -> Form | None:
     its check page reloads this page)."""
     message = await referrals.draft_message(conn, seeker_id, posting_id)
     return Form(values={"message": message}) if message is not None else None
+
+
+async def print_sheet(request: Request) -> Response:
+    """The 求人票 on A4 for the counter (Hello Work's layout, print CSS), from the posting
+    page; the same posting as its page (a published one), for anyone."""
+    posting = await _posting_or_404(request)
+    return render(request, "jobs/print.html", {"posting": posting}, public=True)
 
 
 async def _detail_page(request, posting, *, error="", status_code=200, public=False):
@@ -337,6 +345,7 @@ routes = [
     Route("/jobs/cities", city_field, methods=["GET"]),
     Route("/jobs/{number}", detail, methods=["GET"]),
     Route("/jobs/{number}/favourite", set_favourite, methods=["POST"]),
+    Route("/jobs/{number}/print", print_sheet, methods=["GET"]),
     Route("/mypage/favourites", favourite_list, methods=["GET"]),
     Route("/mypage/saved-searches", saved_list, methods=["GET"]),
     Route("/mypage/saved-searches", save_search, methods=["POST"]),

@@ -9,13 +9,14 @@ choices are NFKC-normalized first, so full-width digits are corrected, not refus
 
 from __future__ import annotations
 
+import json
 import re
 
 from starlette.datastructures import FormData, UploadFile
 
 from webapp import validation
 from webapp.forms import Form
-from webapp.postings import catalog
+from webapp.postings import catalog, sheet
 
 # Free-text fields: (label, most characters, what an empty value means). None: required.
 # The <textarea>s among them are MULTILINE; the others are one line.
@@ -32,6 +33,39 @@ TEXT_FIELDS: dict[str, tuple[str, int, str | None]] = {
     "holidays": ("休日等", 200, None),
     "age_limit_detail": ("年齢制限の範囲と理由", 100, ""),
     "selection_method": ("選考方法", 100, None),
+    # The rest of the 求人票 (migration 0014), in its order. None: required at 審査に提出.
+    "company_founded": ("設立", 20, ""),
+    "company_features": ("会社の特長", 300, ""),
+    "contract_period": ("契約期間", 30, ""),
+    "renewal_conditions": ("契約更新の条件", 200, ""),
+    "renewal_limit_detail": ("更新上限の内容", 100, ""),
+    "nearest_station": ("最寄り駅", 30, ""),
+    "station_access": ("最寄り駅からの交通手段", 10, ""),
+    "smoking_detail": ("受動喫煙対策の内容", 100, ""),
+    "car_parking": ("駐車場", 50, ""),
+    "transfer_detail": ("転勤の範囲", 100, ""),
+    "job_change_scope": ("業務の変更の範囲", 200, None),
+    "workplace_change_scope": ("就業場所の変更の範囲", 200, None),
+    "age_limit_reason": ("年齢制限の理由（該当事由）", 100, ""),
+    "trial_conditions": ("試用期間中の労働条件", 100, ""),
+    "commute_allowance": ("通勤手当", 50, None),
+    "wage_closing_day": ("賃金締切日", 20, None),
+    "wage_pay_day": ("賃金支払日", 20, None),
+    "pay_raise": ("昇給", 100, ""),
+    "bonus_record": ("賞与の前年度実績", 100, ""),
+    "retirement_allowance": ("退職金制度", 50, ""),
+    "retirement_age": ("定年制", 50, ""),
+    "rehire": ("再雇用制度", 50, ""),
+    "housing": ("入居可能住宅", 50, ""),
+    "childcare_facility": ("利用可能託児施設", 50, ""),
+    "childcare_leave_record": ("育児休業取得実績", 50, ""),
+    "nursing_leave_record": ("介護休業取得実績", 50, ""),
+    "result_notice": ("選考結果通知", 100, ""),
+    "documents_required": ("応募書類等", 200, ""),
+    "contact_person": ("担当者", 50, ""),
+    "contact_phone": ("担当者の電話番号", 20, ""),
+    "special_notes": ("特記事項", 600, ""),
+    "disability_accommodations": ("障害者に対する配慮", 300, ""),
 }
 
 CHOICES: dict[str, tuple[str, dict[str, str]]] = {
@@ -40,9 +74,65 @@ CHOICES: dict[str, tuple[str, dict[str, str]]] = {
     "job_category": ("求人区分", catalog.JOB_CATEGORIES),
     "prefecture_code": ("就業場所の都道府県", catalog.PREFECTURES),
     "wage_type": ("賃金の種類", catalog.WAGE_TYPES),
+    "occupation_minor": ("職業分類（中分類）", catalog.OCCUPATION_MINOR_NAMES),
+    "employment_term": ("雇用期間", catalog.EMPLOYMENT_TERMS),
+    "contract_renewal": ("契約更新の可能性", catalog.CONTRACT_RENEWALS),
+    "renewal_limit": ("契約更新の上限", catalog.RENEWAL_LIMITS),
+    "smoking_measure": ("受動喫煙対策", catalog.SMOKING_MEASURES),
+    "wage_form": ("賃金形態", catalog.WAGE_FORMS),
+    "variable_hours": ("変形労働時間制", catalog.VARIABLE_HOURS),
+    "weekly_two_days": ("週休二日制", catalog.WEEKLY_TWO_DAYS),
+}
+# Choices a 求人票 needs only in some cases (a fixed-term contract's renewal): see parse_posting.
+CONDITIONAL_CHOICES = ("contract_renewal", "renewal_limit")
+
+# Yes / no answers that may be not given yet (NULL): (label, yes, no).
+YES_NO: dict[str, tuple[str, str, str]] = {
+    "car_commute": ("マイカー通勤", "可", "不可"),
+    "transfer_possible": ("転勤の可能性", "あり", "なし"),
+    "bonus": ("賞与", "あり", "なし"),
 }
 
-MULTILINE = ("description", "experience", "licenses", "working_hours", "holidays")
+# Whole numbers: (label, least, most, required at 審査に提出).
+NUMBERS: dict[str, tuple[str, int, int, bool]] = {
+    "company_employees": ("従業員数（企業全体）", 1, 9_999_999, False),
+    "company_employees_site": ("従業員数（うち就業場所）", 0, 9_999_999, False),
+    "station_minutes": ("最寄り駅からの所要時間", 0, 600, False),
+    "base_wage_min": ("a 基本給の下限額", 0, 2_000_000, True),
+    "base_wage_max": ("a 基本給の上限額", 0, 2_000_000, False),
+    "fixed_overtime_pay": ("c 固定残業代の額", 1, 1_000_000, False),
+    "fixed_overtime_hours": ("c 固定残業代の時間数", 1, 100, False),
+    "overtime_monthly": ("時間外労働（月平均）", 0, 200, True),
+    "break_minutes": ("休憩時間", 0, 600, True),
+}
+
+# b 定額的に支払われる手当: up to this many rows of name and monthly amount.
+ALLOWANCE_ROWS = 5
+ALLOWANCE_NAME_MAX = 20
+
+# Yes-or-no boxes: unticked is an answer (いいえ), never "not given".
+FLAGS = (
+    "weekends_off",
+    "online_application",
+    "education_required",
+    "experience_required",
+    "for_disabled",
+)
+
+MULTILINE = (
+    "description",
+    "experience",
+    "licenses",
+    "working_hours",
+    "holidays",
+    "company_features",
+    "renewal_conditions",
+    "job_change_scope",
+    "workplace_change_scope",
+    "documents_required",
+    "special_notes",
+    "disability_accommodations",
+)
 
 # 加入保険等 as the printed 求人票 lists them, in its order.
 INSURANCES = ("雇用", "労災", "公災", "健康", "厚生", "財形")
@@ -71,10 +161,20 @@ DEFAULTS = {
     "licenses": "不問",
     "trial_period": "なし",
     "insurance": ["雇用", "労災", "健康", "厚生"],
+    "employment_term": "indefinite",
+    "variable_hours": "none",
+    "weekly_two_days": "every",
+    "wage_form": "月給",
 }
 
 # Where the error summary's link for a field lands (radio and checkbox groups).
-ANCHORS = {"age_limit": "age_limit-0", "insurance": "insurance-0"}
+ANCHORS = {
+    "age_limit": "age_limit-0",
+    "insurance": "insurance-0",
+    **{name: f"{name}-1" for name in YES_NO},
+    "allowances": "allowance_name_1",
+    "employment_term": "employment_term-indefinite",
+}
 
 
 def clean_text(value: str) -> str:
@@ -144,9 +244,20 @@ def parse_posting(data, *, complete: bool = False) -> tuple[Form, dict | None]:
     for name, (label, options) in CHOICES.items():
         code = validation.nfkc(str(data.get(name, "") or "")[:30])
         form.values[name] = code
-        if code not in options and (code or complete):
+        needed = complete and name not in CONDITIONAL_CHOICES
+        if code not in options and (code or needed):
             form.add(name, f"{label}を一覧から選んでください。")
         values[name] = code if code in options else ""
+    minor = values["occupation_minor"]
+    if (
+        minor
+        and values["occupation"]
+        and catalog.OCCUPATION_OF_MINOR[minor] != values["occupation"]
+    ):
+        form.add(
+            "occupation_minor",
+            "職業分類（中分類）は、選んだ職業分類（大分類）に含まれるものを選んでください。",
+        )
 
     wage_type = values["wage_type"] or None
     raw_min = str(data.get("wage_min", "") or "")[:30]
@@ -210,12 +321,115 @@ def parse_posting(data, *, complete: bool = False) -> tuple[Form, dict | None]:
         form.add("insurance", "加入保険等を1つ以上選んでください。")
     values["insurance"] = " ".join(insurance)
 
-    for name in ("weekends_off", "online_application"):
+    for name in FLAGS:
         on = str(data.get(name, "")) == "1"
         form.values[name] = on
         values[name] = on
 
+    _the_rest(form, data, values, complete=complete)
     return form, (values if form.valid else None)
+
+
+def _the_rest(form: Form, data, values: dict, *, complete: bool) -> None:
+    """Migration 0014's fields: yes / no answers, numbers, the allowances (b), and the
+    rules that tie fields together (what a fixed-term contract, a limit on age or a
+    固定残業代 must also say), each naming the field that is missing."""
+    for name, (label, _yes, _no) in YES_NO.items():
+        answer = str(data.get(name, "") or "")
+        answer = answer if answer in ("1", "0") else ""
+        form.values[name] = answer
+        values[name] = None if not answer else answer == "1"
+        if complete and not answer:
+            form.add(name, f"{label}を選んでください。")
+
+    for name, (label, least, most, needed) in NUMBERS.items():
+        raw = _number(str(data.get(name, "") or "")[:30])
+        form.values[name] = raw
+        values[name] = None
+        if not raw:
+            if complete and needed:
+                form.add(name, f"{label}を入力してください。")
+        elif _is_digits(raw) and least <= int(raw) <= most:
+            values[name] = int(raw)
+        else:
+            form.add(name, f"{label}は{least:,}〜{most:,}の半角数字で入力してください。")
+
+    allowances = []
+    for row in range(1, ALLOWANCE_ROWS + 1):
+        name_key, amount_key = f"allowance_name_{row}", f"allowance_amount_{row}"
+        name = clean_text(str(data.get(name_key, "") or "")[:TEXT_CAP])
+        raw = _number(str(data.get(amount_key, "") or "")[:30])
+        form.values[name_key], form.values[amount_key] = name, raw
+        if not name and not raw:
+            continue
+        if not name:
+            form.add(name_key, f"手当{row}の名称を入力してください（例: 職務手当）。")
+        elif len(name) > ALLOWANCE_NAME_MAX:
+            form.add(name_key, f"手当{row}の名称は{ALLOWANCE_NAME_MAX}文字以内で入力してください。")
+        if not raw:
+            form.add(amount_key, f"手当{row}の月額を入力してください。")
+        elif not (_is_digits(raw) and 1 <= int(raw) <= 1_000_000):
+            form.add(amount_key, f"手当{row}の月額は1〜1,000,000の半角数字で入力してください。")
+        elif name and len(name) <= ALLOWANCE_NAME_MAX:
+            allowances.append({"name": name, "amount": int(raw)})
+    values["allowances"] = json.dumps(allowances, ensure_ascii=False) if allowances else ""
+    values["allowance_total"] = sum(item["amount"] for item in allowances)
+
+    base_min, base_max = values["base_wage_min"], values["base_wage_max"]
+    if base_min is not None and base_max is not None and base_max < base_min:
+        form.add("base_wage_max", "a 基本給の上限額は下限額以上の金額を入力してください。")
+    pay, hours = values["fixed_overtime_pay"], values["fixed_overtime_hours"]
+    if complete and pay is not None and hours is None:
+        form.add(
+            "fixed_overtime_hours",
+            "c 固定残業代がある場合は、それが何時間分の残業代かを入力してください。",
+        )
+    if complete and hours is not None and pay is None:
+        form.add(
+            "fixed_overtime_pay", "c 固定残業代の時間数がある場合は、その額を入力してください。"
+        )
+    if not complete:
+        return
+    # a + b + c is the 賃金 the search shows: the two must agree.
+    b_c = values["allowance_total"] + (pay or 0)
+    for total_key, base in (("wage_min", base_min), ("wage_max", base_max)):
+        total = values.get(total_key)
+        if base is None or total is None or total_key in form.errors:
+            continue
+        if base + b_c != total:
+            which = "下限額" if total_key == "wage_min" else "上限額"
+            form.add(
+                total_key,
+                f"賃金の{which}は、a 基本給の{which}・b 手当の合計・c 固定残業代の合計"
+                f"（{base + b_c:,}円）と同じ金額にしてください。",
+            )
+    if values["employment_term"] == "fixed":
+        for name, message in (
+            (
+                "contract_period",
+                "雇用期間の定めがある場合は、契約期間を入力してください（例: 1年）。",
+            ),
+            ("contract_renewal", "雇用期間の定めがある場合は、契約更新の可能性を選んでください。"),
+            (
+                "renewal_limit",
+                "雇用期間の定めがある場合は、契約更新の上限（あり・なし）を選んでください。",
+            ),
+        ):
+            if not values[name] and name not in form.errors:
+                form.add(name, message)
+        if values["renewal_limit"] == "limited" and not values["renewal_limit_detail"]:
+            form.add(
+                "renewal_limit_detail",
+                "契約更新の上限がある場合は、その内容を入力してください"
+                "（例: 通算契約期間の上限 5年）。",
+            )
+    if values["age_limit"] and not values["age_limit_reason"]:
+        form.add(
+            "age_limit_reason",
+            "年齢制限がある場合は、法律で認められた理由（該当事由）を入力してください。",
+        )
+    if values["smoking_measure"] in ("room", "other") and not values["smoking_detail"]:
+        form.add("smoking_detail", "受動喫煙対策の内容を入力してください（例: 喫煙室以外は禁煙）。")
 
 
 def missing(posting) -> Form:
@@ -245,9 +459,15 @@ def form_from_posting(posting) -> Form:
         openings=_shown(posting["openings"]),
         age_limit="1" if posting["age_limit"] else "0",
         insurance=[name for name in INSURANCES if name in (posting["insurance"] or "").split()],
-        weekends_off=bool(posting["weekends_off"]),
-        online_application=bool(posting["online_application"]),
     )
+    values.update({name: bool(posting[name]) for name in FLAGS})
+    values.update(
+        {name: "" if posting[name] is None else ("1" if posting[name] else "0") for name in YES_NO}
+    )
+    values.update({name: _shown(posting[name]) for name in NUMBERS})
+    for row, item in enumerate(sheet.allowances(posting)[:ALLOWANCE_ROWS], start=1):
+        values[f"allowance_name_{row}"] = item["name"]
+        values[f"allowance_amount_{row}"] = _shown(item["amount"])
     return Form(values=values)
 
 
@@ -278,58 +498,142 @@ def parse_review_note(data) -> Form:
 
 # --- 審査に提出する内容の確認 (check your answers) ------------------------------------------
 
-# The form's sections and fields in its order, with the labels the form gives them.
+# The form's sections and fields in its order (Hello Work's), with the labels the form
+# gives them.
 SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "求人事業所",
+        (
+            ("company_employees", "従業員数（企業全体）"),
+            ("company_employees_site", "従業員数（うち就業場所）"),
+            ("company_founded", "設立"),
+            ("company_features", "会社の特長"),
+        ),
+    ),
     (
         "仕事内容",
         (
             ("job_title", "職種"),
             ("occupation", "職業分類"),
+            ("occupation_minor", "職業分類（中分類）"),
             ("description", "仕事内容"),
             ("employment_type", "雇用形態"),
             ("job_category", "求人区分"),
+            ("for_disabled", "障害者求人"),
+            ("employment_term", "雇用期間"),
+            ("contract_period", "契約期間"),
+            ("contract_renewal", "契約更新の可能性"),
+            ("renewal_conditions", "契約更新の条件"),
+            ("renewal_limit", "契約更新の上限"),
+            ("renewal_limit_detail", "更新上限の内容"),
             ("prefecture_code", "就業場所の都道府県"),
             ("municipality", "就業場所の市区町村"),
             ("work_address", "就業場所の住所（番地まで）"),
+            ("nearest_station", "最寄り駅"),
+            ("station_access", "最寄り駅からの交通手段"),
+            ("station_minutes", "最寄り駅からの所要時間"),
+            ("smoking_measure", "受動喫煙対策"),
+            ("smoking_detail", "受動喫煙対策の内容"),
+            ("car_commute", "マイカー通勤"),
+            ("car_parking", "駐車場"),
+            ("transfer_possible", "転勤の可能性"),
+            ("transfer_detail", "転勤の範囲"),
+            ("job_change_scope", "業務の変更の範囲"),
+            ("workplace_change_scope", "就業場所の変更の範囲"),
             ("age_limit", "年齢"),
+            ("age_limit_reason", "年齢制限の理由（該当事由）"),
             ("education", "学歴"),
+            ("education_required", "学歴は必須"),
             ("experience", "必要な経験等"),
+            ("experience_required", "経験は必須"),
             ("licenses", "必要な免許・資格"),
             ("trial_period", "試用期間"),
+            ("trial_conditions", "試用期間中の労働条件"),
         ),
     ),
     (
-        "賃金",
-        (("wage_type", "賃金の種類"), ("wage_min", "下限額"), ("wage_max", "上限額")),
+        "賃金・手当",
+        (
+            ("wage_type", "賃金の種類"),
+            ("wage_min", "賃金（a + b + c）の下限額"),
+            ("wage_max", "賃金（a + b + c）の上限額"),
+            ("base_wage_min", "a 基本給の下限額"),
+            ("base_wage_max", "a 基本給の上限額"),
+            ("allowances", "b 定額的に支払われる手当"),
+            ("fixed_overtime_pay", "c 固定残業代の額"),
+            ("fixed_overtime_hours", "c 固定残業代の時間数"),
+            ("wage_form", "賃金形態"),
+            ("commute_allowance", "通勤手当"),
+            ("wage_closing_day", "賃金締切日"),
+            ("wage_pay_day", "賃金支払日"),
+            ("pay_raise", "昇給"),
+            ("bonus", "賞与"),
+            ("bonus_record", "賞与の前年度実績"),
+        ),
     ),
     (
-        "労働時間・休日",
+        "労働時間",
         (
             ("working_hours", "就業時間"),
-            ("holidays", "休日等"),
-            ("weekends_off", "土日祝日は休み"),
+            ("variable_hours", "変形労働時間制"),
+            ("overtime_monthly", "時間外労働（月平均）"),
+            ("break_minutes", "休憩時間"),
             ("annual_holidays", "年間休日数"),
+            ("holidays", "休日等"),
+            ("weekly_two_days", "週休二日制"),
+            ("weekends_off", "土日祝日は休み"),
         ),
     ),
-    ("その他の労働条件等", (("insurance", "加入保険等"),)),
+    (
+        "その他の労働条件等",
+        (
+            ("insurance", "加入保険等"),
+            ("retirement_allowance", "退職金制度"),
+            ("retirement_age", "定年制"),
+            ("rehire", "再雇用制度"),
+            ("housing", "入居可能住宅"),
+            ("childcare_facility", "利用可能託児施設"),
+        ),
+    ),
+    (
+        "会社の情報",
+        (
+            ("childcare_leave_record", "育児休業取得実績"),
+            ("nursing_leave_record", "介護休業取得実績"),
+        ),
+    ),
     (
         "選考等",
         (
             ("openings", "採用人数"),
             ("selection_method", "選考方法"),
+            ("result_notice", "選考結果通知"),
+            ("documents_required", "応募書類等"),
+            ("contact_person", "担当者"),
+            ("contact_phone", "担当者の電話番号"),
             ("online_application", "オンライン自主応募"),
         ),
     ),
+    ("特記事項", (("special_notes", "特記事項"),)),
+    ("障害者に対する配慮", (("disability_accommodations", "障害者に対する配慮"),)),
 )
 # A field whose errors show on another field's row (the 年齢 row holds the reason's).
-ROW_OF = {"age_limit_detail": "age_limit"}
+ROW_OF = {
+    "age_limit_detail": "age_limit",
+    **{
+        f"allowance_{part}_{row}": "allowances"
+        for part in ("name", "amount")
+        for row in range(1, ALLOWANCE_ROWS + 1)
+    },
+}
 NOT_GIVEN, NOT_CHOSEN = "未入力", "未選択"
 
 
 def _shown_text(posting, name: str) -> str:
     value = posting[name]
     if name in CHOICES:
-        return CHOICES[name][1].get(value, "") or NOT_CHOSEN
+        empty = "空欄" if name in CONDITIONAL_CHOICES else NOT_CHOSEN
+        return CHOICES[name][1].get(value, "") or empty
     if name in ("wage_min", "wage_max"):
         if value is None:
             return NOT_GIVEN
@@ -344,12 +648,28 @@ def _shown_text(posting, name: str) -> str:
         return f"制限あり: {posting['age_limit_detail'] or NOT_GIVEN}" if value else "不問"
     if name == "insurance":
         return "、".join((value or "").split()) or NOT_CHOSEN
-    if name == "weekends_off":
-        return "はい" if value else "いいえ"
+    if name in YES_NO:
+        _label, yes, no = YES_NO[name]
+        return NOT_CHOSEN if value is None else (yes if value else no)
+    if name in NUMBERS:
+        unit = {"station_minutes": "分", "overtime_monthly": "時間", "break_minutes": "分"}.get(
+            name,
+            "時間" if name == "fixed_overtime_hours" else "人" if "employees" in name else "円",
+        )
+        if value is None:
+            return NOT_GIVEN if NUMBERS[name][3] else "空欄"
+        return f"{value:,}{unit}"
+    if name == "allowances":
+        items = sheet.allowances(posting)
+        return "、".join(f"{i['name']} {i['amount']:,}円" for i in items) or "なし"
     if name == "online_application":
         return "受け付ける" if value else "受け付けない"
+    if name in FLAGS:
+        return "はい" if value else "いいえ"
     if name == "work_address" and not value:
         return "空欄（都道府県と市区町村を表示します）"
+    if name in TEXT_FIELDS and TEXT_FIELDS[name][2] == "":
+        return value or "空欄"
     return value or NOT_GIVEN
 
 

@@ -1,7 +1,7 @@
 """求職申込み online: the オンライン登録者, their 求職申込書 in steps, and office hours
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 
 job_seekers.registration_kind: "counter" (利用登録者: registered or confirmed at a Hello
 Work counter, every row before this revision) or "online" (オンライン登録者: applied on
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
