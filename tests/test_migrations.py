@@ -356,6 +356,8 @@ def test_0015_makes_every_earlier_job_seeker_a_counter_user_and_goes_back(empty_
         return [row[0] for row in await conn.fetch_all(sa.text("SELECT email FROM job_seekers"))]
 
     assert run_db(empty_url, emails) == ["taro@example.com"]
+
+
 # --- 0014: the whole 求人票; today's postings move into the new shape ---------------------
 
 
