@@ -770,7 +770,9 @@ def test_the_history_lists_every_application_and_referral_with_state_and_unread(
     assert "受付事務" not in page  # Hanako's
     assert "オンライン自主応募" in page and "ハローワーク紹介" in page
     assert "書類選考中" in page and "応募済み" in page
-    assert page.count("未読メッセージ 2件") == 1
+    # Once in the list (the header's menu says it too, with its own link).
+    listing = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert listing.count("未読メッセージ 2件") == 1
     assert f'href="/mypage/applications/{referred.application}"' in page
 
 
