@@ -208,6 +208,21 @@ security_events = sa.Table(
     sa.Index("ix_security_events_seeker", "seeker_id", "created_at"),
 )
 
+# What job-seekers filter on (issue 15, migration 0020): 一般求人 / 障害者求人 is part of
+# every search; the yes/no filters, 週休二日制, 年間休日 and the 中分類 when asked for.
+POSTING_FILTERS = (
+    "for_disabled",
+    "occupation_minor",
+    "age_limit",
+    "education_required",
+    "experience_required",
+    "car_commute",
+    "transfer_possible",
+    "weekly_two_days",
+    "annual_holidays",
+    "bonus",
+)
+
 # The columns every search may filter on (see ix_job_postings_* below).
 FILTER_COLUMNS = (
     "status",
@@ -221,6 +236,7 @@ FILTER_COLUMNS = (
     "wage_type",
     "wage_min",
     "municipality",
+    *POSTING_FILTERS,
 )
 
 # 求人票: a Hello Work job posting. The employer's details are copied onto the posting (as
@@ -386,6 +402,7 @@ job_postings = sa.Table(
         "online_application",
         "municipality",
         "registered_at",
+        *POSTING_FILTERS,
     ),
 )
 
