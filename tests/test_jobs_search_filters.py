@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from tests import factories
+from tests.helpers import STAFF, signed_in
 from tests.test_jobs_saved_searches import rows, run_digest, save, switch_mail
 from webapp.postings import search_form
 from webapp.postings.search import SearchConditions
@@ -360,3 +361,16 @@ def test_daily_mail_matches_with_the_same_filters(seeker_client, smtp):
     assert "介護職員（新着）" in body
     for other in ("経理（駅なし）", "調理（高岡）", "軽作業（障害者）"):
         assert other not in body
+
+
+def test_staff_find_both_kinds_of_posting_to_refer_to(client):
+    """The staff's posting look-up (紹介) is not a job-seeker's search: a keyword finds
+    一般求人 and 障害のある方のための求人 alike."""
+    number = factories.seeker(client, password=factories.SEEKER_PASSWORD)
+    factories.staff(client)
+    staff = signed_in(client, STAFF, first=True)
+    factories.posting(staff, job_title="経理事務（一般）")
+    factories.posting(staff, job_title="経理事務（障害者求人）", for_disabled=True)
+    seeker = factories.seeker_id(staff, number=number)
+    found = staff.get(f"/staff/seekers/{seeker}/refer?q=経理")
+    assert "事務（一般）" in found.text and "事務（障害者求人）" in found.text

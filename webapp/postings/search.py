@@ -55,7 +55,8 @@ class SearchConditions:
     bonus: bool = False  # 賞与あり
     station: str = ""  # 最寄り駅 (a part of the station's name)
     # 求人の種類: Hello Work lists 障害のある方のための求人 apart; the default is 一般求人.
-    for_disabled: bool = False
+    # None (never from a URL): both, as staff look a posting up to refer someone to it.
+    for_disabled: bool | None = False
     sort: str = "new"
     page: int = 1
     terms: tuple[text.Term, ...] = field(default=(), compare=False)
@@ -323,8 +324,9 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
         clauses.append(p.received_on >= today - dt.timedelta(days=conditions.new_within_days))
     if conditions.online_application:  # the one rule, as the tag and the button read it
         clauses.append(online.accepts_online())
-    # 一般求人 or 障害のある方のための求人: every search is one or the other.
-    clauses.append(p.for_disabled.is_(conditions.for_disabled))
+    # 一般求人 or 障害のある方のための求人: a job-seeker's search is one or the other.
+    if conditions.for_disabled is not None:
+        clauses.append(p.for_disabled.is_(conditions.for_disabled))
     # A yes/no the employer did not answer (NULL) matches neither 可 nor なし.
     if conditions.age_free:
         clauses.append(p.age_limit.is_(False))
