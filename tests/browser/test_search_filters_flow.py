@@ -97,7 +97,7 @@ def test_filter_by_classification_and_conditions(filter_data, phone, axe, javasc
     page.get_by_label("年間休日").select_option("120")
     page.get_by_label("最寄り駅").fill("西新宿")
     page.get_by_label("転勤なし").check()
-    page.screenshot(path=str(SHOTS / f"form-{mode}.png"), full_page=True, caret="initial")
+    page.locator("#search-form").screenshot(path=str(SHOTS / f"form-{mode}.png"), caret="initial")
     submit_search(page)
     expect(page).to_have_url(re.compile(r"occ=E&occm=36.*car=1&no_transfer=1&holidays=120"))
     first_screen(page, f"{GENERAL}件")
