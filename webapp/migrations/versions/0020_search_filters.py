@@ -10,7 +10,9 @@ search is answered from them without reading the wide posting rows (see
 webapp/postings/search.py): the two ordering indexes (newest first, and by 都道府県 newest
 first) and the narrow id-led copy a keyword's candidates are checked against. They are
 rebuilt with the new columns at the end; going back rebuilds them as they were. 最寄り駅
-is a substring test on the row (not indexed).
+is a substring test, which no btree seeks, but carried in the indexes it is tested on the
+index entries rather than on every wide row (PostgreSQL at 100,000 postings: 338 ms
+reading 20,000 heap pages, before).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ NEW = (
     "weekly_two_days",
     "annual_holidays",
     "bonus",
+    "nearest_station",  # at most 30 characters (the employer's form)
 )
 
 
