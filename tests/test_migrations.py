@@ -456,3 +456,54 @@ def test_0014_moves_todays_postings_into_the_new_shape_and_back(empty_url):
     assert run_db(empty_url, ids) == sorted([office, shop])
     migrate(empty_url)
     assert run_db(empty_url, lambda conn: _found(conn, "q=一般事務")) == [office]
+
+
+def _index_columns(url: str, name: str) -> list[str]:
+    async def read(conn):
+        if is_sqlite(conn):
+            rows = await conn.fetch_all(sa.text(f"PRAGMA index_info({name})"))
+            return [row["name"] for row in sorted(rows, key=lambda row: row["seqno"])]
+        rows = await conn.fetch_all(
+            sa.text(
+                "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) "
+                "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                "WHERE c.relname = :name ORDER BY k.n"
+            ).bindparams(name=name)
+        )
+        return [row[0] for row in rows]
+
+    return run_db(url, read)
+
+
+def test_0020_puts_the_new_filters_in_the_search_indexes_and_back(empty_url):
+    migrate(empty_url, "0014")
+    posting = run_db(
+        empty_url,
+        lambda c: postings.create_posting(
+            c, _posting("介護職員", car_commute=True, annual_holidays=120), now=NOW
+        ),
+    )
+    assert "for_disabled" not in _index_columns(empty_url, "ix_job_postings_received")
+
+    migrate(empty_url)
+    for name in (
+        "ix_job_postings_received",
+        "ix_job_postings_prefecture",
+        "ix_job_postings_filter",
+    ):
+        columns = _index_columns(empty_url, name)
+        assert {"for_disabled", "car_commute", "annual_holidays", "occupation_minor"} <= set(
+            columns
+        )
+    assert run_db(empty_url, lambda conn: _found(conn, "q=介護&car=1&holidays=120")) == [posting]
+    assert run_db(empty_url, lambda conn: _found(conn, "car=1&holidays=125")) == []
+
+    command.downgrade(alembic_config(empty_url), "0014")
+    assert "for_disabled" not in _index_columns(empty_url, "ix_job_postings_received")
+    assert _index_columns(empty_url, "ix_job_postings_filter")[:3] == [
+        "id",
+        "status",
+        "referral_deadline",
+    ]
+    command.downgrade(alembic_config(empty_url), "0013")  # 0014's columns drop unindexed

@@ -252,6 +252,24 @@ security_events = sa.Table(
     sa.Index("ix_security_events_seeker", "seeker_id", "created_at"),
 )
 
+# What job-seekers filter on (issue 15, migration 0020): 一般求人 / 障害者求人 is part of
+# every search; the yes/no filters, 週休二日制, 年間休日, the 中分類 and 最寄り駅 when asked.
+POSTING_FILTERS = (
+    "for_disabled",
+    "occupation_minor",
+    "age_limit",
+    "education_required",
+    "experience_required",
+    "car_commute",
+    "transfer_possible",
+    "weekly_two_days",
+    "annual_holidays",
+    "bonus",
+    # 最寄り駅 is a substring test: carried too (at most 30 characters, the employer's form
+    # limit), so it runs on the index entry instead of reading every wide row.
+    "nearest_station",
+)
+
 # The columns every search may filter on (see ix_job_postings_* below).
 FILTER_COLUMNS = (
     "status",
@@ -265,6 +283,7 @@ FILTER_COLUMNS = (
     "wage_type",
     "wage_min",
     "municipality",
+    *POSTING_FILTERS,
 )
 
 # 求人票: a Hello Work job posting. The employer's details are copied onto the posting (as
@@ -430,6 +449,7 @@ job_postings = sa.Table(
         "online_application",
         "municipality",
         "registered_at",
+        *POSTING_FILTERS,
     ),
 )
 

@@ -3,6 +3,17 @@
 (function () {
   "use strict";
 
+  // 「中分類を選ぶ」 is the two-step for browsers without JavaScript: here the 中分類 list
+  // follows the 大分類 by itself (htmx), so the button is hidden, in new content too.
+  function hideStepButtons(root) {
+    var buttons = (root || document).querySelectorAll("[data-step-button]");
+    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = true;
+  }
+  hideStepButtons(document);
+  document.addEventListener("htmx:load", function (event) {
+    hideStepButtons(event.detail.elt);
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (!target || !target.id) return;

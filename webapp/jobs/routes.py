@@ -35,6 +35,8 @@ templates.env.filters["highlight"] = functools.lru_cache(maxsize=4096)(text.high
 templates.env.filters["snippet"] = functools.lru_cache(maxsize=2048)(text.snippet)
 templates.env.globals["catalog"] = catalog
 templates.env.globals["posting_sections"] = sheet.sections
+templates.env.globals["condition_flags"] = search.FLAGS
+templates.env.globals["holiday_floors"] = search_form.HOLIDAY_FLOORS
 
 
 def _seeker_id(request: Request) -> int | None:
@@ -59,6 +61,8 @@ async def search_page(request: Request) -> Response:
         "form": form,
         # Conditions in the URL: a search was made, so the form folds into its summary.
         "searched": bool(request.query_params),
+        # 「中分類を選ぶ」 (without JavaScript): the form stays open at the 中分類 list.
+        "picking": request.query_params.get("pick") == "occm",
         "conditions": form.conditions,
         "page": None,
         "favourite_ids": set(),
@@ -91,6 +95,10 @@ async def search_page(request: Request) -> Response:
         appending=appending,
         # No 「この検索条件を保存する」 for no conditions or no results (the server refuses too).
         save_refusal=saved_searches.save_refusal(conditions, page.total),
+        # Nothing found: the conditions whose dropping finds postings, narrowest first.
+        suggestions=await search.suggestions(conn, conditions, now=requests.now(request))
+        if page.total == 0 and not appending
+        else [],
     )
     # Signed out, the page is the same for everyone: the page cache may serve it.
     headers = {"Vary": SEARCH_VARY}
@@ -113,6 +121,15 @@ async def city_field(request: Request) -> Response:
         prefecture = ""
     form = Form(values={"pref": prefecture, "city": ""})
     return render(request, "jobs/_city_field.html", {"form": form}, public=True)
+
+
+async def minor_field(request: Request) -> Response:
+    """The 中分類 select for the chosen 大分類 (htmx swaps it in when 大分類 changes)."""
+    occupation = request.query_params.get("occ", "")
+    if occupation not in catalog.OCCUPATIONS:
+        occupation = ""
+    form = Form(values={"occ": occupation, "occm": ""})
+    return render(request, "jobs/_minor_field.html", {"form": form}, public=True)
 
 
 async def _posting_or_404(request: Request):
@@ -342,6 +359,7 @@ async def mail_saved(request: Request) -> Response:
 
 routes = [
     Route("/jobs/search", search_page, methods=["GET"]),
+    Route("/jobs/minors", minor_field, methods=["GET"]),
     Route("/jobs/cities", city_field, methods=["GET"]),
     Route("/jobs/{number}", detail, methods=["GET"]),
     Route("/jobs/{number}/favourite", set_favourite, methods=["POST"]),

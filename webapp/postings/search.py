@@ -36,6 +36,7 @@ class SearchConditions:
     prefecture: str = ""
     municipality: str = ""
     occupation: str = ""
+    occupation_minor: str = ""  # 職業分類の中分類 (catalog.OCCUPATION_MINORS), under `occupation`
     employment_types: tuple[str, ...] = ()
     job_category: str = ""
     wage_type: str = "monthly"
@@ -43,6 +44,19 @@ class SearchConditions:
     weekends_off: bool = False
     new_within_days: int | None = None
     online_application: bool = False
+    # What job-seekers filter on (issue 15): each a yes/no, 年間休日 a floor, 最寄り駅 a text.
+    age_free: bool = False  # 年齢不問
+    education_free: bool = False  # 学歴不問
+    inexperienced_ok: bool = False  # 未経験可 (必要な経験 なし)
+    car_commute: bool = False  # マイカー通勤可
+    no_transfer: bool = False  # 転勤なし
+    two_days_weekly: bool = False  # 週休二日制（毎週）
+    holidays_min: int | None = None  # 年間休日 N日以上
+    bonus: bool = False  # 賞与あり
+    station: str = ""  # 最寄り駅 (a part of the station's name)
+    # 求人の種類: Hello Work lists 障害のある方のための求人 apart; the default is 一般求人.
+    # None (never from a URL): both, as staff look a posting up to refer someone to it.
+    for_disabled: bool | None = False
     sort: str = "new"
     page: int = 1
     terms: tuple[text.Term, ...] = field(default=(), compare=False)
@@ -61,6 +75,8 @@ class SearchConditions:
             items.append(("city", self.municipality))
         if self.occupation:
             items.append(("occ", self.occupation))
+        if self.occupation_minor:
+            items.append(("occm", self.occupation_minor))
         items += [("emp", code) for code in self.employment_types]
         if self.job_category:
             items.append(("cat", self.job_category))
@@ -72,6 +88,13 @@ class SearchConditions:
             items.append(("new", str(self.new_within_days)))
         if self.online_application:
             items.append(("online", "1"))
+        items += [(param, "1") for name, param, _ in FLAGS if getattr(self, name)]
+        if self.holidays_min:
+            items.append(("holidays", str(self.holidays_min)))
+        if self.station:
+            items.append(("station", self.station))
+        if self.for_disabled:
+            items.append(("kind", "disabled"))
         if sort and self.sort != "new":
             items.append(("sort", self.sort))
         if page and self.page > 1:
@@ -83,6 +106,7 @@ class SearchConditions:
 
     @property
     def is_empty(self) -> bool:
+        """No condition at all: 障害のある方のための求人 alone is a condition too."""
         return not self.query_items(page=False, sort=False)
 
     def summary(self) -> list[str]:
@@ -92,7 +116,11 @@ class SearchConditions:
             parts.append(f"キーワード「{self.keyword}」")
         if self.prefecture:
             parts.append(catalog.prefecture_name(self.prefecture) + self.municipality)
-        if self.occupation:
+        if self.for_disabled:
+            parts.append("障害のある方のための求人")
+        if self.occupation_minor:
+            parts.append(catalog.OCCUPATION_MINOR_NAMES[self.occupation_minor])
+        elif self.occupation:
             parts.append(catalog.OCCUPATIONS[self.occupation])
         if self.employment_types:
             parts.append("・".join(catalog.EMPLOYMENT_TYPES[c] for c in self.employment_types))
@@ -106,14 +134,26 @@ class SearchConditions:
             parts.append(catalog.NEW_WITHIN_DAYS[str(self.new_within_days)] + "の新着")
         if self.online_application:
             parts.append("オンライン自主応募可")
+        parts += [label for name, _, label in FLAGS if getattr(self, name)]
+        if self.holidays_min:
+            parts.append(f"年間休日{self.holidays_min}日以上")
+        if self.station:
+            parts.append(f"最寄り駅「{self.station}」")
         return parts or ["すべての求人"]
 
-    def loosened(self) -> list[tuple[str, str]]:
-        """For an empty result: each condition with the query that drops it."""
-        drops = [
+    def loosened(self) -> list[tuple[str, SearchConditions]]:
+        """For an empty result: each condition with the conditions that drop it (the 求人の
+        種類 is not loosened: 一般求人 and 障害のある方のための求人 are two lists)."""
+        drops: list[tuple[str, Any, str]] = [
             ("keyword", "", f"キーワード「{self.keyword}」"),
+            ("station", "", f"最寄り駅「{self.station}」"),
             ("municipality", "", self.municipality),
             ("prefecture", "", catalog.prefecture_name(self.prefecture)),
+            (
+                "occupation_minor",
+                "",
+                catalog.OCCUPATION_MINOR_NAMES.get(self.occupation_minor, ""),
+            ),
             ("occupation", "", catalog.OCCUPATIONS.get(self.occupation, "")),
             ("employment_types", (), "雇用形態の指定"),
             ("job_category", "", catalog.JOB_CATEGORIES.get(self.job_category, "")),
@@ -121,6 +161,8 @@ class SearchConditions:
             ("weekends_off", False, "土日祝休み"),
             ("new_within_days", None, "新着の期間"),
             ("online_application", False, "オンライン自主応募可"),
+            *((name, False, label) for name, _, label in FLAGS),
+            ("holidays_min", None, f"年間休日{self.holidays_min}日以上"),
         ]
         options = []
         for name, empty, label in drops:
@@ -128,11 +170,24 @@ class SearchConditions:
                 changes: dict[str, Any] = {name: empty}
                 if name == "prefecture":
                     changes["municipality"] = ""
+                if name == "occupation":
+                    changes["occupation_minor"] = ""
                 if name == "keyword":
                     changes["terms"] = ()
-                loose = replace(self, page=1, **changes)
-                options.append((label, loose.to_query()))
+                options.append((label, replace(self, page=1, **changes)))
         return options
+
+
+# The yes/no filters: (field, URL parameter, label), in the form's order.
+FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("age_free", "age_free", "年齢不問"),
+    ("education_free", "edu_free", "学歴不問"),
+    ("inexperienced_ok", "inexp", "未経験可"),
+    ("car_commute", "car", "マイカー通勤可"),
+    ("no_transfer", "no_transfer", "転勤なし"),
+    ("two_days_weekly", "two_days", "週休二日制（毎週）"),
+    ("bonus", "bonus", "賞与あり"),
+)
 
 
 class Row(dict):
@@ -208,6 +263,14 @@ def _contains(conn: Connection, needle: str):
     return sa.func.strpos(column, needle) > 0
 
 
+def _station_contains(conn: Connection, needle: str):
+    """最寄り駅 holds the typed text (NFKC like the keyword): a part of the name matches."""
+    column = job_postings.c.nearest_station
+    if is_sqlite(conn):
+        return sa.func.instr(column, needle) > 0
+    return sa.func.strpos(column, needle) > 0
+
+
 def open_filter(today: dt.date):
     """募集中: not filled or closed, and the 紹介期限日 not yet passed."""
     return sa.and_(
@@ -247,6 +310,8 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
         clauses.append(p.municipality == conditions.municipality)
     if conditions.occupation:
         clauses.append(p.occupation == conditions.occupation)
+    if conditions.occupation_minor:
+        clauses.append(p.occupation_minor == conditions.occupation_minor)
     if conditions.employment_types:
         clauses.append(p.employment_type.in_(conditions.employment_types))
     if conditions.job_category:
@@ -259,6 +324,28 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
         clauses.append(p.received_on >= today - dt.timedelta(days=conditions.new_within_days))
     if conditions.online_application:  # the one rule, as the tag and the button read it
         clauses.append(online.accepts_online())
+    # 一般求人 or 障害のある方のための求人: a job-seeker's search is one or the other.
+    if conditions.for_disabled is not None:
+        clauses.append(p.for_disabled.is_(conditions.for_disabled))
+    # A yes/no the employer did not answer (NULL) matches neither 可 nor なし.
+    if conditions.age_free:
+        clauses.append(p.age_limit.is_(False))
+    if conditions.education_free:
+        clauses.append(p.education_required.is_(False))
+    if conditions.inexperienced_ok:
+        clauses.append(p.experience_required.is_(False))
+    if conditions.car_commute:
+        clauses.append(p.car_commute.is_(True))
+    if conditions.no_transfer:
+        clauses.append(p.transfer_possible.is_(False))
+    if conditions.two_days_weekly:
+        clauses.append(p.weekly_two_days == "every")
+    if conditions.holidays_min:
+        clauses.append(p.annual_holidays >= conditions.holidays_min)
+    if conditions.bonus:
+        clauses.append(p.bonus.is_(True))
+    if conditions.station:
+        clauses.append(_station_contains(conn, conditions.station))
     if is_sqlite(conn):
         fts_query = _fts_query(conditions)
         return Match(clauses, _candidates(fts_query), fts_query)
@@ -369,6 +456,20 @@ class ResultCache:
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return page
+
+
+async def suggestions(
+    conn: Connection, conditions: SearchConditions, *, now: dt.datetime
+) -> list[tuple[str, str, int, bool]]:
+    """For an empty result: the conditions whose dropping finds postings, the narrowest
+    first (the one whose dropping finds the most): (label, query, count, capped)."""
+    found = []
+    for label, loose in conditions.loosened():
+        total, capped = await count(conn, filters(conn, loose, today=jst_date(now)), cap=999)
+        if total:
+            found.append((label, loose.to_query(), total, capped))
+    found.sort(key=lambda item: -item[2])
+    return found
 
 
 async def count_new(

@@ -17,7 +17,17 @@ from webapp import validation
 from webapp.forms import Form
 from webapp.postings import catalog, text
 from webapp.postings.forms import WAGE_LIMITS
-from webapp.postings.search import MAX_PAGE, SearchConditions
+from webapp.postings.search import FLAGS, MAX_PAGE, SearchConditions
+
+# 年間休日 N日以上: the floors offered (Hello Work's search offers the same steps).
+HOLIDAY_FLOORS: dict[str, str] = {
+    "105": "105日以上",
+    "110": "110日以上",
+    "120": "120日以上",
+    "125": "125日以上",
+}
+STATION_MAX = 30
+DISABLED_KIND = "disabled"  # kind=disabled: 障害のある方のための求人
 
 
 @dataclass
@@ -72,6 +82,19 @@ def parse_conditions(params) -> ConditionsForm:
     form.values["occ"] = occupation
     if occupation and occupation not in catalog.OCCUPATIONS:
         form.add("occ", "職種の指定が正しくありません。一覧から選び直してください。")
+        occupation = ""
+    # 中分類: one of the chosen 大分類's (a link with 中分類 alone gets its 大分類).
+    minor = _one(params, "occm", 10)
+    if minor and minor not in catalog.OCCUPATION_MINOR_NAMES:
+        form.add("occm", "職種（中分類）の指定が正しくありません。一覧から選び直してください。")
+        minor = ""
+    elif minor and not occupation and "occ" not in form.errors:
+        occupation = catalog.OCCUPATION_OF_MINOR[minor]
+        form.values["occ"] = occupation
+    elif minor and catalog.OCCUPATION_OF_MINOR[minor] != occupation:
+        # The 大分類 was changed without JavaScript: the old 中分類 no longer applies.
+        minor = ""
+    form.values["occm"] = minor
 
     employment = []
     for value in params.getlist("emp")[:10]:
@@ -112,6 +135,23 @@ def parse_conditions(params) -> ConditionsForm:
     if new_days and new_days not in catalog.NEW_WITHIN_DAYS:
         form.add("new", "新着の期間は一覧から選んでください。")
 
+    holidays = _one(params, "holidays", 5)
+    form.values["holidays"] = holidays
+    if holidays and holidays not in HOLIDAY_FLOORS:
+        form.add("holidays", "年間休日は一覧から選んでください。")
+    station = " ".join(_one(params, "station", 100).split())
+    form.values["station"] = station
+    if len(station) > STATION_MAX:
+        form.add(
+            "station",
+            f"最寄り駅は{STATION_MAX}文字以内で入力してください"
+            f"（入力された文字数: {len(station):,}文字）。",
+        )
+    kind = _one(params, "kind", 20)
+    form.values["kind"] = kind if kind == DISABLED_KIND else ""
+    flags = {name: _one(params, param, 5) == "1" for name, param, _ in FLAGS}
+    form.values.update({param: flags[name] for name, param, _ in FLAGS})
+
     sort = _one(params, "sort", 20)
     if sort not in catalog.SORTS:
         sort = "new"  # not typed by anyone: an old or edited link gets the default order
@@ -133,9 +173,14 @@ def parse_conditions(params) -> ConditionsForm:
             weekends_off=_one(params, "weekends", 5) == "1",
             new_within_days=int(new_days) if new_days else None,
             online_application=_one(params, "online", 5) == "1",
+            occupation_minor=minor,
+            holidays_min=int(holidays) if holidays else None,
+            station=station,
+            for_disabled=kind == DISABLED_KIND,
             sort=sort,
             page=page,
             terms=tuple(terms),
+            **flags,
         )
     form.values["weekends"] = _one(params, "weekends", 5) == "1"
     form.values["online"] = _one(params, "online", 5) == "1"

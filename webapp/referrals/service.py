@@ -9,7 +9,7 @@ constraints catch what two simultaneous requests could still slip past the check
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from databases.core import Connection
@@ -192,7 +192,9 @@ async def find_postings(conn: Connection, query: str, *, now: dt.datetime):
     form = search_form.parse_conditions(QueryParams({"q": query}))
     if not form.valid or not form.conditions.terms:
         return form, []
-    page = await search.find(conn, form.conditions, now=now, offset=0, limit=SEARCH_LIMIT)
+    # Staff refer to 一般求人 and 障害のある方のための求人 alike: the keyword finds both.
+    conditions = replace(form.conditions, for_disabled=None)
+    page = await search.find(conn, conditions, now=now, offset=0, limit=SEARCH_LIMIT)
     return form, page.rows
 
 
