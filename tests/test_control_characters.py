@@ -123,6 +123,7 @@ def world(module_client):
         "messages (job-seeker)": (SEEKER, f"/mypage/applications/{w.application}/messages"),
         "mail settings": (SEEKER, "/mypage/settings/mail"),
         "publishing": (SEEKER, "/mypage/publishing"),
+        "退会": (SEEKER, "/mypage/account/close"),
         # staff
         "seeker search": (STAFF, "/staff/seekers"),
         "counter registration": (STAFF, "/staff/seekers/new"),
@@ -133,6 +134,7 @@ def world(module_client):
         "posting review": (STAFF, f"/staff/postings/review/{w.pending['id']}"),
         "activities": (STAFF, f"/staff/seekers/{w.taro}/activities"),
         "registration correction": (STAFF, f"/staff/seekers/{w.taro}/correct"),
+        "end a registration": (STAFF, f"/staff/seekers/{w.taro}/end"),
         # the employer
         "new posting": (EMPLOYER, "/employer/postings/new"),
         "edit posting": (EMPLOYER, f"/employer/postings/{w.draft['id']}/edit"),
@@ -172,6 +174,7 @@ PAGES = [
     "messages (job-seeker)",
     "mail settings",
     "publishing",
+    "退会",
     "seeker search",
     "counter registration",
     "refer",
@@ -181,6 +184,7 @@ PAGES = [
     "posting review",
     "activities",
     "registration correction",
+    "end a registration",
     "new posting",
     "edit posting",
     "applicant",
@@ -324,7 +328,8 @@ def test_the_pages_had_typed_fields_to_try(world):
     assert sum(counts.values()) >= 60, counts
     without = {name for name, count in counts.items() if count == 0}
     # Forms of boxes and buttons only: nothing to type.
-    assert without == {"application", "mail settings", "publishing", "password change"}
+    # 退会 and the password change ask only for the password (a secret: kept as typed).
+    assert without == {"application", "mail settings", "publishing", "password change", "退会"}
 
 
 # Templates that show a typed field: field() of a typing kind, fieldset(kind="date"),
