@@ -26,7 +26,7 @@ async def _walk_data(conn, now) -> None:
     the walk's conditions find."""
     today = jst_date(now)
     await give_password(conn, PASSWORD, now)
-    await bulk.load_postings(conn, demo_postings.generate(300, seed=11, today=today))
+    await bulk.load_postings(conn, demo_postings.generate(300, seed=12, today=today))
     for i in range(MATCHING):
         await factories.add_posting(
             conn,
