@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from databases import Database
@@ -14,6 +16,39 @@ from sqlalchemy.sql import ClauseElement
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class QueryCount:
+    """The statements run while it was counting (see counting_queries)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+_counting: ContextVar[QueryCount | None] = ContextVar("counting_queries", default=None)
+
+
+@contextlib.contextmanager
+def counting_queries() -> Iterator[QueryCount]:
+    """Count the statements run in this context (a request, when an ASGI wrapper opens it
+    around the app: tests guard how many queries a page takes). Tasks started inside
+    inherit the count; a background task started earlier (the outbox sender) does not."""
+    count = QueryCount()
+    token = _counting.set(count)
+    try:
+        yield count
+    finally:
+        _counting.reset(token)
+
+
+def note_query(sql: str) -> None:
+    """Called by the backends (db_sqlite, db_postgres) for every statement they run."""
+    count = _counting.get()
+    if count is not None:
+        count.statements.append(sql)
 
 
 class AppDatabase(Database):

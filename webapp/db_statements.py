@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, NamedTuple, cast
 
+from databases.backends.common.records import create_column_maps
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -33,6 +34,17 @@ class Prepared(NamedTuple):
     args: list[Any]
     result_columns: Any  # the compiled statement's result columns (databases' Record reads them)
     compiled: Any
+
+
+def column_maps(prepared: Prepared) -> Any:
+    """databases' maps from a result column's name, index and Column to its place and type,
+    made once per compiled statement (databases makes them on every query, and each
+    Column's name it writes by compiling the column again: a tenth of a page's time)."""
+    compiled = prepared.compiled
+    maps = getattr(compiled, "_app_column_maps", None)
+    if maps is None:
+        maps = compiled._app_column_maps = create_column_maps(prepared.result_columns)
+    return maps
 
 
 class StatementCache:
