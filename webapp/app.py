@@ -34,6 +34,7 @@ from webapp.mail.sender import OutboxSender, SmtpTarget
 from webapp.mailbox import routes as mailbox_routes
 from webapp.messages import routes as message_routes
 from webapp.mypage import routes as mypage_routes
+from webapp.mypage import service as mypage_service
 from webapp.notices import routes as notice_routes
 from webapp.page_cache import PageCacheMiddleware
 from webapp.pages import routes as page_routes
@@ -192,6 +193,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 secret_key=settings.secret_key,
                 cookie=cookie_name(settings.https, "session"),
                 clock=clock,
+                # The My Page menu's counts, read with the session (one query).
+                seeker_counts=mypage_service.count_columns,
             ),
         ],
         exception_handlers={HTTPException: http_exception, Exception: server_error},

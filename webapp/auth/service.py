@@ -7,6 +7,8 @@ table opens no session. Sessions end after 30 idle minutes or 12 hours in all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from databases.core import Connection
@@ -113,14 +115,28 @@ _MEMBER_COLUMNS = {
 }
 
 
+# What a page shows of the signed-in job-seeker beyond their row (the My Page menu's and
+# the header's unread counts): scalar subqueries for the session's seeker_id, by name.
+SeekerCounts = Callable[[Any], Mapping[str, Any]]
+
+
 async def load_session(
-    conn: Connection, secret_key: str, token: str | None, now: dt.datetime, *, touch: bool = True
+    conn: Connection,
+    secret_key: str,
+    token: str | None,
+    now: dt.datetime,
+    *,
+    touch: bool = True,
+    seeker_counts: SeekerCounts | None = None,
 ):
     """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
     the job-seeker id of a session that has just expired or None): the last lets typed
-    input be kept for its owner only. One query on every request, whoever holds it."""
+    input be kept for its owner only. One query on every request, whoever holds it: the
+    session, the person and, for a job-seeker, `seeker_counts` (in seeker["counts"]); a
+    write only when the session ends or last_seen_at is TOUCH_INTERVAL old."""
     if not token:
         return None, None, None
+    counts = dict(seeker_counts(sessions.c.seeker_id)) if seeker_counts else {}
     row = await conn.fetch_one(
         sa.select(
             sessions.c.id,
@@ -130,6 +146,7 @@ async def load_session(
             sessions.c.expires_at,
             *(column.label(f"seeker__{name}") for name, column in _SEEKER_COLUMNS.items()),
             *(column.label(f"member__{name}") for name, column in _MEMBER_COLUMNS.items()),
+            *(column.label(f"count__{name}") for name, column in counts.items()),
         )
         .select_from(
             sessions.outerjoin(job_seekers, sessions.c.seeker_id == job_seekers.c.id)
@@ -152,6 +169,7 @@ async def load_session(
     if row["seeker__id"] is not None:
         seeker = {name: row[f"seeker__{name}"] for name in _SEEKER_COLUMNS}
         seeker["session_id"] = row["id"]
+        seeker["counts"] = {name: row[f"count__{name}"] for name in counts}
     elif row["member__id"] is not None:  # NULL when the member was disabled
         member = {name: row[f"member__{name}"] for name in _MEMBER_COLUMNS}
         member["session_id"] = row["id"]

@@ -328,7 +328,7 @@ async def sent_by_employer(
 # Job-seeker side
 
 
-def _not_blocked(seeker_id: int):
+def _not_blocked(seeker_id):
     """SQL: the request's employer is not blocked by the job-seeker (its requests hide)."""
     return ~sa.exists().where(
         employer_blocks.c.seeker_id == seeker_id,
@@ -336,9 +336,10 @@ def _not_blocked(seeker_id: int):
     )
 
 
-async def unread_count(conn: Connection, seeker_id: int) -> int:
-    """Requests the job-seeker has not opened yet (for the My Page menu's badge)."""
-    return await conn.fetch_val(
+def unread_count_query(seeker_id) -> sa.Select:
+    """SQL: how many requests the job-seeker `seeker_id` (a value, or a column of an outer
+    query) has not opened yet (for the My Page menu's badge)."""
+    return (
         sa.select(sa.func.count())
         .select_from(direct_requests)
         .where(
@@ -347,6 +348,11 @@ async def unread_count(conn: Connection, seeker_id: int) -> int:
             _not_blocked(seeker_id),
         )
     )
+
+
+async def unread_count(conn: Connection, seeker_id: int) -> int:
+    """Requests the job-seeker has not opened yet (for the My Page menu's badge)."""
+    return await conn.fetch_val(unread_count_query(seeker_id))
 
 
 async def inbox(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list[dict]:

@@ -23,7 +23,7 @@ DONE = {
 async def home(request: Request) -> Response:
     """The job-seeker's name, 求職番号, the registration's 有効期限 and the menu."""
     user = request.state.user
-    counts = await menu_counts(current(request.app), user["id"])
+    counts = user.get("counts") or await menu_counts(current(request.app), user["id"])
     today = requests.today(request)
     left = validity.days_left(user["valid_until"], today)
     return render(
