@@ -86,6 +86,8 @@ job_seekers = sa.Table(
     # (the valid_until it was sent for, so a renewed registration is reminded again).
     sa.Column("mail_requests", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("lapse_reminded_for", sa.Date),
+    # Migration 0019: an office's job-seekers, newest first (the staff search).
+    sa.Index("ix_job_seekers_office", "office_id", "id"),
 )
 
 # 認証キー: one row per key mailed (or per request that matched nobody, so both
@@ -294,6 +296,8 @@ job_postings = sa.Table(
     sa.Index("ix_job_postings_deadline", "referral_deadline"),
     sa.Index("ix_job_postings_wage", "wage_monthly"),
     sa.Index("ix_job_postings_registered", "registered_at"),
+    # Migration 0019: a 事業所's own postings (its applicants, its posting list).
+    sa.Index("ix_job_postings_employer", "employer_id"),
     # A narrow copy of every filter and sort column, looked up by id: a keyword's candidates
     # are checked and ordered here, without reading the wide rows (see postings/search.py).
     sa.Index(
