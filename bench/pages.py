@@ -35,7 +35,7 @@ from webapp.applications import service as applications_service  # noqa: E402
 from webapp.auth import service as auth_service  # noqa: E402
 from webapp.auth.roles import Account  # noqa: E402
 from webapp.clock import Clock  # noqa: E402
-from webapp.db import with_connection  # noqa: E402
+from webapp.db import migrate_async, with_connection  # noqa: E402
 from webapp.messages import service as messages_service  # noqa: E402
 from webapp.schema import job_postings, job_seekers, members, outbox  # noqa: E402
 
@@ -86,12 +86,14 @@ async def prepare(kind: str, workdir: Path, reuse: bool) -> str:
         path = workdir / "bench-pages.db"
         url = f"sqlite:///{path}"
         if reuse and path.exists():
+            await migrate_async(url)
             return url
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     else:
         url = PG_URL
         if reuse:
+            await migrate_async(url)
             return url
         await _recreate_postgres(url)
     started = time.perf_counter()

@@ -55,7 +55,7 @@ class AppPostgresConnection(PostgresConnection):
         maps, dialect = column_maps(prepared), self._dialect
         return [Record(row, prepared.result_columns, dialect, maps) for row in rows]
 
-    async def fetch_one(self, query) -> Record | None:  # type: ignore[override]
+    async def fetch_one(self, query) -> Record | None:
         assert self._connection is not None, "Connection is not acquired"
         prepared = self._statements.prepare(query)
         note_query(prepared.sql)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from databases.backends.common.records import Record, Row
@@ -92,7 +92,7 @@ def _fetch(conn: sqlite3.Connection, sql: str, args: list, one: bool):
         cursor.close()
 
 
-def _run(conn: sqlite3.Connection, sql: str, args: list) -> int:
+def _run(conn: sqlite3.Connection, sql: str, args: list) -> int | None:
     """In the connection's thread: execute, then what databases' execute returns."""
     cursor = conn.execute(sql, args)
     try:
@@ -134,6 +134,7 @@ class PooledSQLiteConnection(SQLiteConnection):
             metadata = compiled._app_sqlite_metadata = CursorResultMetaData(context, description)
         maps = column_maps(prepared)
         processors, keymap, dialect = metadata._processors, metadata._keymap, self._dialect
+        keymap = cast(Any, keymap)  # databases' Row takes SQLAlchemy's keymap as it is
         return [
             Record(Row(metadata, processors, keymap, row), prepared.result_columns, dialect, maps)
             for row in rows
@@ -142,7 +143,7 @@ class PooledSQLiteConnection(SQLiteConnection):
     async def fetch_all(self, query) -> list[Record]:  # type: ignore[override]
         return await self._rows(query, one=False)
 
-    async def fetch_one(self, query) -> Record | None:  # type: ignore[override]
+    async def fetch_one(self, query) -> Record | None:
         rows = await self._rows(query, one=True)
         return rows[0] if rows else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.db import fetch_existing
 from webapp.direct_requests.service import unread_count_query as unread_requests
 from webapp.schema import applications, messages, notice_recipients
 
@@ -42,5 +43,7 @@ def count_columns(seeker_id) -> dict[str, sa.ScalarSelect]:
 async def menu_counts(conn: Connection, seeker_id: int) -> dict[str, int]:
     """The counts of `count_columns` in one query, outside a request's session."""
     columns = count_columns(seeker_id)
-    row = await conn.fetch_one(sa.select(*(column.label(name) for name, column in columns.items())))
+    row = await fetch_existing(
+        conn, sa.select(*(column.label(name) for name, column in columns.items()))
+    )
     return {name: row[name] for name in columns}
