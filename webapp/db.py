@@ -8,12 +8,15 @@ import sqlite3
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, cast
 
 from databases import Database
 from databases.core import Connection, DatabaseURL
 from databases.interfaces import Record
 from sqlalchemy.sql import ClauseElement
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from webapp.db_statements import Bound
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -219,6 +222,13 @@ async def fetch_existing(conn: Connection, query: ClauseElement) -> Record:
     if row is None:
         raise MissingRow(str(query))
     return row
+
+
+async def fetch_bound(conn: Connection, query: ClauseElement, values: dict) -> Record | None:
+    """The first row of `query`, a statement built once with `sa.bindparam` placeholders,
+    run with `values` for them (db_statements.Bound: no building or keying per call)."""
+    async with conn._query_lock:  # as databases' own fetch_one
+        return await conn._connection.fetch_one(cast(Any, Bound(query, values)))
 
 
 def current(request_or_app) -> Connection:

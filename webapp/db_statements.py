@@ -29,6 +29,16 @@ from sqlalchemy.util import LRUCache
 CACHE_SIZE = 5000
 
 
+class Bound(NamedTuple):
+    """A statement built once (at import, say) with `sa.bindparam` placeholders, and the
+    values of one execution. SQLAlchemy works out a statement object's cache key once and
+    keeps it on the object, so a wide statement built afresh per request (the session's,
+    on every request) costs its building and keying each time; reused, neither."""
+
+    query: ClauseElement
+    values: Mapping[str, Any]
+
+
 class Prepared(NamedTuple):
     sql: str
     args: list[Any]
@@ -54,7 +64,10 @@ class StatementCache:
         self.dialect = dialect
         self.compiled_cache: LRUCache = LRUCache(size)
 
-    def prepare(self, query: ClauseElement) -> Prepared:
+    def prepare(self, query: ClauseElement | Bound) -> Prepared:
+        values = None
+        if isinstance(query, Bound):
+            query, values = query
         if isinstance(query, DDLElement):
             compiled = query.compile(dialect=self.dialect)
             return Prepared(compiled.string, [], None, compiled)
@@ -67,7 +80,7 @@ class StatementCache:
         )
         compiled = cast(SQLCompiler, shaped)  # a statement (not DDL) compiles to SQL
         params: MutableMapping[str, Any] = compiled.construct_params(
-            extracted_parameters=extracted, escape_names=False, _collected_params=collected
+            values, extracted_parameters=extracted, escape_names=False, _collected_params=collected
         )
         # A tuple type's processor is a sequence of them; the app binds no tuples.
         processors: Mapping[str, Any] = compiled._bind_processors

@@ -7,6 +7,7 @@ table opens no session. Sessions end after 30 idle minutes or 12 hours in all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.auth.roles import SEEKER, Account
+from webapp.db import fetch_bound
 from webapp.schema import employers, job_seekers, members, offices, sessions
 from webapp.security import throttle, tokens
 from webapp.security.passwords import hash_password, needs_rehash, verify_password
@@ -120,24 +122,12 @@ _MEMBER_COLUMNS = {
 SeekerCounts = Callable[[Any], Mapping[str, Any]]
 
 
-async def load_session(
-    conn: Connection,
-    secret_key: str,
-    token: str | None,
-    now: dt.datetime,
-    *,
-    touch: bool = True,
-    seeker_counts: SeekerCounts | None = None,
-):
-    """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
-    the job-seeker id of a session that has just expired or None): the last lets typed
-    input be kept for its owner only. One query on every request, whoever holds it: the
-    session, the person and, for a job-seeker, `seeker_counts` (in seeker["counts"]); a
-    write only when the session ends or last_seen_at is TOUCH_INTERVAL old."""
-    if not token:
-        return None, None, None
+@functools.cache
+def _session_query(seeker_counts: SeekerCounts | None) -> tuple[sa.Select, tuple[str, ...]]:
+    """The session's one query (for a token_hash bound at each run) and the names of its
+    counts: built once per app (db.fetch_bound), not on every request."""
     counts = dict(seeker_counts(sessions.c.seeker_id)) if seeker_counts else {}
-    row = await conn.fetch_one(
+    query = (
         sa.select(
             sessions.c.id,
             sessions.c.seeker_id,
@@ -158,8 +148,29 @@ async def load_session(
             .outerjoin(offices, members.c.office_id == offices.c.id)
             .outerjoin(employers, members.c.employer_id == employers.c.id)
         )
-        .where(sessions.c.token_hash == _hash(secret_key, token))
+        .where(sessions.c.token_hash == sa.bindparam("token_hash", type_=sa.String))
     )
+    return query, tuple(counts)
+
+
+async def load_session(
+    conn: Connection,
+    secret_key: str,
+    token: str | None,
+    now: dt.datetime,
+    *,
+    touch: bool = True,
+    seeker_counts: SeekerCounts | None = None,
+):
+    """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
+    the job-seeker id of a session that has just expired or None): the last lets typed
+    input be kept for its owner only. One query on every request, whoever holds it: the
+    session, the person and, for a job-seeker, `seeker_counts` (in seeker["counts"]); a
+    write only when the session ends or last_seen_at is TOUCH_INTERVAL old."""
+    if not token:
+        return None, None, None
+    query, counts = _session_query(seeker_counts)
+    row = await fetch_bound(conn, query, {"token_hash": _hash(secret_key, token)})
     if row is None:
         return None, None, None
     if row["expires_at"] <= now or row["last_seen_at"] + IDLE_TIMEOUT <= now:
