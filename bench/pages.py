@@ -8,8 +8,10 @@ start them). Two servers run side by side, each uvicorn with `--workers` process
 bare page (`bench/bare_page.py`) and the product (`webapp.app:create_app`). Each page is
 loaded from `--concurrency` keep-alive connections for `--seconds` (an in-Python load
 generator: no wrk needed), one page at a time; the bare page before and after them all, and
-each ratio is against their mean. The load average is printed beside each run: the machine
-may be shared.
+each ratio is against their mean. Beside req/s, the CPU milliseconds each request cost the
+server (its process and workers, from /proc): on a shared machine req/s follow everyone
+else's load, CPU per request much less; the CPU ratio is the bare page's over the page's.
+The load average is printed beside each run.
 """
 
 from __future__ import annotations
@@ -224,8 +226,27 @@ async def fetch(port: int, path: str, headers: dict) -> tuple[int, bytes, bytes]
         writer.close()
 
 
-async def load(port: int, path: str, headers: dict, seconds: float, concurrency: int) -> float:
-    """Requests per second from `concurrency` keep-alive connections for `seconds`."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children still running
+    (uvicorn's workers), from /proc; 0.0 where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as listing:
+            children = [int(child) for child in listing.read().split()]
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(child) for child in children)
+
+
+async def load(
+    port: int, path: str, headers: dict, seconds: float, concurrency: int, server: int = 0
+) -> tuple[float, float]:
+    """(requests per second, the server's CPU milliseconds per request) from `concurrency`
+    keep-alive connections for `seconds`. The CPU time is what the server process `server`
+    (and its workers) used: on a shared, loaded machine req/s fall with everyone else's
+    work, CPU per request much less."""
     done = 0
     deadline = time.perf_counter() + seconds
 
@@ -241,9 +262,12 @@ async def load(port: int, path: str, headers: dict, seconds: float, concurrency:
         finally:
             writer.close()
 
+    cpu = _cpu_seconds(server) if server else 0.0
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return done / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    cpu = (_cpu_seconds(server) - cpu) if server else 0.0
+    return done / elapsed, 1000 * cpu / max(done, 1)
 
 
 async def _listening(process: subprocess.Popen, port: int) -> None:
@@ -270,8 +294,9 @@ def _uvicorn(app: list[str], port: int, workers: int, env: dict) -> subprocess.P
     )
 
 
-async def measure(url: str, workdir: Path, args) -> list[tuple[str, float, float]]:
-    """(page, req/s, ratio) for the bare page and each signed-in page."""
+async def measure(url: str, workdir: Path, args) -> list[tuple[str, float, float, float, float]]:
+    """(page, req/s, their ratio to the bare page's, CPU ms per request, the bare page's
+    CPU per request over the page's) for the bare page and each signed-in page."""
     ids = await sign_in_and_apply(url)
     bare_port, app_port = _free_port(), _free_port()
     env = _environment(url, workdir, app_port)
@@ -295,23 +320,30 @@ async def measure(url: str, workdir: Path, args) -> list[tuple[str, float, float
                     csrf = line.split(b": ", 1)[1].split(b";")[0].decode()
                     headers[who]["Cookie"] += f"; {csrf}"
         warm = min(2.0, args.seconds)
+        bare_pid, app_pid = servers[0].pid, servers[1].pid
         await load(bare_port, "/bare", {}, warm, args.concurrency)
-        bare = [await load(bare_port, "/bare", {}, args.seconds, args.concurrency)]
+        bare = [await load(bare_port, "/bare", {}, args.seconds, args.concurrency, bare_pid)]
         results = []
         for name, who, path in pages(ids):
             await load(app_port, path, headers[who], warm, args.concurrency)
-            load_average = os.getloadavg()[0]
-            rps = await load(app_port, path, headers[who], args.seconds, args.concurrency)
-            results.append((name, rps, load_average))
-        bare.append(await load(bare_port, "/bare", {}, args.seconds, args.concurrency))
+            rps, cpu = await load(
+                app_port, path, headers[who], args.seconds, args.concurrency, app_pid
+            )
+            results.append((name, rps, cpu))
+        bare.append(await load(bare_port, "/bare", {}, args.seconds, args.concurrency, bare_pid))
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
-    bare_mean = sum(bare) / len(bare)
-    rows = [(f"bare 20-row Jinja page ({' / '.join(f'{b:,.0f}' for b in bare)})", bare_mean, 0.0)]
-    return rows + [(name, rps, rps / bare_mean) for name, rps, _ in results]
+    bare_rps = sum(rps for rps, _ in bare) / len(bare)
+    bare_cpu = sum(cpu for _, cpu in bare) / len(bare)
+    each = " / ".join(f"{rps:,.0f}" for rps, _ in bare)
+    rows = [(f"bare 20-row Jinja page ({each})", bare_rps, 1.0, bare_cpu, 1.0)]
+    return rows + [
+        (name, rps, rps / bare_rps, cpu, bare_cpu / cpu if cpu else 0.0)
+        for name, rps, cpu in results
+    ]
 
 
 async def main() -> None:
@@ -339,15 +371,11 @@ async def main() -> None:
         rows = await measure(url, workdir, args)
         after = os.getloadavg()[0]
         print(f"\n## {kind} (load average {before:.1f} before, {after:.1f} after)\n")
-        print("| page | req/s | ratio |")
-        print("|---|---:|---:|")
-        for name, rps, ratio in rows:
-            print(
-                f"| {name} | {rps:,.0f} | {ratio:.2f} |"
-                if ratio
-                else f"| {name} | {rps:,.0f} | 1 |"
-            )
-        low = [name for name, _, ratio in rows[1:] if ratio < 1 / 3]
+        print("| page | req/s | ratio | CPU ms / request | CPU ratio |")
+        print("|---|---:|---:|---:|---:|")
+        for name, rps, ratio, cpu, cpu_ratio in rows:
+            print(f"| {name} | {rps:,.0f} | {ratio:.2f} | {cpu:.2f} | {cpu_ratio:.2f} |")
+        low = [name for name, _, ratio, _, _ in rows[1:] if ratio < 1 / 3]
         print(
             f"\n{'every ratio ≥ 0.33' if not low else 'under 0.33: ' + ', '.join(low)}", flush=True
         )
