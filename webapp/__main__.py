@@ -382,7 +382,11 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     config = server_config(
         "webapp.app:create_app", host=host, port=port, factory=True, workers=workers, **options
     )
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    sock = config.bind_socket()
+    # Listening before the workers start: a connection waits in the backlog until one is
+    # ready (uvicorn says "running" now), rather than being refused.
+    sock.listen(config.backlog)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def main(argv: list[str] | None = None) -> int:
