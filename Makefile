@@ -9,7 +9,7 @@ DEMO_ARGS ?= --jobs 20000
 # pytest worker re-parses and re-rewrites each test module and the app's own modules.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help run test test-fast check bench browser-deps
+.PHONY: help run test test-fast check bench bench-pages browser-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -41,3 +41,8 @@ check: $(VENV)/.installed  ## ruff format check and lint, mypy on webapp/, the l
 
 bench: $(VENV)/.installed  ## search latency and throughput figures (see bench/README.md)
 	$(PY) bench/search.py
+
+bench-pages: $(VENV)/.installed  ## signed-in pages against a bare Jinja page; first-load bytes
+	$(PY) bench/pages.py
+	$(PY) bench/pages.py --workers 2
+	$(PY) bench/first_load.py

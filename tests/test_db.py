@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import run_db
-from webapp.db import MissingRow, fetch_existing, is_unique_violation
+from webapp.db import MissingRow, counting_queries, fetch_bound, fetch_existing, is_unique_violation
 from webapp.schema import job_seekers, offices
 
 OFFICE = {"id": 901, "code": "99901", "name": "ハローワーク試験", "phone": "03-0000-0000"}
@@ -88,3 +88,27 @@ def test_a_row_that_must_exist_is_fetched_or_its_absence_raised(database_url):
         return found
 
     assert run_db(database_url, work)["code"] == OFFICE["code"]
+
+
+# A statement built once, its placeholders bound at each run (db.fetch_bound).
+BY_CODE = sa.select(offices.c.name, offices.c.phone).where(
+    offices.c.code == sa.bindparam("code", type_=sa.String)
+)
+
+
+def test_a_statement_built_once_runs_with_each_value_and_is_counted(database_url):
+    other = {**OFFICE, "id": 902, "code": "99902", "name": "ハローワーク別所"}
+
+    async def work(conn):
+        await conn.execute(offices.insert().values(OFFICE))
+        await conn.execute(offices.insert().values(other))
+        with counting_queries() as count:
+            first = await fetch_bound(conn, BY_CODE, {"code": "99901"})
+            second = await fetch_bound(conn, BY_CODE, {"code": "99902"})
+            none = await fetch_bound(conn, BY_CODE, {"code": "00000"})
+        return first, second, none, count.statements
+
+    first, second, none, statements = run_db(database_url, work)
+    assert (first["name"], second["name"], none) == ("ハローワーク試験", "ハローワーク別所", None)
+    assert second[1] == OFFICE["phone"]  # by position too
+    assert len(statements) == 3 and len(set(statements)) == 1

@@ -507,3 +507,33 @@ def test_0020_puts_the_new_filters_in_the_search_indexes_and_back(empty_url):
         "referral_deadline",
     ]
     command.downgrade(alembic_config(empty_url), "0013")  # 0014's columns drop unindexed
+
+
+# --- 0019: the 事業所's postings and the office's job-seekers through an index --------------
+
+
+def _indexes(url: str, table: str) -> set[str]:
+    async def read(conn):
+        if is_sqlite(conn):
+            rows = await conn.fetch_all(sa.text(f"PRAGMA index_list({table})"))
+            return {row[1] for row in rows}
+        rows = await conn.fetch_all(
+            "SELECT indexname FROM pg_indexes WHERE tablename = :table", {"table": table}
+        )
+        return {row[0] for row in rows}
+
+    return run_db(url, read)
+
+
+def test_0019_indexes_postings_by_employer_and_seekers_by_office_and_back(empty_url):
+    migrate(empty_url, "0013")
+    assert "ix_job_postings_employer" not in _indexes(empty_url, "job_postings")
+    assert "ix_job_seekers_office" not in _indexes(empty_url, "job_seekers")
+
+    migrate(empty_url, "0019")
+    assert "ix_job_postings_employer" in _indexes(empty_url, "job_postings")
+    assert "ix_job_seekers_office" in _indexes(empty_url, "job_seekers")
+
+    command.downgrade(alembic_config(empty_url), "0013")
+    assert "ix_job_postings_employer" not in _indexes(empty_url, "job_postings")
+    assert "ix_job_seekers_office" not in _indexes(empty_url, "job_seekers")

@@ -110,3 +110,69 @@ def test_serve_hands_out_links_to_its_own_port(database_url, tmp_path, how):
         process.terminate()
         out, _ = process.communicate(timeout=30)
     assert f"links in mails and QR codes point to {here}" in out
+
+
+# --- several workers ----------------------------------------------------------------------
+
+
+def test_serve_defaults_to_a_worker_per_core():
+    from webapp.__main__ import _parser, default_workers
+
+    assert _parser().parse_args(["serve"]).workers is None
+    assert default_workers() == (os.cpu_count() or 1)
+    assert _parser().parse_args(["serve", "--workers", "3"]).workers == 3
+
+
+@pytest.mark.parametrize("workers", ["0", "-1"])
+def test_serve_refuses_fewer_than_one_worker(database_url, workers):
+    done = run_cli_process(database_url, "serve", "--workers", workers)
+    assert done.returncode == 2
+    assert "--workers" in done.stderr
+
+
+def _workers(pid: int) -> list[int]:
+    """The worker processes uvicorn started (not multiprocessing's resource tracker)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        children = [int(child) for child in listing.read().split()]
+    workers = []
+    for child in children:
+        with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+            if b"spawn_main" in cmdline.read():
+                workers.append(child)
+    return workers
+
+
+def test_serve_with_two_workers_migrates_first_then_serves_from_both(tmp_path):
+    """An empty database: the parent migrates it once, before any worker starts (workers
+    that each migrated at start would race); then two processes answer on one port."""
+    database_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp", "serve", "--port", str(port), "--workers", "2"],
+        env=_environment(database_url, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_listening(process, port)
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            for _ in range(20):
+                assert browser.get("/jobs/search").status_code == 200
+            token = CSRF.search(browser.get("/register").text).group(1)
+            answer = browser.post(
+                "/register",
+                data={"csrf_token": token, "agree": "yes"},
+                headers={"Origin": f"http://localhost:{port}"},
+            )
+            # The workers were given the served address: its Origin is the allowed one.
+            assert answer.status_code == 303
+        deadline = time.monotonic() + 30
+        while len(_workers(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_workers(process.pid)) == 2
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+    assert "2 workers" in out
+    assert "Traceback" not in err, err

@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=None, help="default: the PORT variable, else 8000"
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes serving requests, each with its own connection pool"
+        " (default: the number of CPU cores)",
+    )
 
     commands.add_parser("migrate", help="apply the database migrations")
 
@@ -366,6 +373,43 @@ def server_config(app, *, host: str, port: int, **options):
     )
 
 
+def default_workers() -> int:
+    """One worker per CPU core: each is one event loop, so one core's worth of Python."""
+    return os.cpu_count() or 1
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """uvicorn on host:port. One worker: this process. Several: the migrations run here,
+    once, then uvicorn starts `workers` processes on the one socket, each creating the app
+    (webapp.app:create_app, its settings from the environment, which carries the base URL
+    worked out here) with its own connection pool; none migrates again. The outbox sender
+    and the daily round run in every worker: their rows are claimed by compare-and-set
+    UPDATEs (mail/sender.py, daily.py), so no mail goes twice."""
+    import uvicorn
+
+    from webapp import create_app
+
+    options = uvicorn_options(settings)
+    if workers == 1:
+        config = server_config(create_app(settings), host=host, port=port, **options)
+        uvicorn.Server(config).run()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    if settings.migrate_on_start:
+        asyncio.run(migrate_async(settings.database_url))
+    os.environ.update(BASE_URL=settings.base_url, MIGRATE_ON_START="0")
+    print(f"{workers} workers", flush=True)
+    config = server_config(
+        "webapp.app:create_app", host=host, port=port, factory=True, workers=workers, **options
+    )
+    sock = config.bind_socket()
+    # Listening before the workers start: a connection waits in the backlog until one is
+    # ready (uvicorn says "running" now), rather than being refused.
+    sock.listen(config.backlog)
+    Multiprocess(config, sockets=[sock]).run()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     refused = _control_in(args)
@@ -375,19 +419,15 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     passwords.configure_from(settings)
     if args.command == "serve":
-        import uvicorn
-
-        from webapp import create_app
-
         port = _serve_port(args.port)
         if port is None:
             print("PORT: 1〜65535 の数字を指定してください。", file=sys.stderr)
             return USAGE_ERROR
-        settings = _served_settings(settings, args.host, port)
-        config = server_config(
-            create_app(settings), host=args.host, port=port, **uvicorn_options(settings)
-        )
-        uvicorn.Server(config).run()
+        workers = default_workers() if args.workers is None else args.workers
+        if workers < 1:
+            print("--workers: 1 以上の数字を指定してください。", file=sys.stderr)
+            return USAGE_ERROR
+        _serve(_served_settings(settings, args.host, port), args.host, port, workers)
         return 0
     if args.command == "migrate":
         asyncio.run(migrate_async(settings.database_url))

@@ -36,6 +36,7 @@ from webapp.mailbox import routes as mailbox_routes
 from webapp.messages import routes as message_routes
 from webapp.mydata import routes as mydata_routes
 from webapp.mypage import routes as mypage_routes
+from webapp.mypage import service as mypage_service
 from webapp.mypage.header import HeaderCountsMiddleware
 from webapp.notices import routes as notice_routes
 from webapp.page_cache import PageCacheMiddleware
@@ -200,9 +201,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 secret_key=settings.secret_key,
                 cookie=cookie_name(settings.https, "session"),
                 clock=clock,
+                # The My Page menu's counts, read with the session (one query).
+                seeker_counts=mypage_service.count_columns,
             ),
             # The unread counts in a signed-in job-seeker's header menu.
-            Middleware(HeaderCountsMiddleware, db=db),
+            Middleware(HeaderCountsMiddleware),
         ],
         exception_handlers={HTTPException: http_exception, Exception: server_error},
         lifespan=lifespan,

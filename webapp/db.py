@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, cast
 
 from databases import Database
 from databases.core import Connection, DatabaseURL
@@ -13,7 +16,42 @@ from databases.interfaces import Record
 from sqlalchemy.sql import ClauseElement
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from webapp.db_statements import Bound
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class QueryCount:
+    """The statements run while it was counting (see counting_queries)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+_counting: ContextVar[QueryCount | None] = ContextVar("counting_queries", default=None)
+
+
+@contextlib.contextmanager
+def counting_queries() -> Iterator[QueryCount]:
+    """Count the statements run in this context (a request, when an ASGI wrapper opens it
+    around the app: tests guard how many queries a page takes). Tasks started inside
+    inherit the count; a background task started earlier (the outbox sender) does not."""
+    count = QueryCount()
+    token = _counting.set(count)
+    try:
+        yield count
+    finally:
+        _counting.reset(token)
+
+
+def note_query(sql: str) -> None:
+    """Called by the backends (db_sqlite, db_postgres) for every statement they run."""
+    count = _counting.get()
+    if count is not None:
+        count.statements.append(sql)
 
 
 class AppDatabase(Database):
@@ -184,6 +222,13 @@ async def fetch_existing(conn: Connection, query: ClauseElement) -> Record:
     if row is None:
         raise MissingRow(str(query))
     return row
+
+
+async def fetch_bound(conn: Connection, query: ClauseElement, values: dict) -> Record | None:
+    """The first row of `query`, a statement built once with `sa.bindparam` placeholders,
+    run with `values` for them (db_statements.Bound: no building or keying per call)."""
+    async with conn._query_lock:  # as databases' own fetch_one
+        return await conn._connection.fetch_one(cast(Any, Bound(query, values)))
 
 
 def current(request_or_app) -> Connection:

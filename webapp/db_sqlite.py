@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
+from databases.backends.common.records import Record, Row
 from databases.backends.sqlite import (
     CompilationContext,
     SQLiteBackend,
@@ -20,13 +21,17 @@ from databases.backends.sqlite import (
     SQLitePool,
     SQLiteTransaction,
 )
+from sqlalchemy.engine.cursor import CursorResultMetaData
 
-from webapp.db import DatabaseUnavailable
-from webapp.db_statements import StatementCache
+from webapp.db import DatabaseUnavailable, note_query
+from webapp.db_statements import Prepared, StatementCache, column_maps
 
 MMAP_BYTES = 2_147_418_112  # SQLite's largest (SQLITE_MAX_MMAP_SIZE)
 BUSY_TIMEOUT_MS = 5000
-POOL_SIZE = 8
+# Idle connections kept. Each request holds one from start to end, so under load there are
+# as many open as requests in flight: with 8 kept, 32 concurrent requests opened (a thread
+# and four PRAGMAs) and closed a connection for most requests. Beyond this many, still.
+POOL_SIZE = 32
 
 
 class PooledSQLitePool(SQLitePool):
@@ -80,6 +85,25 @@ class ImmediateTransaction(SQLiteTransaction):
         await self._connection.raw_connection.execute("BEGIN IMMEDIATE")
 
 
+def _fetch(conn: sqlite3.Connection, sql: str, args: list, one: bool):
+    """In the connection's thread: the rows (or the first) and the cursor's description,
+    with the cursor closed, in one trip to that thread instead of three."""
+    cursor = conn.execute(sql, args)
+    try:
+        return (cursor.fetchone() if one else cursor.fetchall()), cursor.description
+    finally:
+        cursor.close()
+
+
+def _run(conn: sqlite3.Connection, sql: str, args: list) -> int | None:
+    """In the connection's thread: execute, then what databases' execute returns."""
+    cursor = conn.execute(sql, args)
+    try:
+        return cursor.rowcount if cursor.lastrowid == 0 else cursor.lastrowid
+    finally:
+        cursor.close()
+
+
 class PooledSQLiteConnection(SQLiteConnection):
     def __init__(self, pool, dialect, statements: StatementCache) -> None:
         super().__init__(pool, dialect)
@@ -88,9 +112,51 @@ class PooledSQLiteConnection(SQLiteConnection):
     def transaction(self) -> ImmediateTransaction:
         return ImmediateTransaction(self)
 
-    def _compile(self, query):
-        """databases' own `_compile`, from a statement compiled once (db_statements.py)."""
+    def _prepare(self, query) -> Prepared:
         prepared = self._statements.prepare(query)
+        note_query(prepared.sql)
+        return prepared
+
+    async def _rows(self, query, one: bool) -> list[Record]:
+        """databases' fetch_all and fetch_one, in one trip to the connection's thread, with
+        the result's metadata and column maps made once per compiled statement (SQLAlchemy
+        keeps its own metadata on the compiled statement the same way)."""
+        assert self._connection is not None, "Connection is not acquired"
+        prepared = self._prepare(query)
+        raw = self._connection._conn
+        found, description = await self._connection._execute(
+            _fetch, raw, prepared.sql, prepared.args, one
+        )
+        rows = ([found] if found is not None else []) if one else found
+        if not rows:
+            return []
+        compiled = prepared.compiled
+        metadata = getattr(compiled, "_app_sqlite_metadata", None)
+        if metadata is None:
+            context: Any = CompilationContext(self._context(prepared))  # as databases passes it
+            metadata = compiled._app_sqlite_metadata = CursorResultMetaData(context, description)
+        maps = column_maps(prepared)
+        processors, keymap, dialect = metadata._processors, metadata._keymap, self._dialect
+        keymap = cast(Any, keymap)  # databases' Row takes SQLAlchemy's keymap as it is
+        return [
+            Record(Row(metadata, processors, keymap, row), prepared.result_columns, dialect, maps)
+            for row in rows
+        ]
+
+    async def fetch_all(self, query) -> list[Record]:  # type: ignore[override]
+        return await self._rows(query, one=False)
+
+    async def fetch_one(self, query) -> Record | None:
+        rows = await self._rows(query, one=True)
+        return rows[0] if rows else None
+
+    async def execute(self, query) -> Any:
+        assert self._connection is not None, "Connection is not acquired"
+        prepared = self._prepare(query)
+        raw = self._connection._conn
+        return await self._connection._execute(_run, raw, prepared.sql, prepared.args)
+
+    def _context(self, prepared: Prepared) -> Any:
         context: Any = self._dialect.execution_ctx_cls()  # databases sets its attributes
         context.dialect = self._dialect
         if prepared.result_columns is not None:
@@ -102,6 +168,12 @@ class PooledSQLiteConnection(SQLiteConnection):
                 compiled._ad_hoc_textual,
                 compiled._loose_column_name_matching,
             )
+        return context
+
+    def _compile(self, query):
+        """databases' own `_compile`, from a statement compiled once (db_statements.py)."""
+        prepared = self._prepare(query)
+        context = self._context(prepared)
         return prepared.sql, prepared.args, prepared.result_columns, CompilationContext(context)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, NamedTuple, cast
 
+from databases.backends.common.records import create_column_maps
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -28,11 +29,32 @@ from sqlalchemy.util import LRUCache
 CACHE_SIZE = 5000
 
 
+class Bound(NamedTuple):
+    """A statement built once (at import, say) with `sa.bindparam` placeholders, and the
+    values of one execution. SQLAlchemy works out a statement object's cache key once and
+    keeps it on the object, so a wide statement built afresh per request (the session's,
+    on every request) costs its building and keying each time; reused, neither."""
+
+    query: ClauseElement
+    values: Mapping[str, Any]
+
+
 class Prepared(NamedTuple):
     sql: str
     args: list[Any]
     result_columns: Any  # the compiled statement's result columns (databases' Record reads them)
     compiled: Any
+
+
+def column_maps(prepared: Prepared) -> Any:
+    """databases' maps from a result column's name, index and Column to its place and type,
+    made once per compiled statement (databases makes them on every query, and each
+    Column's name it writes by compiling the column again: a tenth of a page's time)."""
+    compiled = prepared.compiled
+    maps = getattr(compiled, "_app_column_maps", None)
+    if maps is None:
+        maps = compiled._app_column_maps = create_column_maps(prepared.result_columns)
+    return maps
 
 
 class StatementCache:
@@ -42,7 +64,10 @@ class StatementCache:
         self.dialect = dialect
         self.compiled_cache: LRUCache = LRUCache(size)
 
-    def prepare(self, query: ClauseElement) -> Prepared:
+    def prepare(self, query: ClauseElement | Bound) -> Prepared:
+        values = None
+        if isinstance(query, Bound):
+            query, values = query
         if isinstance(query, DDLElement):
             compiled = query.compile(dialect=self.dialect)
             return Prepared(compiled.string, [], None, compiled)
@@ -55,7 +80,7 @@ class StatementCache:
         )
         compiled = cast(SQLCompiler, shaped)  # a statement (not DDL) compiles to SQL
         params: MutableMapping[str, Any] = compiled.construct_params(
-            extracted_parameters=extracted, escape_names=False, _collected_params=collected
+            values, extracted_parameters=extracted, escape_names=False, _collected_params=collected
         )
         # A tuple type's processor is a sequence of them; the app binds no tuples.
         processors: Mapping[str, Any] = compiled._bind_processors

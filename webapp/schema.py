@@ -106,6 +106,8 @@ job_seekers = sa.Table(
     sa.Column("closed_email", sa.String(100)),
     sa.Index("ix_job_seekers_closed_at", "closed_at"),
     sa.Index("ix_job_seekers_kind_office", "registration_kind", "office_id"),
+    # Migration 0019: an office's job-seekers, newest first (the staff search).
+    sa.Index("ix_job_seekers_office", "office_id", "id"),
 )
 
 # 求職申込み online (migration 0015): one row per person who applied on the web. `step` is
@@ -430,6 +432,8 @@ job_postings = sa.Table(
     sa.Index("ix_job_postings_registered", "registered_at"),
     # 職業分類の中分類 (migration 0014): the second step of the occupation choice.
     sa.Index("ix_job_postings_occupation_minor", "occupation_minor"),
+    # Migration 0019: a 事業所's own postings (its applicants, its posting list).
+    sa.Index("ix_job_postings_employer", "employer_id"),
     # A narrow copy of every filter and sort column, looked up by id: a keyword's candidates
     # are checked and ordered here, without reading the wide rows (see postings/search.py).
     sa.Index(

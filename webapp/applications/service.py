@@ -214,35 +214,33 @@ _POSTING_COLUMNS = (
 )
 
 
-async def _unread(conn: Connection, application_ids: list[int], sender: str) -> dict[int, int]:
-    """Unread messages per application from `sender` (the other side)."""
-    if not application_ids:
-        return {}
-    rows = await conn.fetch_all(
-        sa.select(messages.c.application_id, sa.func.count())
+def _unread(sender: str) -> sa.Label:
+    """SQL, a column of a query on applications: how many messages from `sender` (the
+    other side) on the row's application are unread."""
+    return (
+        sa.select(sa.func.count())
         .where(
-            messages.c.application_id.in_(application_ids),
+            messages.c.application_id == applications.c.id,
             messages.c.sender == sender,
             messages.c.read_at.is_(None),
         )
-        .group_by(messages.c.application_id)
+        .scalar_subquery()
+        .label("unread")
     )
-    return {row[0]: row[1] for row in rows}
 
 
 async def seeker_applications(conn: Connection, seeker_id: int) -> list[dict]:
     """応募履歴: every application of the job-seeker (direct and by referral), newest first,
     each with its posting and the count of unread messages from the employer."""
     rows = await conn.fetch_all(
-        sa.select(applications, *_POSTING_COLUMNS)
+        sa.select(applications, *_POSTING_COLUMNS, _unread("employer"))
         .select_from(
             applications.join(job_postings, applications.c.posting_id == job_postings.c.id)
         )
         .where(applications.c.seeker_id == seeker_id)
         .order_by(applications.c.created_at.desc(), applications.c.id.desc())
     )
-    unread = await _unread(conn, [row["id"] for row in rows], "employer")
-    return [{**row._mapping, "unread": unread.get(row["id"], 0)} for row in rows]
+    return [dict(row._mapping) for row in rows]
 
 
 async def application_for_seeker(conn: Connection, seeker_id: int, application_id: int):
@@ -612,16 +610,23 @@ async def employer_applicants(
     if state is not None:
         where.append(applications.c.state == state)
     joined = applications.join(job_postings, applications.c.posting_id == job_postings.c.id)
-    total = await conn.fetch_val(sa.select(sa.func.count()).select_from(joined).where(*where))
     rows = await conn.fetch_all(
-        sa.select(applications, *_POSTING_COLUMNS, name_for_employers().label("seeker_name"))
+        sa.select(
+            applications,
+            *_POSTING_COLUMNS,
+            name_for_employers().label("seeker_name"),
+            _unread("seeker"),
+            # How many match in all, beside the first LIST_LIMIT (the window runs before
+            # LIMIT): one query, not a count and then the rows.
+            sa.func.count().over().label("total"),
+        )
         .select_from(joined.join(job_seekers, applications.c.seeker_id == job_seekers.c.id))
         .where(*where)
         .order_by(applications.c.created_at.desc(), applications.c.id.desc())
         .limit(LIST_LIMIT)
     )
-    unread = await _unread(conn, [row["id"] for row in rows], "seeker")
-    return [{**row._mapping, "unread": unread.get(row["id"], 0)} for row in rows], total
+    total = rows[0]["total"] if rows else 0
+    return [dict(row._mapping) for row in rows], total
 
 
 async def referral_letter(conn: Connection, application):

@@ -20,10 +20,17 @@ BACKGROUND = re.compile(r"/messages/since/\d+$")
 
 class SessionUserMiddleware:
     def __init__(
-        self, app: ASGIApp, *, db: AppDatabase, secret_key: str, cookie: str, clock
+        self,
+        app: ASGIApp,
+        *,
+        db: AppDatabase,
+        secret_key: str,
+        cookie: str,
+        clock,
+        seeker_counts: service.SeekerCounts | None = None,
     ) -> None:
         self.app, self.db, self.secret_key = app, db, secret_key
-        self.cookie, self.clock = cookie, clock
+        self.cookie, self.clock, self.seeker_counts = cookie, clock, seeker_counts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
@@ -42,5 +49,6 @@ class SessionUserMiddleware:
             token,
             self.clock.now(),
             touch=not BACKGROUND.search(scope["path"]),
+            seeker_counts=self.seeker_counts,
         )
         await self.app(scope, receive, send)

@@ -7,11 +7,15 @@ table opens no session. Sessions end after 30 idle minutes or 12 hours in all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.auth.roles import SEEKER, Account
+from webapp.db import fetch_bound
 from webapp.schema import employers, job_seekers, members, offices, sessions
 from webapp.security import throttle, tokens
 from webapp.security.passwords import hash_password, needs_rehash, verify_password
@@ -126,15 +130,17 @@ _MEMBER_COLUMNS = {
 }
 
 
-async def load_session(
-    conn: Connection, secret_key: str, token: str | None, now: dt.datetime, *, touch: bool = True
-):
-    """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
-    the job-seeker id of a session that has just expired or None): the last lets typed
-    input be kept for its owner only. One query on every request, whoever holds it."""
-    if not token:
-        return None, None, None
-    row = await conn.fetch_one(
+# What a page shows of the signed-in job-seeker beyond their row (the My Page menu's and
+# the header's unread counts): scalar subqueries for the session's seeker_id, by name.
+SeekerCounts = Callable[[Any], Mapping[str, Any]]
+
+
+@functools.cache
+def _session_query(seeker_counts: SeekerCounts | None) -> tuple[sa.Select, tuple[str, ...]]:
+    """The session's one query (for a token_hash bound at each run) and the names of its
+    counts: built once per app (db.fetch_bound), not on every request."""
+    counts = dict(seeker_counts(sessions.c.seeker_id)) if seeker_counts else {}
+    query = (
         sa.select(
             sessions.c.id,
             sessions.c.seeker_id,
@@ -143,6 +149,7 @@ async def load_session(
             sessions.c.expires_at,
             *(column.label(f"seeker__{name}") for name, column in _SEEKER_COLUMNS.items()),
             *(column.label(f"member__{name}") for name, column in _MEMBER_COLUMNS.items()),
+            *(column.label(f"count__{name}") for name, column in counts.items()),
         )
         .select_from(
             # A closed account's session opens nothing (closing deletes them anyway).
@@ -160,8 +167,29 @@ async def load_session(
             .outerjoin(offices, members.c.office_id == offices.c.id)
             .outerjoin(employers, members.c.employer_id == employers.c.id)
         )
-        .where(sessions.c.token_hash == _hash(secret_key, token))
+        .where(sessions.c.token_hash == sa.bindparam("token_hash", type_=sa.String))
     )
+    return query, tuple(counts)
+
+
+async def load_session(
+    conn: Connection,
+    secret_key: str,
+    token: str | None,
+    now: dt.datetime,
+    *,
+    touch: bool = True,
+    seeker_counts: SeekerCounts | None = None,
+):
+    """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
+    the job-seeker id of a session that has just expired or None): the last lets typed
+    input be kept for its owner only. One query on every request, whoever holds it: the
+    session, the person and, for a job-seeker, `seeker_counts` (in seeker["counts"]); a
+    write only when the session ends or last_seen_at is TOUCH_INTERVAL old."""
+    if not token:
+        return None, None, None
+    query, counts = _session_query(seeker_counts)
+    row = await fetch_bound(conn, query, {"token_hash": _hash(secret_key, token)})
     if row is None:
         return None, None, None
     if row["expires_at"] <= now or row["last_seen_at"] + IDLE_TIMEOUT <= now:
@@ -171,6 +199,7 @@ async def load_session(
     if row["seeker__id"] is not None:
         seeker = {name: row[f"seeker__{name}"] for name in _SEEKER_COLUMNS}
         seeker["session_id"] = row["id"]
+        seeker["counts"] = {name: row[f"count__{name}"] for name in counts}
     elif row["member__id"] is not None:  # NULL when the member was disabled
         member = {name: row[f"member__{name}"] for name in _MEMBER_COLUMNS}
         member["session_id"] = row["id"]

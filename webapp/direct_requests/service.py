@@ -328,7 +328,7 @@ async def sent_by_employer(
 # Job-seeker side
 
 
-def _not_blocked(seeker_id: int):
+def _not_blocked(seeker_id):
     """SQL: the request's employer is not blocked by the job-seeker (its requests hide)."""
     return ~sa.exists().where(
         employer_blocks.c.seeker_id == seeker_id,
@@ -336,7 +336,7 @@ def _not_blocked(seeker_id: int):
     )
 
 
-def unread_requests_where(seeker_id: int) -> tuple:
+def unread_requests_where(seeker_id) -> tuple:
     """SQL: requests the job-seeker has not opened yet, from employers not blocked (the
     header's and My Page menu's count, webapp.mypage.service)."""
     return (
@@ -346,13 +346,19 @@ def unread_requests_where(seeker_id: int) -> tuple:
     )
 
 
-async def unread_count(conn: Connection, seeker_id: int) -> int:
-    """Requests the job-seeker has not opened yet."""
-    return await conn.fetch_val(
+def unread_count_query(seeker_id) -> sa.Select:
+    """SQL: how many requests the job-seeker `seeker_id` (a value, or a column of an outer
+    query) has not opened yet (the header's and My Page menu's count)."""
+    return (
         sa.select(sa.func.count())
         .select_from(direct_requests)
         .where(*unread_requests_where(seeker_id))
     )
+
+
+async def unread_count(conn: Connection, seeker_id: int) -> int:
+    """Requests the job-seeker has not opened yet (for the My Page menu's badge)."""
+    return await conn.fetch_val(unread_count_query(seeker_id))
 
 
 async def inbox(conn: Connection, seeker_id: int, *, now: dt.datetime) -> list[dict]:

@@ -17,6 +17,7 @@ from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import favourites, forms, saved_searches
+from webapp.jobs.standing import standing
 from webapp.postings import catalog, search, search_form, sheet, text
 from webapp.postings import service as postings
 from webapp.redirects import safe_target
@@ -160,28 +161,26 @@ async def print_sheet(request: Request) -> Response:
 
 
 async def _detail_page(request, posting, *, error="", status_code=200, public=False):
-    conn = current(request.app)
-    favourite = posting["id"] in await favourites.ids_among(
-        conn, _seeker_id(request), [posting["id"]]
-    )
     today = requests.today(request)
     seeker_id = _seeker_id(request)
+    # ☆, 応募 and 紹介を希望: where this job-seeker stands with this posting (one query).
+    conn = current(request.app)
+    mine = await standing(conn, seeker_id, posting["id"])
     return render(
         request,
         "jobs/detail.html",
         {
             "posting": posting,
             "state": postings.state(posting, today),
-            # 応募 and 紹介を希望: where this job-seeker stands with this posting.
-            "referral_state": await referrals.request_state(conn, seeker_id, posting["id"]),
+            "referral_state": mine.referral_state,
             # An オンライン登録者 is told what a counter visit adds instead (capabilities).
             "visit": await seekers_online.counter_visit(conn, seeker_id) if seeker_id else None,
             "referral_form": await _referral_draft(conn, seeker_id, posting["id"]),
-            "application": await applications.for_seeker_posting(conn, seeker_id, posting["id"]),
+            "application": mine.application,
             "seeker_refusal": (
                 applications.seeker_refusal(request.state.user, today) if seeker_id else None
             ),
-            "is_favourite": favourite,
+            "is_favourite": mine.favourite,
             "favourite_error": error,
             "here": f"/jobs/{posting['job_number']}",
         },

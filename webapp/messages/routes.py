@@ -85,7 +85,9 @@ async def _shown(request: Request, viewer: str, thread: Thread, after: int = 0) 
     """The messages after `after`, marked read for the viewer now that they are shown."""
     conn = current(request.app)
     items = await service.messages_after(conn, thread, after)
-    if items:
+    # A write only when something shown is still unread (not on every view and poll).
+    other = service.OTHER[viewer]
+    if any(item["sender"] == other and item["read_at"] is None for item in items):
         await service.mark_read(
             conn,
             thread.application_id,

@@ -1,6 +1,8 @@
-"""The header's unread counts for a signed-in job-seeker (messages, requests, 情報提供):
-looked up once, in one statement, for each whole page (not for an htmx part of a page,
-which carries no header, nor for a download or a form's POST, which redirects)."""
+"""The header's unread counts for a signed-in job-seeker (messages, requests, 情報提供),
+for each whole page (not for an htmx part of a page, which carries no header, nor for a
+download or a form's POST, which redirects). They are read with the session, in its one
+query (webapp.mypage.service.count_columns): this only hands them to the page, as a copy
+that a page marking something read may lower (webapp.requests.seen)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,6 @@ import re
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from webapp.db import AppDatabase
-from webapp.mypage.service import menu_counts
 
 # What no page is drawn for: files, downloads, and the thread's background poll.
 SKIP_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/favicon")
@@ -28,16 +27,13 @@ def _whole_page(scope: Scope) -> bool:
 class HeaderCountsMiddleware:
     """Sets request.state.header_counts ({"notices", "messages", "requests"}) or None."""
 
-    def __init__(self, app: ASGIApp, *, db: AppDatabase) -> None:
-        self.app, self.db = app, db
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             state = scope.setdefault("state", {})
             user = state.get("user")
-            state["header_counts"] = (
-                await menu_counts(self.db.connection(), user["id"])
-                if user and _whole_page(scope)
-                else None
-            )
+            counts = user.get("counts") if user else None
+            state["header_counts"] = dict(counts) if counts and _whole_page(scope) else None
         await self.app(scope, receive, send)

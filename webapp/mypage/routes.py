@@ -24,9 +24,12 @@ DONE = {
 async def home(request: Request) -> Response:
     """The job-seeker's name, 求職番号, the registration's 有効期限 and the menu."""
     user = request.state.user
-    # The header's counts, looked up for this page already (webapp.mypage.header).
-    counts = getattr(request.state, "header_counts", None) or await menu_counts(
-        current(request.app), user["id"]
+    # The header's counts, read with the session (webapp.mypage.header) and lowered by
+    # what this request marked read.
+    counts = (
+        getattr(request.state, "header_counts", None)
+        or user.get("counts")
+        or await menu_counts(current(request.app), user["id"])
     )
     today = requests.today(request)
     left = validity.days_left(user["valid_until"], today)

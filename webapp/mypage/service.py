@@ -1,37 +1,49 @@
-"""What is new for the job-seeker: the counts beside the header's menu and My Page's links."""
+"""What the My Page menu shows beside its links: counts of what is new for the job-seeker.
+
+They are read with the session, in its one query on every request (auth.service
+load_session, given `count_columns` by the app): `request.state.user["counts"]`. A count
+the header or a page needs goes into `count_columns`, not into a query of its own.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from databases.core import Connection
 
-from webapp.direct_requests.service import unread_requests_where
-from webapp.schema import applications, direct_requests, messages, notice_recipients
+from webapp.db import fetch_existing
+from webapp.direct_requests.service import unread_count_query as unread_requests
+from webapp.schema import applications, messages, notice_recipients
 
 
-def _count(table, *where) -> sa.ScalarSelect:
-    return sa.select(sa.func.count()).select_from(table).where(*where).scalar_subquery()
+def count_columns(seeker_id) -> dict[str, sa.ScalarSelect]:
+    """Unread 情報提供 items, messages from employers and requests from employers, each a
+    scalar subquery for the job-seeker `seeker_id` (a value, or a column of the outer
+    query, such as the session's seeker_id)."""
+    unread_notices = (
+        sa.select(sa.func.count())
+        .select_from(notice_recipients)
+        .where(notice_recipients.c.seeker_id == seeker_id, notice_recipients.c.read_at.is_(None))
+    )
+    unread_messages = (
+        sa.select(sa.func.count())
+        .select_from(messages.join(applications, messages.c.application_id == applications.c.id))
+        .where(
+            applications.c.seeker_id == seeker_id,
+            messages.c.sender == "employer",
+            messages.c.read_at.is_(None),
+        )
+    )
+    return {
+        "notices": unread_notices.scalar_subquery(),
+        "messages": unread_messages.scalar_subquery(),
+        "requests": unread_requests(seeker_id).scalar_subquery(),
+    }
 
 
 async def menu_counts(conn: Connection, seeker_id: int) -> dict[str, int]:
-    """Unread 情報提供 items, messages from employers and requests from employers: one
-    statement (three scalar subqueries, each on an indexed seeker column), since the header
-    shows them on every signed-in page."""
-    row = await conn.fetch_one(
-        sa.select(
-            _count(
-                notice_recipients,
-                notice_recipients.c.seeker_id == seeker_id,
-                notice_recipients.c.read_at.is_(None),
-            ).label("notices"),
-            _count(
-                messages.join(applications, messages.c.application_id == applications.c.id),
-                applications.c.seeker_id == seeker_id,
-                messages.c.sender == "employer",
-                messages.c.read_at.is_(None),
-            ).label("messages"),
-            _count(direct_requests, *unread_requests_where(seeker_id)).label("requests"),
-        )
+    """The counts of `count_columns` in one query, outside a request's session."""
+    columns = count_columns(seeker_id)
+    row = await fetch_existing(
+        conn, sa.select(*(column.label(name) for name, column in columns.items()))
     )
-    assert row is not None
-    return {name: int(row[name] or 0) for name in ("notices", "messages", "requests")}
+    return {name: row[name] for name in columns}

@@ -553,9 +553,9 @@ async def decline_request(
 class RequestState:
     """Where a job-seeker stands with one posting: referred, applied, asking, or free to ask."""
 
-    referral: Record | None  # the referrals row
+    referral: Record | dict | None  # the referrals row
     application_kind: str | None  # direct | referral
-    request: Record | None  # the newest referral_requests row
+    request: Record | dict | None  # the newest referral_requests row
 
     @property
     def status(self) -> str:

@@ -332,25 +332,40 @@ async def search(
         job_seekers.c.status != capabilities.APPLYING,
         _search_condition(query, office_code),
     )
-    total = await conn.fetch_val(sa.select(sa.func.count()).select_from(job_seekers).where(where))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = await conn.fetch_all(
-        sa.select(
-            job_seekers.c.id,
-            job_seekers.c.seeker_number,
-            job_seekers.c.name,
-            job_seekers.c.kana,
-            job_seekers.c.birthdate,
-            job_seekers.c.status,
-            job_seekers.c.valid_until,
-            job_seekers.c.created_at,
+
+    async def page_of(number: int) -> list:
+        return await conn.fetch_all(
+            sa.select(
+                job_seekers.c.id,
+                job_seekers.c.seeker_number,
+                job_seekers.c.name,
+                job_seekers.c.kana,
+                job_seekers.c.birthdate,
+                job_seekers.c.status,
+                job_seekers.c.valid_until,
+                job_seekers.c.created_at,
+                # How many match in all (the window runs before LIMIT): one query.
+                sa.func.count().over().label("total"),
+            )
+            .where(where)
+            .order_by(job_seekers.c.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((number - 1) * PAGE_SIZE)
         )
-        .where(where)
-        .order_by(job_seekers.c.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
+
+    page = max(page, 1)
+    rows = await page_of(page)
+    if rows:
+        total = rows[0]["total"]
+    else:  # no match, or a page past the last: count, then the last page
+        total = await conn.fetch_val(
+            sa.select(sa.func.count()).select_from(job_seekers).where(where)
+        )
+        if total and page > 1:
+            page = -(-total // PAGE_SIZE)
+            rows = await page_of(page)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
     return SeekerPage(rows=rows, total=total, page=page, pages=pages)
 
 

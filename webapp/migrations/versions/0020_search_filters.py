@@ -1,7 +1,7 @@
 """the search indexes carry what job-seekers filter on (issue 15)
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 
 Every search now asks 一般求人 or 障害のある方のための求人 (for_disabled), and may ask
 年齢不問, 学歴不問, 未経験可, マイカー通勤可, 転勤なし, 週休二日制（毎週）, 年間休日 N日以上,
@@ -20,7 +20,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

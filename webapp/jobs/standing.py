@@ -1,0 +1,84 @@
+"""Where the signed-in job-seeker stands with one posting, for its 求人詳細 page: お気に入り,
+their application, their 紹介状 and their newest 紹介希望, in one query (one row: the
+job-seeker's, each of the others joined to it or NULL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from databases.core import Connection
+
+from webapp.referrals.service import RequestState
+from webapp.schema import applications, favourites, job_seekers, referral_requests, referrals
+
+
+@dataclass(frozen=True)
+class Standing:
+    favourite: bool
+    application: dict | None  # the applications row
+    referral_state: RequestState | None  # None: signed out
+
+
+SIGNED_OUT = Standing(favourite=False, application=None, referral_state=None)
+# (label prefix, table) of the rows read whole.
+_ROWS = (("application", applications), ("referral", referrals), ("request", referral_requests))
+
+
+def _query(seeker_id: int, posting_id: int) -> sa.Select:
+    def mine(table: sa.Table) -> Any:
+        return sa.and_(table.c.seeker_id == job_seekers.c.id, table.c.posting_id == posting_id)
+
+    newest_request = (
+        sa.select(referral_requests.c.id)
+        .where(
+            referral_requests.c.seeker_id == seeker_id,
+            referral_requests.c.posting_id == posting_id,
+        )
+        .order_by(referral_requests.c.created_at.desc(), referral_requests.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            favourites.c.posting_id.label("favourite"),
+            *(
+                column.label(f"{prefix}__{column.name}")
+                for prefix, table in _ROWS
+                for column in table.c
+            ),
+        )
+        .select_from(
+            # Each at most one row: favourites, applications and referrals are unique per
+            # (seeker_id, posting_id); the request is the newest one.
+            job_seekers.outerjoin(favourites, mine(favourites))
+            .outerjoin(applications, mine(applications))
+            .outerjoin(referrals, mine(referrals))
+            .outerjoin(referral_requests, referral_requests.c.id == newest_request)
+        )
+        .where(job_seekers.c.id == seeker_id)
+    )
+
+
+async def standing(conn: Connection, seeker_id: int | None, posting_id: int) -> Standing:
+    """SIGNED_OUT for nobody signed in."""
+    if seeker_id is None:
+        return SIGNED_OUT
+    row = await conn.fetch_one(_query(seeker_id, posting_id))
+    if row is None:
+        return SIGNED_OUT
+    found: dict[str, dict | None] = {}
+    for prefix, table in _ROWS:
+        values = {column.name: row[f"{prefix}__{column.name}"] for column in table.c}
+        found[prefix] = values if values["id"] is not None else None
+    application = found["application"]
+    return Standing(
+        favourite=row["favourite"] is not None,
+        application=application,
+        referral_state=RequestState(
+            referral=found["referral"],
+            application_kind=application["kind"] if application else None,
+            request=found["request"],
+        ),
+    )
