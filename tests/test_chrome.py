@@ -218,28 +218,18 @@ def test_nothing_unread_shows_no_count(world):
     assert "未読" not in top and "count-badge" not in top
 
 
-def test_the_counts_are_looked_up_for_a_whole_page_not_for_a_part_of_one(world, monkeypatch):
-    """A fragment swapped by htmx carries no header: it costs no count; a boosted
-    navigation draws the whole page, header included."""
-    from webapp.mypage import header as header_module
-
-    calls: list[int] = []
-    real = header_module.menu_counts
-
-    async def counted(conn, seeker_id):
-        calls.append(seeker_id)
-        return await real(conn, seeker_id)
-
+def test_the_counts_come_with_the_session_for_a_whole_page_not_for_a_part_of_one(world):
+    """The counts are read with the session (its one query: tests/test_query_counts.py);
+    a fragment swapped by htmx carries no header, and a boosted navigation draws the
+    whole page, header and counts included."""
+    _unread_for(world, world)
     browser = signed_in(world, SEEKER)
-    monkeypatch.setattr(header_module, "menu_counts", counted)
-    browser.get("/jobs/search")
-    assert calls == [world.taro]
-    browser.get("/jobs/search?q=検査", headers={"HX-Request": "true"})
-    assert calls == [world.taro]
-    browser.get("/jobs/search", headers={"HX-Request": "true", "HX-Boosted": "true"})
-    assert calls == [world.taro, world.taro]
+    assert unread_total(browser.get("/jobs/search").text) == "（未読4件）"
+    part = browser.get("/jobs/search?q=検査", headers={"HX-Request": "true"}).text
+    assert '<header class="site-header' not in part
+    boosted = browser.get("/jobs/search", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert unread_total(boosted.text) == "（未読4件）"
     assert browser.get("/mypage/activities.csv").status_code == 200  # a download: no header
-    assert calls == [world.taro, world.taro]
 
 
 def test_my_page_home_reads_the_counts_the_header_already_has(world):

@@ -76,7 +76,9 @@ def _pages(world) -> list[tuple[str, object, str, int]]:
             "/jobs/search?q=" + quote("検査") + "&pref=13",
             2,
         ),
-        ("search, two characters", SEEKER, "/jobs/search?q=" + quote("介護"), 1),
+        # Nothing found: the page counts what dropping the one condition would find (the
+        # 0-result suggestions), and asks for no favourites.
+        ("search, two characters", SEEKER, "/jobs/search?q=" + quote("介護"), 2),
         # The posting, then お気に入り, application, 紹介状 and 紹介希望 in one query.
         ("posting page", SEEKER, f"/jobs/{world.posting['job_number']}", 3),
         ("応募履歴", SEEKER, "/mypage/applications", 2),

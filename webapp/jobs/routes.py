@@ -21,7 +21,6 @@ from webapp.jobs.standing import standing
 from webapp.postings import catalog, search, search_form, sheet, text
 from webapp.postings import service as postings
 from webapp.redirects import safe_target
-from webapp.referrals import service as referrals
 from webapp.seekers import online as seekers_online
 from webapp.templating import VARY, render, templates
 
@@ -146,13 +145,6 @@ async def detail(request: Request) -> Response:
     return await _detail_page(request, posting, public=True)
 
 
-async def _referral_draft(conn, seeker_id, posting_id: int) -> Form | None:
-    """The 紹介を希望 box as it was left: the message typed before 「確認する」 (Back from
-    its check page reloads this page)."""
-    message = await referrals.draft_message(conn, seeker_id, posting_id)
-    return Form(values={"message": message}) if message is not None else None
-
-
 async def print_sheet(request: Request) -> Response:
     """The 求人票 on A4 for the counter (Hello Work's layout, print CSS), from the posting
     page; the same posting as its page (a published one), for anyone."""
@@ -174,8 +166,15 @@ async def _detail_page(request, posting, *, error="", status_code=200, public=Fa
             "state": postings.state(posting, today),
             "referral_state": mine.referral_state,
             # An オンライン登録者 is told what a counter visit adds instead (capabilities).
-            "visit": await seekers_online.counter_visit(conn, seeker_id) if seeker_id else None,
-            "referral_form": await _referral_draft(conn, seeker_id, posting["id"]),
+            "visit": await seekers_online.counter_visit(
+                conn, request.state.user if seeker_id else None
+            ),
+            # The 紹介を希望 box as it was left (Back from its check page reloads this page).
+            "referral_form": (
+                Form(values={"message": mine.referral_draft})
+                if mine.referral_draft is not None
+                else None
+            ),
             "application": mine.application,
             "seeker_refusal": (
                 applications.seeker_refusal(request.state.user, today) if seeker_id else None

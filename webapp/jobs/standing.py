@@ -1,5 +1,6 @@
 """Where the signed-in job-seeker stands with one posting, for its 求人詳細 page: お気に入り,
-their application, their 紹介状 and their newest 紹介希望, in one query (one row: the
+their application, their 紹介状, their newest 紹介希望 and the 紹介希望's message typed
+before 「確認する」 and not sent (Back from its check page), in one query (one row: the
 job-seeker's, each of the others joined to it or NULL)."""
 
 from __future__ import annotations
@@ -10,8 +11,16 @@ from typing import Any
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.applications.drafts import REFERRAL
 from webapp.referrals.service import RequestState
-from webapp.schema import applications, favourites, job_seekers, referral_requests, referrals
+from webapp.schema import (
+    applications,
+    apply_drafts,
+    favourites,
+    job_seekers,
+    referral_requests,
+    referrals,
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,7 @@ class Standing:
     favourite: bool
     application: dict | None  # the applications row
     referral_state: RequestState | None  # None: signed out
+    referral_draft: str | None = None  # the message of a 紹介希望 not sent yet
 
 
 SIGNED_OUT = Standing(favourite=False, application=None, referral_state=None)
@@ -43,6 +53,7 @@ def _query(seeker_id: int, posting_id: int) -> sa.Select:
     return (
         sa.select(
             favourites.c.posting_id.label("favourite"),
+            apply_drafts.c.message.label("referral_draft"),
             *(
                 column.label(f"{prefix}__{column.name}")
                 for prefix, table in _ROWS
@@ -56,6 +67,7 @@ def _query(seeker_id: int, posting_id: int) -> sa.Select:
             .outerjoin(applications, mine(applications))
             .outerjoin(referrals, mine(referrals))
             .outerjoin(referral_requests, referral_requests.c.id == newest_request)
+            .outerjoin(apply_drafts, sa.and_(mine(apply_drafts), apply_drafts.c.kind == REFERRAL))
         )
         .where(job_seekers.c.id == seeker_id)
     )
@@ -81,4 +93,5 @@ async def standing(conn: Connection, seeker_id: int | None, posting_id: int) -> 
             application_kind=application["kind"] if application else None,
             request=found["request"],
         ),
+        referral_draft=row["referral_draft"],
     )

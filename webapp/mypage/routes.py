@@ -42,7 +42,7 @@ async def home(request: Request) -> Response:
             "lapsed": left is not None and left < 0,
             "done": DONE.get(request.query_params.get("done", "")),
             # An オンライン登録者: no referral menu, but what a counter visit adds.
-            "visit": await seekers_online.counter_visit(current(request.app), user["id"]),
+            "visit": await seekers_online.counter_visit(current(request.app), user),
         },
     )
 

@@ -344,7 +344,7 @@ async def _ask_page(
             ),
             "referral_form": form,
             "referral_done": done,
-            "visit": await seekers_online.counter_visit(conn, request.state.user["id"]),
+            "visit": await seekers_online.counter_visit(conn, request.state.user),
         },
         fragment="referrals/_request_button.html",
         status_code=status_code,
@@ -460,9 +460,7 @@ async def _requests_page(request: Request, *, error: str = "", status_code: int 
             "labels": service.REQUEST_LABELS,
             "done": REQUEST_NOTICES.get(request.query_params.get("done", "")),
             "error": error,
-            "visit": await seekers_online.counter_visit(
-                current(request.app), request.state.user["id"]
-            ),
+            "visit": await seekers_online.counter_visit(current(request.app), request.state.user),
         },
         fragment="referrals/_requests.html",
         status_code=status_code,
@@ -499,7 +497,7 @@ async def my_referrals(request: Request) -> Response:
     """ハローワークで紹介した求人: each referral with its posting and 紹介状."""
     rows = await service.seeker_referrals(current(request.app), request.state.user["id"])
     today = requests.today(request)
-    visit = await seekers_online.counter_visit(current(request.app), request.state.user["id"])
+    visit = await seekers_online.counter_visit(current(request.app), request.state.user)
     return render(
         request, "referrals/mine.html", {"referrals": rows, "today": today, "visit": visit}
     )

@@ -616,15 +616,6 @@ async def request_refusal(conn: Connection, seeker_id: int, posting, today: dt.d
     }.get(status)
 
 
-async def draft_message(conn: Connection, seeker_id: int | None, posting_id: int) -> str | None:
-    """The message typed before 「確認する」 and not sent yet (Back from the check page),
-    for the posting page's box; None when there is no such draft."""
-    if not seeker_id:
-        return None
-    draft = await drafts.load(conn, seeker_id, posting_id, drafts.REFERRAL)
-    return draft.message if draft is not None else None
-
-
 async def seeker_shared(conn: Connection, seeker_id: int):
     """What the office sees of the job-seeker with a request: name, ふりがな, 求職番号 and
     the office that answers it (the check page names them)."""

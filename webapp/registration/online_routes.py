@@ -326,7 +326,7 @@ async def done(request: Request) -> Response:
     user = request.state.user
     if user["status"] == capabilities.APPLYING:
         return RedirectResponse("/apply/form", status_code=303)
-    visit = await seekers_online.counter_visit(current(request.app), user["id"])
+    visit = await seekers_online.counter_visit(current(request.app), user)
     return render(request, "apply/done.html", {"visit": visit, "number": user["seeker_number"]})
 
 

@@ -22,6 +22,8 @@ says so.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from databases.core import Connection
@@ -159,9 +161,13 @@ async def submit(conn: Connection, seeker_id: int, *, base_url: str, now: dt.dat
     return number
 
 
-async def counter_visit(conn: Connection, seeker_id: int) -> dict | None:
+async def counter_visit(conn: Connection, seeker: Mapping[str, Any] | None) -> dict | None:
     """What an オンライン登録者 is told where a referral would be offered: what a counter
-    visit adds, which office, its hours and what to bring. None for a 利用登録者."""
+    visit adds, which office, its hours and what to bring. None for a 利用登録者, told by
+    the signed-in job-seeker's own row (`seeker`, the session's) without a query."""
+    if seeker is None or capabilities.of(seeker).referrals:
+        return None
+    seeker_id = seeker["id"]
     row = await conn.fetch_one(
         sa.select(
             job_seekers.c.registration_kind,
