@@ -89,7 +89,8 @@ def test_serve_hands_out_links_to_its_own_port(database_url, tmp_path, how):
         _wait_until_listening(process, port)
         here = f"http://localhost:{port}"
         # As a phone would reach it by another name for the same host (Host: 127.0.0.1).
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+        # A worker may still be starting when the parent already listens (a loaded machine).
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as browser:
 
             def post(url: str, data: dict, origin: str):
                 token = CSRF.search(browser.get(url).text).group(1)
@@ -156,7 +157,8 @@ def test_serve_with_two_workers_migrates_first_then_serves_from_both(tmp_path):
     )
     try:
         _wait_until_listening(process, port)
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+        # A worker may still be starting when the parent already listens (a loaded machine).
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as browser:
             for _ in range(20):
                 assert browser.get("/jobs/search").status_code == 200
             token = CSRF.search(browser.get("/register").text).group(1)
