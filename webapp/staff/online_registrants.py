@@ -19,6 +19,10 @@ NOT_DUPLICATE = (
     "同じ氏名・フリガナ・生年月日の求職者が窓口で登録されています。同じ人であれば統合し、"
     "別の人であることを確かめたときは「別の人であることを確認しました」にチェックを付けてください。"
 )
+CLOSED_COUNTER = (
+    "統合先の登録は、退会・就職・取消で終了しています。終了した登録には統合できません。"
+    "別の人であれば本人確認をして、利用登録者にしてください。"
+)
 DONE = {
     "confirmed": "本人確認をして、利用登録者にしました。職業紹介ができます。",
     "merged": "窓口での登録に統合しました。",
@@ -84,13 +88,17 @@ async def merge(request: Request) -> Response:
         counter_id = int(str(data.get("counter_id", "")))
     except ValueError:
         counter_id = 0
-    await online.merge(
-        current(request.app),
-        request.state.member,
-        request.path_params["seeker_id"],
-        counter_id,
-        now=requests.now(request),
-    )
+    seeker_id = request.path_params["seeker_id"]
+    try:
+        await online.merge(
+            current(request.app),
+            request.state.member,
+            seeker_id,
+            counter_id,
+            now=requests.now(request),
+        )
+    except online.MergeRefused:
+        return await _page(request, seeker_id, error=CLOSED_COUNTER, status_code=422)
     return htmx.redirect(request, f"/staff/seekers/{counter_id}?done=merged")
 
 
