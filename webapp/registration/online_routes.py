@@ -200,19 +200,6 @@ async def set_password(request: Request) -> Response:
 # The 求職申込書
 
 
-def _parse(name: str, data, request: Request):
-    today = requests.today(request)
-    if name == "basic":
-        return online.parse_basic(data, today)
-    if name == "wish":
-        return online.parse_wish(data)
-    if name == "history":
-        return online.parse_history(data, today)
-    if name == "licenses":
-        return online.parse_licenses(data)
-    return online.parse_disability(data)
-
-
 async def _form_page(
     request: Request, name: str, form: Form | None = None, *, status_code: int = 200, **extra
 ) -> Response:
@@ -286,7 +273,7 @@ async def save_step(request: Request) -> Response:
         return htmx.redirect(request, "/apply/done")
     if name == "confirm":
         return await submit(request)
-    form, clean = _parse(name, await request.form(), request)
+    form, clean = online.parse(name, await request.form(), requests.today(request))
     if not form.valid:
         return await _form_page(request, name, form, status_code=422)
     await online.save_step(

@@ -47,6 +47,22 @@ from webapp.seekers.validity import end_of_month_after_next
 
 GENDERS = {"male": "男性", "female": "女性", "other": "回答しない"}
 DISABILITY = {"no": "なし", "yes": "あり", "unanswered": "回答しない"}
+# The 求職申込書's steps with fields, in order (name, title): the person's own steps (before
+# 確認・送信) and what staff may correct, each on its own (webapp/registration/online.py).
+FORM_STEPS = (
+    ("basic", "基本情報"),
+    ("wish", "希望する仕事"),
+    ("history", "学歴・職歴"),
+    ("licenses", "免許・資格"),
+    ("disability", "障害の有無"),
+)
+# The 申込書's fields the profile's own labels do not name (the change history's words).
+APPLICATION_LABELS = {
+    "gender": "性別",
+    "postcode": "郵便番号",
+    "disability": "障害の有無",
+    "disability_note": "障害の内容・配慮を希望すること",
+}
 
 
 def display(values: dict) -> dict:
@@ -207,6 +223,7 @@ def _same_person(other):
 def _waiting(office_id: int):
     return sa.and_(
         job_seekers.c.office_id == office_id,
+        job_seekers.c.closed_at.is_(None),
         job_seekers.c.registration_kind == capabilities.ONLINE,
         job_seekers.c.status != capabilities.APPLYING,
     )
@@ -247,8 +264,8 @@ async def queue_count(conn: Connection, office_id: int) -> int:
 
 
 async def application_for_staff(conn: Connection, member, seeker_id: int) -> dict:
-    """An オンライン登録者 of this staff member's office with their 求職申込書 and the
-    counter registrations that may be the same person; 404 otherwise (another office's
+    """An オンライン登録者 of this staff member's office (not closed) with their 求職申込書
+    and the counter registrations that may be the same person; 404 otherwise (another office's
     answers exactly like one that does not exist)."""
     seeker = await conn.fetch_one(
         sa.select(job_seekers).where(
@@ -256,6 +273,7 @@ async def application_for_staff(conn: Connection, member, seeker_id: int) -> dic
             job_seekers.c.office_id == member["office_id"],
             job_seekers.c.registration_kind == capabilities.ONLINE,
             job_seekers.c.status != capabilities.APPLYING,
+            job_seekers.c.closed_at.is_(None),
         )
     )
     if seeker is None:

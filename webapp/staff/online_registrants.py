@@ -27,6 +27,10 @@ DONE = {
     "confirmed": "本人確認をして、利用登録者にしました。職業紹介ができます。",
     "merged": "窓口での登録に統合しました。",
 }
+CORRECTED = {
+    "corrected": "求職申込書を訂正しました。変更履歴に残し、本人にメールでお知らせしました。",
+    "unchanged": "申込み内容は変わっていません（訂正する箇所はありませんでした）。",
+}
 
 
 @member_required(STAFF)
@@ -50,6 +54,8 @@ async def _page(request: Request, seeker_id: int, *, error: str = "", status_cod
             **found,
             "shown": online.display(values),
             "error": error,
+            "correct_steps": online.FORM_STEPS,
+            "done": CORRECTED.get(request.query_params.get("done", "")),
         },
         status_code=status_code,
     )
