@@ -384,3 +384,4 @@ def test_nothing_typed_is_lost_to_a_session_timeout(client, smtp, clock):
     back = login(client, EMAIL, PASSWORD, next=page)
     assert back.url.path == page
     assert 'value="砺波 花子"' in back.text and 'value="090-1234-5678"' in back.text
+    assert 'value="939-1363"' in back.text  # a 郵便番号 is no secret code
