@@ -202,7 +202,10 @@ def search_and_apply(page: Page, axe, name: str) -> None:
         "事務の経験を生かして、検査の仕事に挑戦したいと考えました。"
     )
     axe(page)
-    page.get_by_role("button", name="この内容で応募する").click()
+    page.get_by_role("button", name="確認する", exact=True).click()  # the check page
+    expect(page.get_by_role("button", name="応募する", exact=True)).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="応募する", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("応募しました。")
     axe(page)
 
