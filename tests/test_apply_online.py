@@ -220,13 +220,32 @@ def test_basic_information_refuses_with_a_message_beside_the_field(
     client, smtp, field, value, message
 ):
     open_account(client, smtp)
-    response = fill(client, "basic", {**BASIC, field: value})
+    sent = fill(client, "basic", {**BASIC, field: value})
+    # Without JavaScript: to the step's own address (no POST page in the history)...
+    assert sent.status_code == 303 and sent.headers["location"] == "/apply/form/basic"
+    response = client.get(sent.headers["location"])
     assert response.status_code == 422
     assert message in response.text
     assert f'id="{field}-error"' in response.text
     # what was typed stays
     kept = BASIC["address"]
     assert kept in response.text
+
+
+def test_a_refused_step_shows_its_mistakes_once_then_what_was_saved(client, smtp):
+    """Back after a refused step and a sent one reloads the step: what was saved, not the
+    mistakes (the browser's history holds no POST page to resubmit)."""
+    open_account(client, smtp)
+    assert fill(client, "basic", BASIC).status_code == 303
+    sent = fill(client, "basic", {**BASIC, "phone": "12345"})
+    refused = client.get(sent.headers["location"])
+    assert refused.status_code == 422 and 'value="12345"' in refused.text
+    again = client.get("/apply/form/basic")
+    assert again.status_code == 200 and 'value="090-1234-5678"' in again.text
+    assert "電話番号は0から始まる" not in again.text
+    # With htmx the form swaps in place: the refusal is the answer itself.
+    swapped = submit(client, "/apply/form/basic", {**BASIC, "phone": "12345"}, htmx=True)
+    assert swapped.status_code == 422 and 'id="phone-error"' in swapped.text
 
 
 def test_the_postcode_fills_the_address_from_the_bundled_table(client, smtp):
@@ -365,3 +384,4 @@ def test_nothing_typed_is_lost_to_a_session_timeout(client, smtp, clock):
     back = login(client, EMAIL, PASSWORD, next=page)
     assert back.url.path == page
     assert 'value="砺波 花子"' in back.text and 'value="090-1234-5678"' in back.text
+    assert 'value="939-1363"' in back.text  # a 郵便番号 is no secret code

@@ -19,6 +19,7 @@ from tests.helpers import (
     SEEKER,
     STAFF,
     another_browser,
+    auth_key,
     browsers_for,
     errors_beside,
     login,
@@ -31,6 +32,7 @@ from webapp.auth import service as auth_service
 from webapp.auth.roles import SEEKER as SEEKER_ROLE
 from webapp.auth.roles import Account
 from webapp.closing import service as closing
+from webapp.mail import outbox as outbox_service
 from webapp.schema import (
     application_documents,
     applications,
@@ -484,6 +486,59 @@ def test_purge_deletes_everything_of_a_closed_account_after_its_period(full):
         assert not database_files_hold(full.seeker, MARKER)
     assert owned_counts(full.seeker, full.hanako) == hanako_before
     assert purge(full.seeker).accounts == 0  # nothing left to do
+
+
+NEW_EMAIL = "taro.new@example.com"
+
+
+def change_address(world, smtp, new=NEW_EMAIL):
+    """Taro changes his address on My Page (a key to the new one), a minute later than
+    everything so far; then another minute passes."""
+    client = world.seeker
+    client.app.state.clock.advance(minutes=1)
+    change = {"email": new, "current_password": SEEKER.password}
+    assert submit(client, "/mypage/account/email", change).status_code == 200
+    key = auth_key(smtp.wait_for(new)[-1])
+    response = submit(
+        client,
+        "/mypage/account/email/confirm",
+        {"auth_key": key},
+        page="/mypage/account/email",
+    )
+    assert "メールアドレスを変更しました" in response.text
+    client.app.state.clock.advance(minutes=1)
+
+
+def mail_to_the_next_holder(world, address=SEEKER.email) -> None:
+    """A mail to an address Taro gave up, now someone else's (not Taro's data)."""
+    client = world.seeker
+    now = client.app.state.clock.now()
+    factories.run(
+        client,
+        lambda conn: outbox_service.enqueue(
+            conn,
+            to=address,
+            template="email_changed",
+            context={"name": "次の人", "new_email": "next@example.com"},
+            now=now,
+        ),
+    )
+
+
+def test_purge_deletes_the_mail_to_every_address_the_person_had(full, smtp):
+    change_address(full, smtp)
+    mail_to_the_next_holder(full)
+    close(full.seeker)
+    factories.outbox_sent(full.seeker)
+    old = outbox.c.to_addr == SEEKER.email
+    assert factories.count(full.seeker, outbox, old) >= 3  # お知らせ, the change's notice, next
+    full.seeker.app.state.clock.advance(days=366)
+    assert purge(full.seeker).accounts == 1
+    # What went to the old address while it was Taro's is gone with the account; the
+    # next holder's mail stays, as does nothing else of Taro's.
+    (kept,) = factories.rows(full.seeker, outbox, old)
+    assert "次の人" in kept["body"]
+    assert factories.count(full.seeker, outbox, outbox.c.to_addr == NEW_EMAIL) == 0
 
 
 def test_purge_drops_old_documents_and_messages_of_ended_applications(world):

@@ -27,7 +27,7 @@ from tests.helpers import (
     forms_on,
     submit,
 )
-from tests.test_apply_online import BASIC, WISH, open_account
+from tests.test_apply_online import BASIC, WISH, fill_all, open_account
 from webapp import forms as form_machinery
 from webapp import validation
 from webapp.forms import Form
@@ -94,6 +94,11 @@ def world(module_client):
     open_account(w.browsers["applying"], client.smtp, email="shiro@example.com")
     for step, data in (("basic", BASIC), ("wish", WISH)):
         submit(w.browsers["applying"], f"/apply/form/{step}", data)
+    # an オンライン登録者 who sent the 申込書, whose application staff correct
+    w.browsers["applied"] = another_browser(client)
+    open_account(w.browsers["applied"], client.smtp, email="goro@example.com")
+    fill_all(w.browsers["applied"])
+    w.online = factories.seeker_id(client, email="goro@example.com")
     assert staff.get("/staff/referral-requests").text.count("紹介する") >= 1
     w.pages = {
         # signed out
@@ -134,6 +139,7 @@ def world(module_client):
         "posting review": (STAFF, f"/staff/postings/review/{w.pending['id']}"),
         "activities": (STAFF, f"/staff/seekers/{w.taro}/activities"),
         "registration correction": (STAFF, f"/staff/seekers/{w.taro}/correct"),
+        "online application correction": (STAFF, f"/staff/online/{w.online}/correct/basic"),
         "end a registration": (STAFF, f"/staff/seekers/{w.taro}/end"),
         # the employer
         "new posting": (EMPLOYER, "/employer/postings/new"),
@@ -184,6 +190,7 @@ PAGES = [
     "posting review",
     "activities",
     "registration correction",
+    "online application correction",
     "end a registration",
     "new posting",
     "edit posting",
@@ -210,7 +217,12 @@ def _send(browser, form, target: str, value, *, file_name: str | None = None):
             for name, kind in form.typed
             if kind == "file"
         ]
-    return browser.post(form.action, data=data, files=files, follow_redirects=False)
+    response = browser.post(form.action, data=data, files=files, follow_redirects=False)
+    if response.status_code == 303 and response.headers["location"] == form.action:
+        # Refused and shown at the form's own address (the 求職申込書 without JavaScript:
+        # no POST page in the history).
+        return browser.get(form.action)
+    return response
 
 
 def _typed_fields(world, page_name: str):

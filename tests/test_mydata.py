@@ -10,7 +10,14 @@ import pytest
 
 from tests import factories
 from tests.helpers import OTHER_SEEKER, SEEKER, signed_in, submit
-from tests.test_closing import RESUME, taro_applied, with_every_kind_of_row
+from tests.test_closing import (
+    NEW_EMAIL,
+    RESUME,
+    change_address,
+    mail_to_the_next_holder,
+    taro_applied,
+    with_every_kind_of_row,
+)
 from webapp.seekers.owned import MAIL_TABLES, SECRET_COLUMNS, owned_tables
 
 PAGE = "/mypage/data"
@@ -76,6 +83,20 @@ def test_the_zip_holds_every_kind_of_data(full, smtp):
     # Only this person's: Hanako is nowhere.
     assert "砺波花子" not in json.dumps(data, ensure_ascii=False)
     assert "hanako@example.com" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_the_zip_holds_the_mail_to_every_address_the_person_had(full, smtp):
+    change_address(full, smtp)
+    mail_to_the_next_holder(full)
+    data, _, _ = unzip(download(full.seeker))
+    mails = [(m["to_addr"], m["subject"]) for m in data["tables"]["outbox"]]
+    assert mails == [
+        (SEEKER.email, "【ハローワーク】お知らせ"),
+        (NEW_EMAIL, "【ハローワーク】メールアドレス変更の認証キー"),
+        (SEEKER.email, "【ハローワーク】メールアドレス変更のお知らせ"),
+    ]  # not the next holder's mail to the old address
+    history = [(c["field"], c["before"], c["after"]) for c in data["tables"]["profile_changes"]]
+    assert ("email", SEEKER.email, NEW_EMAIL) in history
 
 
 def test_the_readable_page_escapes_what_was_typed(full):

@@ -4,6 +4,8 @@ Hello Work's recommendations; the staff queue per office, confirmation at the co
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
@@ -213,6 +215,53 @@ def test_a_possible_duplicate_is_flagged_and_never_confirmed_silently(duplicate)
     assert response.status_code == 200
     assert kind_of(duplicate, duplicate.seeker_id) == capabilities.COUNTER
     assert factories.count(duplicate, job_seekers) == 2
+
+
+def test_the_queue_says_which_registration_it_matches(duplicate):
+    queue = duplicate.staff.get("/staff/online").text
+    number = f'<span class="nowrap">{duplicate.counter_number}</span>'
+    assert f"窓口で登録済みの可能性あり（求職番号 {number}）" in queue
+
+
+def close_counter(client) -> None:
+    factories.update(
+        client,
+        job_seekers,
+        job_seekers.c.id == client.counter_id,
+        status="closed",
+        closed_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+        email=f"closed-{client.counter_id}@closed.invalid",
+    )
+
+
+def test_a_closed_account_is_not_a_possible_duplicate(duplicate):
+    close_counter(duplicate)
+    assert "窓口で登録済みの可能性あり" not in duplicate.staff.get("/staff/online").text
+    page = duplicate.staff.get(f"/staff/online/{duplicate.seeker_id}").text
+    assert duplicate.counter_number not in page and "この登録に統合する" not in page
+    response = submit(
+        duplicate.staff,
+        f"/staff/online/{duplicate.seeker_id}/confirm",
+        {},
+        page=f"/staff/online/{duplicate.seeker_id}",
+    )
+    assert response.status_code == 200
+    assert kind_of(duplicate, duplicate.seeker_id) == capabilities.COUNTER
+
+
+def test_merging_into_a_closed_registration_is_refused(duplicate):
+    page = f"/staff/online/{duplicate.seeker_id}"
+    token = helpers.csrf_token(duplicate.staff, page)  # the form was shown before the close
+    close_counter(duplicate)
+    response = duplicate.staff.post(
+        f"/staff/online/{duplicate.seeker_id}/merge",
+        data={"csrf_token": token, "counter_id": str(duplicate.counter_id)},
+    )
+    assert response.status_code == 422
+    assert "終了した登録には統合できません" in response.text
+    assert factories.count(duplicate, job_seekers, job_seekers.c.id == duplicate.seeker_id) == 1
+    (counter,) = factories.rows(duplicate, job_seekers, job_seekers.c.id == duplicate.counter_id)
+    assert counter["email"] != EMAIL
 
 
 def test_merging_keeps_one_number_and_moves_the_online_accounts_data(duplicate):

@@ -44,6 +44,7 @@ from webapp.pages import routes as page_routes
 from webapp.profile import routes as profile_routes
 from webapp.publishing import routes as publishing_routes
 from webapp.referrals import routes as referral_routes
+from webapp.registration import online_corrections
 from webapp.registration import online_routes as apply_routes
 from webapp.registration import routes as registration_routes
 from webapp.security import passwords
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *message_routes.routes,
             *staff_seekers.routes,
             *online_registrants.routes,
+            *online_corrections.routes,
             Mount("/static", static_assets(), name="static"),
         ],
         outer_middleware=[

@@ -202,9 +202,8 @@ def search_and_apply(page: Page, axe, name: str) -> None:
         "事務の経験を生かして、検査の仕事に挑戦したいと考えました。"
     )
     axe(page)
-    # 確認する, then the check page's 応募する (issue 12's check-your-answers).
-    page.get_by_role("button", name="確認する").click()
-    expect(page.get_by_role("heading", name="応募内容の確認")).to_be_visible()
+    page.get_by_role("button", name="確認する", exact=True).click()  # the check page
+    expect(page.get_by_role("button", name="応募する", exact=True)).to_be_visible()
     axe(page)
     page.get_by_role("button", name="応募する", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("応募しました。")

@@ -14,6 +14,7 @@ from webapp.mail import outbox
 from webapp.schema import auth_keys, job_seekers, security_events, sessions
 from webapp.security import auth_keys as keys
 from webapp.security.passwords import hash_password, verify_password
+from webapp.seekers.service import record_change
 
 EMAIL_CHANGE = "email_change"
 HISTORY_LENGTH = 20
@@ -113,6 +114,12 @@ async def confirm_email_change(
                 .where(job_seekers.c.id == user["id"])
                 .values(email=key["email"])
             )
+            # Kept in the change history: the mail to the old address stays the person's
+            # (their data to download, and to purge), not the next holder's.
+            await record_change(
+                conn, user["id"], "email", user["email"], key["email"], actor="seeker",
+                member_id=None, now=now,
+            )  # fmt: skip
             await end_other_sessions(conn, user["id"], user["session_id"])
             await login_code.forget_devices(conn, user["id"])
             await outbox.enqueue(

@@ -19,7 +19,8 @@ from webapp.schema import pending_forms
 from webapp.security import tokens
 
 KEEP_FOR = dt.timedelta(hours=1)
-NEVER_KEPT = re.compile(r"pass|csrf|auth_key|code|token|secret", re.IGNORECASE)
+# The sign-in 確認コード is "code"; a 郵便番号 ("postcode") or a code table's value is kept.
+NEVER_KEPT = re.compile(r"pass|csrf|auth_key|^code$|token|secret", re.IGNORECASE)
 MAX_VALUE = 10_000
 
 

@@ -40,7 +40,7 @@ from webapp.schema import (
     sessions,
 )
 from webapp.security.passwords import verify_password
-from webapp.seekers.owned import MAIL_TABLES, clauses
+from webapp.seekers.owned import MAIL_TABLES, addresses, clauses, mail_to
 from webapp.seekers.service import record_change
 
 WITHDRAWN, EMPLOYED, CANCELLED = "withdrawn", "employed", "cancelled"
@@ -314,8 +314,9 @@ async def purge_person(
     conn: Connection, seeker_id: int, now: dt.datetime, retention: Retention, report: PurgeReport
 ) -> None:
     """Everything of one job-seeker that is past its period, in one transaction: the whole
-    account once closed long enough (every owned row, the mail to their address queued
-    up to the closing, the job_seekers row); else old documents and messages."""
+    account once closed long enough (every owned row, the mail to each address they had
+    while it was theirs, up to the closing; the job_seekers row); else old documents and
+    messages."""
     async with conn.transaction():
         seeker = await conn.fetch_one(
             sa.select(job_seekers.c.id, job_seekers.c.closed_at, job_seekers.c.closed_email).where(
@@ -326,17 +327,13 @@ async def purge_person(
             return
         closed_at = seeker["closed_at"]
         if closed_at is not None and closed_at < now - retention.closed_accounts:
+            # The addresses first: the history that knows them goes with the rest.
+            had = await addresses(conn, seeker_id, seeker["closed_email"], closed_at)
             # Children before parents, whatever the foreign keys' ON DELETE says.
             for table, where in reversed(clauses(seeker_id)):
                 await conn.execute(table.delete().where(where))
-            if seeker["closed_email"]:
-                for table in MAIL_TABLES:
-                    time = table.c.created_at if "created_at" in table.c else table.c.received_at
-                    await conn.execute(
-                        table.delete().where(
-                            table.c.to_addr == seeker["closed_email"], time <= closed_at
-                        )
-                    )
+            for table in MAIL_TABLES:
+                await conn.execute(table.delete().where(mail_to(table, had)))
             await conn.execute(job_seekers.delete().where(job_seekers.c.id == seeker_id))
             report.accounts += 1
             return

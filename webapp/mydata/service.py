@@ -27,7 +27,7 @@ from webapp.db import is_sqlite
 from webapp.mail import outbox
 from webapp.schema import application_documents, job_postings, job_seekers
 from webapp.security import rate_limit
-from webapp.seekers.owned import MAIL_TABLES, SECRET_COLUMNS, clauses
+from webapp.seekers.owned import MAIL_TABLES, SECRET_COLUMNS, addresses, clauses, mail_to
 from webapp.templating import templates
 
 # At most this many downloads per account a day: each reads everything and mails a notice.
@@ -159,9 +159,10 @@ async def collect(conn: Connection, seeker_id: int) -> tuple[dict, dict[str, byt
                 posting_ids.add(record["posting_id"])
             found.append(record)
         tables[table.name] = found
+    had = await addresses(conn, seeker["id"], seeker["email"])
     for table in MAIL_TABLES:
         rows = await conn.fetch_all(
-            sa.select(table).where(table.c.to_addr == seeker["email"]).order_by(table.c.id)
+            sa.select(table).where(mail_to(table, had)).order_by(table.c.id)
         )
         tables[table.name] = [_row(row) for row in rows]
     postings = await conn.fetch_all(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from webapp import validation
 from webapp.forms import Form
 from webapp.postings import catalog
+from webapp.seekers import online
 from webapp.seekers import service as seekers
 
 OCCUPATION_FIELDS = ("desired_occupation", "desired_occupation_2", "desired_occupation_3")
@@ -43,6 +44,7 @@ LABELS = (
     {f.name: f.label for f in FIELDS}
     | {"status": "有効／無効", "work_history": "職歴"}
     | seekers.CORRECTABLE  # what staff correct of the counter registration
+    | online.APPLICATION_LABELS  # and of an online 求職申込書
 )
 WAGE_LIMITS = {"monthly": (50_000, 2_000_000), "hourly": (900, 10_000)}
 # The <textarea>s of the form (the others are one line: Form.read refuses a line break).

@@ -57,14 +57,7 @@ APPLY = Purpose(
 RESEND_GRACE = dt.timedelta(seconds=60)
 
 # The 求職申込書's steps, in order: (name, title).
-STEPS = (
-    ("basic", "基本情報"),
-    ("wish", "希望する仕事"),
-    ("history", "学歴・職歴"),
-    ("licenses", "免許・資格"),
-    ("disability", "障害の有無"),
-    ("confirm", "確認・送信"),
-)
+STEPS = (*online.FORM_STEPS, ("confirm", "確認・送信"))
 STEP_NAMES = [name for name, _ in STEPS]
 GENDERS = online.GENDERS
 DISABILITY = online.DISABILITY
@@ -524,6 +517,128 @@ async def save_step(
                 updated_at=now,
             )
         )
+
+
+def parse(name: str, data, today: dt.date) -> tuple[Form, dict]:
+    """One step's fields, by that step's rules (the person's own steps and staff's
+    correction read them alike)."""
+    if name == "basic":
+        return parse_basic(data, today)
+    if name == "wish":
+        return parse_wish(data)
+    if name == "history":
+        return parse_history(data, today)
+    if name == "licenses":
+        return parse_licenses(data)
+    return parse_disability(data)
+
+
+# ---------------------------------------------------------------------------------------
+# Staff correcting a sent 求職申込書 (at the counter, before or after 本人確認)
+
+# The steps staff may correct (all but 確認・送信) and what each holds, as the change
+# history names it (webapp.profile.forms.LABELS).
+CORRECTABLE_STEPS = online.FORM_STEPS
+STEP_FIELDS = {
+    "basic": ("name", "kana", "birthdate", "gender", "postcode", "address", "phone"),
+    "wish": (
+        "desired_occupation",
+        "desired_employment_type",
+        "desired_prefecture",
+        "desired_municipality",
+        "desired_wage_type",
+        "desired_wage_min",
+        "desired_hours",
+        "desired_holidays",
+    ),
+    "history": ("education", "work_history"),
+    "licenses": ("licenses",),
+    "disability": ("disability", "disability_note"),
+}
+
+
+def readable(data: dict) -> dict[str, str]:
+    """The 申込書 as a person reads it, field by field (what the history keeps)."""
+    values = data["values"]
+    shown = online.display(values)
+    out = {name: str(values.get(name) or "") for name in values}
+    out["birthdate"] = f"{values['year']}年{values['month']}月{values['day']}日"
+    postcode = values["postcode"] or ""
+    out["postcode"] = f"{postcode[:3]}-{postcode[3:]}" if postcode else ""
+    for name in (
+        "gender",
+        "disability",
+        "desired_occupation",
+        "desired_employment_type",
+        "desired_prefecture",
+        "desired_wage_type",
+    ):
+        out[name] = shown[name] if values.get(name) else ""
+    out["work_history"] = "\n".join(
+        f"{entry['started']}〜{entry['ended'] or '現在'} {entry['company']} {entry['job']}"
+        for entry in data["history"]
+    )
+    return out
+
+
+async def correct_application(
+    conn: Connection,
+    seeker_id: int,
+    name: str,
+    clean: dict,
+    *,
+    reason: str,
+    member_id: int,
+    base_url: str,
+    now: dt.datetime,
+) -> list[str]:
+    """Staff correct one step of a sent 求職申込書: stored as the person's own step would
+    be, each changed field kept in the change history with the staff member and the
+    reason, and the person mailed which fields changed. Returns their labels (none: it
+    already read so, as for the same form sent twice)."""
+    async with conn.transaction():
+        row = await fetch_existing(
+            conn, sa.select(job_seekers).where(job_seekers.c.id == seeker_id).with_for_update()
+        )
+        before = readable(await load(conn, seeker_id))
+        await save_step(conn, seeker_id, name, clean, now=now)
+        after = readable(await load(conn, seeker_id))
+        changed = [field for field in STEP_FIELDS[name] if before[field] != after[field]]
+        for field in changed:
+            await seekers.record_change(
+                conn,
+                seeker_id,
+                field,
+                before[field],
+                after[field],
+                actor="staff",
+                member_id=member_id,
+                reason=reason,
+                now=now,
+            )
+        labels = [profile_forms.LABELS.get(field, field) for field in changed]
+        if changed:
+            office = await fetch_existing(
+                conn, sa.select(offices).where(offices.c.id == row["office_id"])
+            )
+            await outbox.enqueue(
+                conn,
+                to=row["email"],
+                template="registration_corrected",
+                context={
+                    "office_name": office["name"],
+                    "office_phone": office["phone"],
+                    "name": after["name"],
+                    "fields": "、".join(labels),
+                    "email_changed": False,
+                    "opened": True,
+                    "had_key": False,
+                    "login_url": f"{base_url}/login",
+                    "register_url": f"{base_url}/register",
+                },
+                now=now,
+            )
+    return labels
 
 
 async def office_of_postcode(conn: Connection, postcode: str):

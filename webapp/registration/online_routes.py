@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp import htmx, requests
-from webapp.auth import forms, password_pages, password_wizard, service
+from webapp.auth import form_restore, forms, password_pages, password_wizard, service
 from webapp.auth.guard import login_required
 from webapp.auth.password_wizard import STEP_DONE, STEP_EMAIL, STEP_PASSWORD
 from webapp.auth.roles import SEEKER, Account
@@ -26,6 +27,13 @@ from webapp.templating import render
 APPLY = online.APPLY
 TARGET = "#wizard"
 FORM_TARGET = "#application-sheet"
+# Without JavaScript, a step sent with mistakes (or 「住所を検索」) answers with a redirect
+# to the step's own address, which shows what was typed and why it is refused: a POST's
+# page in the history would make the browser's Back, after the next step, show "confirm
+# form resubmission" instead of what was saved. What was typed waits in pending_forms
+# (webapp.auth.form_restore), bound to the browser by this cookie, for that one page.
+TYPED_COOKIE = "apply_typed"
+LOOKUP = "apply_lookup"  # marks what was typed as a 「住所を検索」 to redo
 URLS = {1: "/apply", STEP_EMAIL: "/apply/email", STEP_PASSWORD: "/apply/password"}
 NAMES = {1: "terms", STEP_EMAIL: "email", STEP_PASSWORD: "password"}
 
@@ -200,19 +208,6 @@ async def set_password(request: Request) -> Response:
 # The 求職申込書
 
 
-def _parse(name: str, data, request: Request):
-    today = requests.today(request)
-    if name == "basic":
-        return online.parse_basic(data, today)
-    if name == "wish":
-        return online.parse_wish(data)
-    if name == "history":
-        return online.parse_history(data, today)
-    if name == "licenses":
-        return online.parse_licenses(data)
-    return online.parse_disability(data)
-
-
 async def _form_page(
     request: Request, name: str, form: Form | None = None, *, status_code: int = 200, **extra
 ) -> Response:
@@ -275,7 +270,64 @@ async def step_page(request: Request) -> Response:
     data = await online.load(current(request.app), request.state.user["id"])
     if online.step_index(name) > data["reached"]:
         return RedirectResponse("/apply/form", status_code=303)
-    return await _form_page(request, name)
+    typed = await _take_typed(request)
+    if typed is None:
+        return await _form_page(request, name)
+    today = requests.today(request)
+    if typed.pop(LOOKUP, None) and name == "basic":
+        form = online.fill_address(_form_data(typed), today)
+        response = await _form_page(
+            request, name, form, status_code=422 if form.errors else 200, looked_up=not form.errors
+        )
+    else:
+        form, _ = online.parse(name, _form_data(typed), today)
+        response = await _form_page(request, name, form, status_code=422)
+    cookies.delete(response, request, TYPED_COOKIE)
+    return response
+
+
+def _form_data(typed: dict[str, list[str]]) -> FormData:
+    return FormData([(name, value) for name, values in typed.items() for value in values])
+
+
+async def _take_typed(request: Request) -> dict | None:
+    cookie = cookies.read(request, TYPED_COOKIE)
+    if not cookie:
+        return None
+    return await form_restore.take(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        cookie,
+        seeker_id=request.state.user["id"],
+        path=request.url.path,
+        now=requests.now(request),
+    )
+
+
+async def _back_to_step(request: Request, name: str, *, lookup: bool = False) -> Response:
+    """No JavaScript: keep what was typed and show it at the step's own address (see
+    TYPED_COOKIE)."""
+    data = await request.form()
+    # Every field as typed (form_restore.keepable would leave out the 郵便番号: "code").
+    typed = {
+        name: [str(value)[: form_restore.MAX_VALUE] for value in data.getlist(name)]
+        for name in data
+        if name != "csrf_token"
+    }
+    if lookup:
+        typed[LOOKUP] = ["1"]
+    path = f"/apply/form/{name}"
+    cookie = await form_restore.keep(
+        current(request.app),
+        request.app.state.settings.secret_key,
+        seeker_id=request.state.user["id"],
+        path=path,
+        data=typed,
+        now=requests.now(request),
+    )
+    response = RedirectResponse(path, status_code=303)
+    cookies.set_private(response, request, TYPED_COOKIE, cookie, max_age=3600)
+    return response
 
 
 @login_required
@@ -286,8 +338,10 @@ async def save_step(request: Request) -> Response:
         return htmx.redirect(request, "/apply/done")
     if name == "confirm":
         return await submit(request)
-    form, clean = _parse(name, await request.form(), request)
+    form, clean = online.parse(name, await request.form(), requests.today(request))
     if not form.valid:
+        if not htmx.is_htmx(request):
+            return await _back_to_step(request, name)
         return await _form_page(request, name, form, status_code=422)
     await online.save_step(
         current(request.app), request.state.user["id"], name, clean, now=requests.now(request)
@@ -301,6 +355,8 @@ async def find_address(request: Request) -> Response:
     """「住所を検索」: the 郵便番号's address from the bundled table into the 住所 box."""
     if _sent(request):
         return htmx.redirect(request, "/apply/done")
+    if not htmx.is_htmx(request):
+        return await _back_to_step(request, "basic", lookup=True)
     form = online.fill_address(await request.form(), requests.today(request))
     status = 422 if form.errors else 200
     return await _form_page(request, "basic", form, status_code=status, looked_up=not form.errors)

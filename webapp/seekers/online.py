@@ -49,6 +49,22 @@ from webapp.seekers.validity import end_of_month_after_next
 
 GENDERS = {"male": "男性", "female": "女性", "other": "回答しない"}
 DISABILITY = {"no": "なし", "yes": "あり", "unanswered": "回答しない"}
+# The 求職申込書's steps with fields, in order (name, title): the person's own steps (before
+# 確認・送信) and what staff may correct, each on its own (webapp/registration/online.py).
+FORM_STEPS = (
+    ("basic", "基本情報"),
+    ("wish", "希望する仕事"),
+    ("history", "学歴・職歴"),
+    ("licenses", "免許・資格"),
+    ("disability", "障害の有無"),
+)
+# The 申込書's fields the profile's own labels do not name (the change history's words).
+APPLICATION_LABELS = {
+    "gender": "性別",
+    "postcode": "郵便番号",
+    "disability": "障害の有無",
+    "disability_note": "障害の内容・配慮を希望すること",
+}
 
 
 def display(values: dict) -> dict:
@@ -197,9 +213,11 @@ async def counter_visit(conn: Connection, seeker: Mapping[str, Any] | None) -> d
 
 
 def _same_person(other):
-    """A counter registration of the same office with the same 氏名, フリガナ, 生年月日."""
+    """A counter registration of the same office with the same 氏名, フリガナ, 生年月日,
+    still open: an account that was closed (退会, 就職, 取消) is no one to merge with."""
     return sa.and_(
         other.c.id != job_seekers.c.id,
+        other.c.closed_at.is_(None),
         other.c.office_id == job_seekers.c.office_id,
         other.c.registration_kind == capabilities.COUNTER,
         other.c.name == job_seekers.c.name,
@@ -208,12 +226,20 @@ def _same_person(other):
     )
 
 
-async def queue(conn: Connection, office_id: int) -> list:
+def _waiting(office_id: int):
+    return sa.and_(
+        job_seekers.c.office_id == office_id,
+        job_seekers.c.closed_at.is_(None),
+        job_seekers.c.registration_kind == capabilities.ONLINE,
+        job_seekers.c.status != capabilities.APPLYING,
+    )
+
+
+async def queue(conn: Connection, office_id: int) -> list[dict]:
     """This office's オンライン登録者 waiting for a counter visit, oldest first, each with
-    whether a counter registration may be the same person."""
-    other = job_seekers.alias("other")
-    duplicate = sa.exists(sa.select(other.c.id).where(_same_person(other)))
-    return await conn.fetch_all(
+    the 求職番号 of the open counter registrations that may be the same person
+    (`duplicates`, empty when none)."""
+    rows = await conn.fetch_all(
         sa.select(
             job_seekers.c.id,
             job_seekers.c.seeker_number,
@@ -221,16 +247,22 @@ async def queue(conn: Connection, office_id: int) -> list:
             job_seekers.c.kana,
             job_seekers.c.birthdate,
             online_applications.c.submitted_at,
-            duplicate.label("possible_duplicate"),
         )
         .join(online_applications, online_applications.c.seeker_id == job_seekers.c.id)
-        .where(
-            job_seekers.c.office_id == office_id,
-            job_seekers.c.registration_kind == capabilities.ONLINE,
-            job_seekers.c.status != capabilities.APPLYING,
-        )
+        .where(_waiting(office_id))
         .order_by(online_applications.c.submitted_at, job_seekers.c.id)
     )
+    other = job_seekers.alias("other")
+    pairs = await conn.fetch_all(
+        sa.select(job_seekers.c.id, other.c.seeker_number)
+        .join(other, _same_person(other))
+        .where(_waiting(office_id))
+        .order_by(other.c.id)
+    )
+    matches: dict[int, list[str]] = {}
+    for pair in pairs:
+        matches.setdefault(pair["id"], []).append(pair["seeker_number"])
+    return [{**dict(row), "duplicates": matches.get(row["id"], [])} for row in rows]
 
 
 async def queue_count(conn: Connection, office_id: int) -> int:
@@ -238,8 +270,8 @@ async def queue_count(conn: Connection, office_id: int) -> int:
 
 
 async def application_for_staff(conn: Connection, member, seeker_id: int) -> dict:
-    """An オンライン登録者 of this staff member's office with their 求職申込書 and the
-    counter registrations that may be the same person; 404 otherwise (another office's
+    """An オンライン登録者 of this staff member's office (not closed) with their 求職申込書
+    and the counter registrations that may be the same person; 404 otherwise (another office's
     answers exactly like one that does not exist)."""
     seeker = await conn.fetch_one(
         sa.select(job_seekers).where(
@@ -247,6 +279,7 @@ async def application_for_staff(conn: Connection, member, seeker_id: int) -> dic
             job_seekers.c.office_id == member["office_id"],
             job_seekers.c.registration_kind == capabilities.ONLINE,
             job_seekers.c.status != capabilities.APPLYING,
+            job_seekers.c.closed_at.is_(None),
         )
     )
     if seeker is None:
@@ -280,6 +313,10 @@ async def application_for_staff(conn: Connection, member, seeker_id: int) -> dic
 
 class ConfirmRefused(Exception):
     """The confirmation needs staff to say a flagged registration is another person."""
+
+
+class MergeRefused(Exception):
+    """The counter registration to merge into was closed (退会, 就職, 取消) meanwhile."""
 
 
 async def confirm(
@@ -369,6 +406,15 @@ async def merge(
     async with conn.transaction():
         found = await application_for_staff(conn, member, online_id)
         if counter_id not in {row["id"] for row in found["duplicates"]}:
+            closed = await conn.fetch_one(
+                sa.select(job_seekers.c.id).where(
+                    job_seekers.c.id == counter_id,
+                    job_seekers.c.office_id == member["office_id"],
+                    job_seekers.c.closed_at.is_not(None),
+                )
+            )
+            if closed is not None:
+                raise MergeRefused
             raise HTTPException(404)
         online = found["seeker"]
         kept = await fetch_existing(

@@ -6,16 +6,21 @@ one's own data (webapp/mydata) and `python -m webapp purge` both walk this list,
 table added later is exported and deleted without anyone remembering to
 (tests/test_closing.py and tests/test_mydata.py check both against the metadata).
 
-Mail has no foreign key: the outbox (and the demo mailbox) are matched by address.
+Mail has no foreign key: the outbox (and the demo mailbox) are matched by address, and
+by every address the person had, each for the time it was theirs (an address given up
+may be someone else's later). The change history (profile_changes, field "email": the
+person's own change, a staff correction, a merge) says when each changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from databases.core import Connection
 
-from webapp.schema import caught_mail, job_seekers, metadata, outbox
+from webapp.schema import caught_mail, job_seekers, metadata, outbox, profile_changes
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,56 @@ MAIL_TABLES = (outbox, caught_mail)
 # Never exported: hashes of secrets (session cookies, keys, passwords). Their rows are,
 # without these columns.
 SECRET_COLUMNS = frozenset({"token_hash", "key_hash", "password_hash", "resume_hash"})
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address that was the person's, from `since` to `until` (None: no bound)."""
+
+    email: str
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+
+async def addresses(
+    conn: Connection, seeker_id: int, email: str | None, until: dt.datetime | None = None
+) -> list[Address]:
+    """Every address the person had, oldest first, each with its time: the ones before
+    each change in the history, then `email` (today's, or the one kept at closing) up to
+    `until` (the closing; None while open). A mail sent at the moment of a change (the
+    notice to the old address) counts for both."""
+    changes = await conn.fetch_all(
+        sa.select(profile_changes.c.created_at, profile_changes.c.before)
+        .where(profile_changes.c.seeker_id == seeker_id, profile_changes.c.field == "email")
+        .order_by(profile_changes.c.created_at, profile_changes.c.id)
+    )
+    found = []
+    since = None
+    for change in changes:
+        if change["before"]:
+            found.append(Address(change["before"], since, change["created_at"]))
+        since = change["created_at"]
+    if email:
+        found.append(Address(email, since, until))
+    return found
+
+
+def mail_time(table: sa.Table) -> sa.Column:
+    return table.c.created_at if "created_at" in table.c else table.c.received_at
+
+
+def mail_to(table: sa.Table, had: list[Address]) -> sa.ColumnElement[bool]:
+    """The WHERE clause for the rows of a MAIL_TABLES table sent to the person: to one of
+    their addresses while it was theirs."""
+    time = mail_time(table)
+    return sa.or_(
+        sa.false(),
+        *(
+            sa.and_(
+                table.c.to_addr == address.email,
+                *([time >= address.since] if address.since else []),
+                *([time <= address.until] if address.until else []),
+            )
+            for address in had
+        ),
+    )

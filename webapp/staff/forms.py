@@ -94,8 +94,6 @@ def correction_form(data, *, today: dt.date) -> tuple[Form, seekers.Correction |
     data = form.read(data, multiline=("reason",), errors_at=BIRTHDATE_BOXES)
     raw = {name: str(data.get(name, ""))[:size] for name, size in CORRECTION_FIELDS.items()}
     form.values = {name: validation.nfkc(value) for name, value in raw.items()}
-    reason = str(data.get("reason", ""))[: REASON_MAX * 2].strip()
-    form.values["reason"] = reason
     correction, problems = seekers.check_correction(
         name=raw["name"],
         kana=raw["kana"],
@@ -105,15 +103,22 @@ def correction_form(data, *, today: dt.date) -> tuple[Form, seekers.Correction |
     )
     for name, message in problems.items():
         form.add(name, message)
-    if not reason:
-        form.add(
-            "reason", "訂正の理由を入力してください（例: 窓口でメールアドレスを聞き誤ったため）。"
-        )
-    elif len(reason) > REASON_MAX:
-        form.add("reason", f"訂正の理由は{REASON_MAX}文字以内で入力してください。")
+    check_reason(data, form)
     if correction is not None:
         form.values.update(name=correction.name, kana=correction.kana, email=correction.email)
     return form, (correction if form.valid else None)
+
+
+def check_reason(data, form: Form, example: str = "窓口でメールアドレスを聞き誤ったため") -> str:
+    """訂正の理由 (already read by Form.read as a multi-line field), required: the change
+    history says why a registration changed. The reason, also put in form.values."""
+    reason = str(data.get("reason", ""))[: REASON_MAX * 2].strip()
+    form.values["reason"] = reason
+    if not reason:
+        form.add("reason", f"訂正の理由を入力してください（例: {example}）。")
+    elif len(reason) > REASON_MAX:
+        form.add("reason", f"訂正の理由は{REASON_MAX}文字以内で入力してください。")
+    return reason
 
 
 def correction_values(seeker) -> Form:

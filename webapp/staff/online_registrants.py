@@ -19,9 +19,17 @@ NOT_DUPLICATE = (
     "同じ氏名・フリガナ・生年月日の求職者が窓口で登録されています。同じ人であれば統合し、"
     "別の人であることを確かめたときは「別の人であることを確認しました」にチェックを付けてください。"
 )
+CLOSED_COUNTER = (
+    "統合先の登録は、退会・就職・取消で終了しています。終了した登録には統合できません。"
+    "別の人であれば本人確認をして、利用登録者にしてください。"
+)
 DONE = {
     "confirmed": "本人確認をして、利用登録者にしました。職業紹介ができます。",
     "merged": "窓口での登録に統合しました。",
+}
+CORRECTED = {
+    "corrected": "求職申込書を訂正しました。変更履歴に残し、本人にメールでお知らせしました。",
+    "unchanged": "申込み内容は変わっていません（訂正する箇所はありませんでした）。",
 }
 
 
@@ -46,6 +54,8 @@ async def _page(request: Request, seeker_id: int, *, error: str = "", status_cod
             **found,
             "shown": online.display(values),
             "error": error,
+            "correct_steps": online.FORM_STEPS,
+            "done": CORRECTED.get(request.query_params.get("done", "")),
         },
         status_code=status_code,
     )
@@ -84,13 +94,17 @@ async def merge(request: Request) -> Response:
         counter_id = int(str(data.get("counter_id", "")))
     except ValueError:
         counter_id = 0
-    await online.merge(
-        current(request.app),
-        request.state.member,
-        request.path_params["seeker_id"],
-        counter_id,
-        now=requests.now(request),
-    )
+    seeker_id = request.path_params["seeker_id"]
+    try:
+        await online.merge(
+            current(request.app),
+            request.state.member,
+            seeker_id,
+            counter_id,
+            now=requests.now(request),
+        )
+    except online.MergeRefused:
+        return await _page(request, seeker_id, error=CLOSED_COUNTER, status_code=422)
     return htmx.redirect(request, f"/staff/seekers/{counter_id}?done=merged")
 
 
