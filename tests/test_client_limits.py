@@ -338,7 +338,8 @@ def test_serve_hands_forwarded_allow_ips_to_uvicorn(database_url, trusted, recor
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
         _started(process)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as web:
+        # A worker may still be starting when the parent already listens (a loaded machine).
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as web:
             token = helpers.CSRF.search(web.get("/login").text).group(1)
             data = {"csrf_token": token, "email": "nobody@example.com", "password": "Wrong#pass1"}
             response = web.post("/login", data=data, headers={"X-Forwarded-For": "203.0.113.7"})
