@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import unicodedata
 from typing import Any
 
 import aiosqlite
@@ -27,6 +28,12 @@ from webapp.db_statements import StatementCache
 MMAP_BYTES = 2_147_418_112  # SQLite's largest (SQLITE_MAX_MMAP_SIZE)
 BUSY_TIMEOUT_MS = 5000
 POOL_SIZE = 8
+
+
+def nfkc_lower(value: str | None) -> str | None:
+    """SQL `nfkc_lower(x)`: the normal form keywords are compared in (postings/text.py);
+    PostgreSQL spells it lower(normalize(x, NFKC))."""
+    return None if value is None else unicodedata.normalize("NFKC", value).lower()
 
 
 class PooledSQLitePool(SQLitePool):
@@ -56,6 +63,7 @@ class PooledSQLitePool(SQLitePool):
         # page cache): a keyword's matches are checked row by row against the postings, and
         # at 1,000,000 postings that halves the time a count takes (bench/README.md).
         await connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        await connection.create_function("nfkc_lower", 1, nfkc_lower, deterministic=True)
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:
