@@ -30,6 +30,9 @@ MAX_PAGE = 50  # 1,000 postings: beyond that, narrowing the search serves the se
 # keyword at 1,000,000 postings read 10,001 rows to say 「10,000件以上」 (50–110 ms on
 # PostgreSQL); 1,001 rows cost a tenth of that (bench/README.md).
 COUNT_CAP = MAX_PAGE * PAGE_SIZE
+# SQLite: a keyword matching more than this many is listed newest first by walking the
+# newest-first index (a page 50 of a keyword matching 1,001 of 1,000,000 would walk it all).
+WALK_FROM = 10_000
 
 
 @dataclass(frozen=True)
@@ -421,11 +424,15 @@ async def find(
 ) -> SearchPage:
     """One window of results, in the chosen order, with the (capped) total."""
     match = filters(conn, conditions, today=jst_date(now))
-    total, capped = await count(conn, match)
+    # SQLite with a keyword, newest first: whether to walk the newest-first index (below)
+    # needs the count to WALK_FROM; its count streams the FTS5 matches, so that is cheap.
+    may_walk = conditions.sort == "new" and match.fts_query is not None
+    found, more = await count(conn, match, cap=WALK_FROM if may_walk else COUNT_CAP)
+    total, capped = min(found, COUNT_CAP), more or found > COUNT_CAP
     rows = []
     if offset < total:
         # First the ids of the window (ordered on the narrow filter index), then their rows.
-        walk = capped and conditions.sort == "new" and match.fts_query is not None
+        walk = may_walk and more
         window = (
             sa.select(job_postings.c.id)
             .where(*match.where(probe=walk))
