@@ -113,6 +113,9 @@ async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str
         url = _pg_url(size)
         if reuse and await _postgres_postings(url) == size:
             await migrate_async(url)
+            # A migration that rewrote rows (0021 adds each station's tokens) leaves them
+            # unvacuumed: do what autovacuum would (quick when nothing changed).
+            await _vacuum(url)
             return url, 0.0
         await _recreate_postgres(url)
     await migrate_async(url)

@@ -1033,6 +1033,15 @@ def test_a_complete_posting_is_approved_as_before(people):
     assert posting["status"] == "open"
 
 
+def test_an_approved_posting_is_found_by_its_station(people):
+    # Approval indexes the 最寄り駅 with the text (migration 0021), in normal form.
+    posting = approved(people, as_staff(people), nearest_station="ＪＲ砺波駅")
+    people.app.state.clock.advance(minutes=1)  # past the result cache
+    for station, listed in (("jr砺波", True), ("砺波", True), ("高岡", False)):
+        page = people.get("/jobs/search", params={"station": station})
+        assert (f'href="/jobs/{posting["job_number"]}"' in page.text) is listed, station
+
+
 # --- the whole 求人票 in the form (issue 15) ----------------------------------------------
 
 

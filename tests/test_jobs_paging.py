@@ -89,3 +89,9 @@ def test_counts_are_capped(shared_client, many, monkeypatch):
     response = shared_client.get("/jobs/search", params={"pref": "01"})
     assert count_of(response) == "30件以上"
     assert len(titles(response)) == 20
+
+
+def test_the_count_stops_where_the_list_stops():
+    # More than the list can show reads 「1,000件以上」: a count never reads more postings
+    # than もっと見る could reach (bench/README.md, issue 14).
+    assert search.COUNT_CAP == search.MAX_PAGE * search.PAGE_SIZE == 1_000

@@ -374,3 +374,38 @@ def test_staff_find_both_kinds_of_posting_to_refer_to(client):
     seeker = factories.seeker_id(staff, number=number)
     found = staff.get(f"/staff/seekers/{seeker}/refer?q=経理")
     assert "事務（一般）" in found.text and "事務（障害者求人）" in found.text
+
+
+# 最寄り駅 is compared in the normal form keywords are (NFKC, lower case), found through the
+# keyword index (migration 0021) and confirmed on the column.
+STATIONS = {"S1": "ＪＲ富山駅", "S2": "富山駅", "S3": "越中八尾駅", "S4": ""}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"station": "jr"}, {"S1"}),
+        ({"station": "JR富山"}, {"S1"}),
+        ({"station": "ｊｒ富山駅"}, {"S1"}),
+        ({"station": "富山"}, {"S1", "S2"}),
+        ({"station": "山駅"}, {"S1", "S2"}),
+        ({"station": "八"}, {"S3"}),  # one character: a prefix of the station's tokens
+        ({"station": "駅"}, {"S1", "S2", "S3"}),
+        ({"station": "富山八尾"}, set()),  # every pair apart is not the name
+        ({"station": "富山", "pref": "16"}, {"S1", "S2"}),
+        ({"station": "富山", "pref": "13"}, set()),
+        ({"station": "富山", "q": "介護"}, {"S1"}),
+        ({"q": "八尾"}, set()),  # the station's tokens are not the keyword's
+    ],
+)
+def test_the_station_is_found_in_normal_form_through_the_index(client, query, expected):
+    numbers = {}
+    for key, station in STATIONS.items():
+        title = "介護職員" if key == "S1" else "調理スタッフ"
+        numbers[key] = factories.posting(
+            client, job_title=title, nearest_station=station, prefecture_code="16"
+        )["job_number"]
+    response = client.get("/jobs/search", params=query)
+    assert response.status_code == 200
+    listed = re.findall(r'<h3 class="result-card__title"><a href="/jobs/([\d-]+)"', response.text)
+    assert {key for key, number in numbers.items() if number in listed} == expected

@@ -537,3 +537,61 @@ def test_0019_indexes_postings_by_employer_and_seekers_by_office_and_back(empty_
     command.downgrade(alembic_config(empty_url), "0013")
     assert "ix_job_postings_employer" not in _indexes(empty_url, "job_postings")
     assert "ix_job_seekers_office" not in _indexes(empty_url, "job_seekers")
+
+
+async def _insert_as_0020(conn, values: dict) -> int:
+    """A posting written and indexed as release 0020 did: no 最寄り駅 tokens."""
+    posting = postings.complete({"registered_at": NOW, "updated_at": NOW, **values})
+    posting_id = await conn.fetch_val(
+        job_postings.insert().values(**posting).returning(job_postings.c.id)
+    )
+    tokens = index.posting_tokens(posting["search_text"], posting["prefecture_code"])
+    if is_sqlite(conn):
+        await conn.execute(
+            "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
+            {"id": posting_id, "tokens": " ".join(tokens)},
+        )
+    else:
+        await conn.execute(
+            "UPDATE job_postings SET search_tokens = array_to_tsvector(CAST(:tokens AS text[])) "
+            "WHERE id = :id",
+            {"id": posting_id, "tokens": tokens},
+        )
+    return posting_id
+
+
+async def _station_tokens_indexed(conn, token: str) -> int:
+    """How many postings the keyword index holds `token` for."""
+    if is_sqlite(conn):
+        return await conn.fetch_val(
+            "SELECT count(*) FROM job_search WHERE job_search MATCH :q", {"q": f'"{token}"'}
+        )
+    return await conn.fetch_val(
+        "SELECT count(*) FROM job_postings WHERE search_tokens @@ CAST(:q AS tsquery)",
+        {"q": f"'{token}'"},
+    )
+
+
+def test_0021_puts_each_indexed_postings_station_in_the_keyword_index_and_back(empty_url):
+    migrate(empty_url, "0020")
+    takasaki, tokyo, none = (
+        run_db(empty_url, lambda c, v=values: _insert_as_0020(c, v))
+        for values in (
+            _posting("介護職員", nearest_station="高崎駅", transfer_possible=False),
+            _posting("事務", nearest_station="ＪＲ東京駅"),
+            _posting("警備員", nearest_station=""),
+        )
+    )
+    mark = index.STATION_MARK
+    assert run_db(empty_url, lambda c: _station_tokens_indexed(c, mark + "高崎")) == 0
+
+    migrate(empty_url)
+    assert run_db(empty_url, lambda c: _station_tokens_indexed(c, mark + "高崎")) == 1
+    assert run_db(empty_url, lambda c: _found(c, "station=高崎&no_transfer=1")) == [takasaki]
+    assert run_db(empty_url, lambda c: _found(c, "station=jr")) == [tokyo]  # normalized
+    assert run_db(empty_url, lambda c: _found(c, "q=警備")) == [none]  # the text stays indexed
+    assert run_db(empty_url, lambda c: _found(c, "station=駅")) == [tokyo, takasaki]
+
+    command.downgrade(alembic_config(empty_url), "0020")
+    assert run_db(empty_url, lambda c: _station_tokens_indexed(c, mark + "高崎")) == 0
+    assert run_db(empty_url, lambda c: _found(c, "q=介護")) == [takasaki]

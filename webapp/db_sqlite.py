@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import unicodedata
 from typing import Any, cast
 
 import aiosqlite
@@ -32,6 +33,12 @@ BUSY_TIMEOUT_MS = 5000
 # as many open as requests in flight: with 8 kept, 32 concurrent requests opened (a thread
 # and four PRAGMAs) and closed a connection for most requests. Beyond this many, still.
 POOL_SIZE = 32
+
+
+def nfkc_lower(value: str | None) -> str | None:
+    """SQL `nfkc_lower(x)`: the normal form keywords are compared in (postings/text.py);
+    PostgreSQL spells it lower(normalize(x, NFKC))."""
+    return None if value is None else unicodedata.normalize("NFKC", value).lower()
 
 
 class PooledSQLitePool(SQLitePool):
@@ -61,6 +68,7 @@ class PooledSQLitePool(SQLitePool):
         # page cache): a keyword's matches are checked row by row against the postings, and
         # at 1,000,000 postings that halves the time a count takes (bench/README.md).
         await connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        await connection.create_function("nfkc_lower", 1, nfkc_lower, deterministic=True)
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:

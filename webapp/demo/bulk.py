@@ -60,7 +60,12 @@ async def load_postings(conn: Connection, postings: Iterable[dict], *, optimize=
                 (i, *[p.get(name, DEFAULTS.get(name)) for name in COLUMNS[1:]]) for i, p in numbered
             ]
             tokens = [
-                (i, index.posting_tokens(p["search_text"], p["prefecture_code"]))
+                (
+                    i,
+                    index.posting_tokens(
+                        p["search_text"], p["prefecture_code"], p.get("nearest_station") or ""
+                    ),
+                )
                 for i, p in numbered
             ]
             if is_sqlite(conn):

@@ -144,7 +144,15 @@ async def create_posting(conn: Connection, values: dict, *, now: dt.datetime) ->
             job_postings.insert().values(**posting).returning(job_postings.c.id)
         )
         await index.index_postings(
-            conn, [(posting_id, posting["search_text"], posting["prefecture_code"])]
+            conn,
+            [
+                (
+                    posting_id,
+                    posting["search_text"],
+                    posting["prefecture_code"],
+                    posting.get("nearest_station") or "",
+                )
+            ],
         )
     return posting_id
 
@@ -375,12 +383,18 @@ async def approve(conn: Connection, posting_id: int, member, *, now, base_url: s
                 updated_at=now,
             )
             .returning(
-                job_postings.c.id, job_postings.c.search_text, job_postings.c.prefecture_code
+                job_postings.c.id,
+                job_postings.c.search_text,
+                job_postings.c.prefecture_code,
+                job_postings.c.nearest_station,
             )
         )
         if row is None:
             return False
-        await index.index_postings(conn, [(row["id"], row["search_text"], row["prefecture_code"])])
+        await index.index_postings(
+            conn,
+            [(row["id"], row["search_text"], row["prefecture_code"], row["nearest_station"])],
+        )
         await _tell_employer(
             conn,
             posting_id,
