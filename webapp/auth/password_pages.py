@@ -1,18 +1,26 @@
-"""What the pages of パスワード登録 and パスワードの再設定 share: the wizard of this browser,
-whether its key is waiting to be typed, the key mail's continue link, and what the key
-page shows."""
+"""What the pages of パスワード登録, 求職申込み and パスワードの再設定 share: the wizard of
+this browser, whether its key is waiting to be typed, the address step, the key mail's
+continue link, and what the key page shows."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from webapp import requests
-from webapp.auth import password_wizard
-from webapp.auth.password_wizard import REGISTER, RESUME_PARAMETER, Purpose
+from webapp.auth import forms, password_wizard
+from webapp.auth.password_wizard import (
+    REGISTER,
+    RESUME_PARAMETER,
+    STEP_EMAIL,
+    STEP_PASSWORD,
+    Purpose,
+)
 from webapp.db import current
 from webapp.forms import Form
-from webapp.security import cookies
+from webapp.security import cookies, throttle
 from webapp.security.auth_keys import KeyProblem, key_problem
 
 
@@ -32,6 +40,50 @@ async def key_pending(request: Request, purpose: Purpose = REGISTER) -> bool:
     return await password_wizard.key_pending(
         current(request.app), await wizard(request, purpose), requests.now(request)
     )
+
+
+async def key_request(
+    request: Request,
+    wizard,
+    *,
+    page: Callable[..., Response],
+    go: Callable[[Request, int], Response],
+    send: Callable[..., Awaitable[None]],
+) -> Response:
+    """ステップ2 sent (the address and birthdate): refused next to its field, or limited
+    (429 with when to come back), or `send` issues the key and the wizard goes on to
+    ステップ3. `page(request, step, context, status_code=, headers=)` and `go(request, step)`
+    are the door's own pages; `send` is its service (password_wizard.request_key's keywords)."""
+    if wizard is None or wizard["step"] < STEP_EMAIL:
+        return go(request, 1)
+    now = requests.now(request)
+    form = forms.email_form(await request.form(), today=requests.today(request))
+    if not form.valid:
+        return page(request, STEP_EMAIL, {"form": form}, status_code=422)
+    refusal = await throttle.key_request_refusal(
+        current(request.app), request, form.values["email"], now
+    )
+    if refusal:
+        form.refuse(refusal.message)
+        return page(
+            request,
+            STEP_EMAIL,
+            {"form": form},
+            status_code=429,
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
+    settings = request.app.state.settings
+    await send(
+        current(request.app),
+        wizard,
+        email=form.values["email"],
+        birthdate=form.values["birthdate"],
+        typed_birth=(form.values["year"], form.values["month"], form.values["day"]),
+        secret_key=settings.secret_key,
+        base_url=settings.base_url,
+        now=now,
+    )
+    return go(request, STEP_PASSWORD)
 
 
 async def password_context(

@@ -164,6 +164,45 @@ async def start(
         return cookie
 
 
+async def issue_key(
+    conn: Connection,
+    wizard,
+    purpose_name: str,
+    seeker_id: int | None,
+    *,
+    email: str,
+    typed_birth: tuple[str, str, str],
+    secret_key: str,
+    now: dt.datetime,
+):
+    """A resumable 認証キー for `email` (usable only for `seeker_id`; None: nobody, so it can
+    never be used), and the wizard moved to ステップ3 with what was typed: the address step
+    of every door that opens an account (パスワード登録, 求職申込み)."""
+    key = await auth_keys.issue(
+        conn,
+        secret_key,
+        purpose_name,
+        {"seeker_id": seeker_id},
+        email=email,
+        now=now,
+        resumable=True,
+    )
+    await conn.execute(
+        registration_wizards.update()
+        .where(registration_wizards.c.id == wizard["id"])
+        .values(
+            step=STEP_PASSWORD,
+            email=email,
+            birth_year=typed_birth[0],
+            birth_month=typed_birth[1],
+            birth_day=typed_birth[2],
+            auth_key_id=key.id,
+            updated_at=now,
+        )
+    )
+    return key
+
+
 async def request_key(
     conn: Connection,
     wizard,
@@ -211,27 +250,15 @@ async def request_key(
         )
         # Every path runs the same statements (an address nobody has writes no mail), so
         # the answer takes as long whether or not the address is registered.
-        key = await auth_keys.issue(
+        key = await issue_key(
             conn,
-            secret_key,
+            wizard,
             purpose.name,
-            {"seeker_id": seeker["id"] if matched and seeker else None},
+            seeker["id"] if matched and seeker else None,
             email=email,
+            typed_birth=typed_birth,
+            secret_key=secret_key,
             now=now,
-            resumable=True,
-        )
-        await conn.execute(
-            registration_wizards.update()
-            .where(registration_wizards.c.id == wizard["id"])
-            .values(
-                step=STEP_PASSWORD,
-                email=email,
-                birth_year=typed_birth[0],
-                birth_month=typed_birth[1],
-                birth_day=typed_birth[2],
-                auth_key_id=key.id,
-                updated_at=now,
-            )
         )
         assert key.resume is not None
         if seeker is None:

@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp import validation
-from webapp.auth.password_wizard import STEP_DONE, STEP_PASSWORD, Purpose, load_key
+from webapp.auth import password_wizard
+from webapp.auth.password_wizard import STEP_DONE, Purpose, load_key
 from webapp.db import fetch_existing, is_unique_violation
 from webapp.forms import Form
 from webapp.mail import outbox
@@ -95,27 +96,15 @@ async def request_key(
             sa.select(job_seekers.c.id, job_seekers.c.name).where(job_seekers.c.email == email)
         )
         # A key whose owner is an existing account is never mailed and can never be used.
-        key = await auth_keys.issue(
+        key = await password_wizard.issue_key(
             conn,
-            secret_key,
+            wizard,
             APPLY.name,
-            {"seeker_id": existing["id"] if existing else None},
+            existing["id"] if existing else None,
             email=email,
+            typed_birth=typed_birth,
+            secret_key=secret_key,
             now=now,
-            resumable=True,
-        )
-        await conn.execute(
-            registration_wizards.update()
-            .where(registration_wizards.c.id == wizard["id"])
-            .values(
-                step=STEP_PASSWORD,
-                email=email,
-                birth_year=typed_birth[0],
-                birth_month=typed_birth[1],
-                birth_day=typed_birth[2],
-                auth_key_id=key.id,
-                updated_at=now,
-            )
         )
         if existing is None:
             await outbox.enqueue(

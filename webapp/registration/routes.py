@@ -12,7 +12,7 @@ from webapp.auth.password_wizard import REGISTER, STEP_DONE, STEP_EMAIL, STEP_PA
 from webapp.db import current
 from webapp.forms import Form
 from webapp.registration.forms import terms_form
-from webapp.security import cookies, throttle
+from webapp.security import cookies
 from webapp.security.auth_keys import KeyProblem
 from webapp.templating import render
 
@@ -90,37 +90,13 @@ async def email(request: Request) -> Response:
 
 
 async def request_key(request: Request) -> Response:
-    wizard = await password_pages.wizard(request)
-    if wizard is None or wizard["step"] < STEP_EMAIL:
-        return _go(request, 1)
-    now = requests.now(request)
-    form = forms.email_form(await request.form(), today=requests.today(request))
-    if not form.valid:
-        return _page(request, STEP_EMAIL, {"form": form}, status_code=422)
-    refusal = await throttle.key_request_refusal(
-        current(request.app), request, form.values["email"], now
+    return await password_pages.key_request(
+        request,
+        await password_pages.wizard(request),
+        page=_page,
+        go=_go,
+        send=password_wizard.request_key,
     )
-    if refusal:
-        form.refuse(refusal.message)
-        return _page(
-            request,
-            STEP_EMAIL,
-            {"form": form},
-            status_code=429,
-            headers={"Retry-After": str(refusal.retry_after)},
-        )
-    settings = request.app.state.settings
-    await password_wizard.request_key(
-        current(request.app),
-        wizard,
-        email=form.values["email"],
-        birthdate=form.values["birthdate"],
-        typed_birth=(form.values["year"], form.values["month"], form.values["day"]),
-        secret_key=settings.secret_key,
-        base_url=settings.base_url,
-        now=now,
-    )
-    return _go(request, STEP_PASSWORD)
 
 
 async def cancel(request: Request) -> Response:
