@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from databases import DatabaseURL
 from starlette.testclient import TestClient
 
-from tests import factories
+from tests import factories, online_forms
 from tests.helpers import EMPLOYER, SEEKER, STAFF, off_main_thread, signed_in
 from webapp import create_app
 from webapp.clock import FrozenClock
@@ -341,6 +341,19 @@ def employer_client(client):
     """`client` signed in as the user of 株式会社となみ精工 (tests.helpers.EMPLOYER)."""
     factories.employer(client)
     return signed_in(client, EMPLOYER, first=True)
+
+
+@pytest.fixture
+def online(client, smtp):
+    """Hanako applied online (an オンライン登録者 of ハローワーク砺波), signed in on `client`;
+    砺波's staff on `client.staff`; a posting."""
+    online_forms.open_account(client, smtp)
+    online_forms.fill_all(client)
+    client.seeker_id = factories.seeker_id(client, email=online_forms.EMAIL)
+    factories.staff(client)
+    client.staff = signed_in(client, STAFF)
+    client.posting = factories.posting(client, job_title="一般事務", company_name="株式会社となみ")
+    return client
 
 
 # --- one app and database for a module, for data its tests only read -------------------

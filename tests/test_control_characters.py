@@ -27,7 +27,7 @@ from tests.helpers import (
     forms_on,
     submit,
 )
-from tests.test_apply_online import BASIC, WISH, fill_all, open_account
+from tests.online_forms import BASIC, WISH, fill_all, open_account
 from webapp import forms as form_machinery
 from webapp import validation
 from webapp.forms import Form

@@ -7,16 +7,15 @@ import asyncio
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from tests import factories
 from tests.conftest import PG_URL
 from tests.helpers import OTHER_SEEKER, run_cli, signed_in, submit
+from tests.saved_searches import QUERY, rows, run_digest, save, switch_mail
 from webapp.jobs import saved_searches
 from webapp.schema import saved_searches as saved_table
 
 PASSWORD = factories.SEEKER_PASSWORD
-QUERY = "q=%E4%BB%8B%E8%AD%B7&pref=13"  # 介護, 東京都
 
 
 @pytest.fixture
@@ -25,23 +24,6 @@ def taro(seeker_client):
     saved)."""
     factories.posting(seeker_client, job_title="介護職員（日勤）", municipality="新宿区")
     return seeker_client
-
-
-def save(client, query=QUERY, name="", *, htmx=False):
-    return submit(
-        client,
-        "/mypage/saved-searches",
-        {"query": query, "name": name},
-        page=f"/jobs/search?{query}",
-        htmx=htmx,
-        follow_redirects=False,
-    )
-
-
-def rows(client):
-    return factories.run(
-        client, lambda conn: conn.fetch_all(sa.select(saved_table).order_by(saved_table.c.id))
-    )
 
 
 def test_save_from_the_search_page_and_list(taro):
@@ -225,18 +207,6 @@ def test_mypage_links_to_favourites_and_saved_searches(taro):
     home = taro.get("/mypage")
     assert 'href="/mypage/saved-searches"' in home.text
     assert 'href="/mypage/favourites"' in home.text
-
-
-def switch_mail(client, saved_id, on):
-    page = "/mypage/saved-searches"
-    return submit(client, f"{page}/{saved_id}/mail", {"on": "1" if on else "0"}, page=page)
-
-
-def run_digest(client) -> int:
-    state = client.app.state
-    return client.portal.call(
-        saved_searches.queue_digests, state.db, state.clock, "http://testserver"
-    )
 
 
 def test_daily_mail_of_new_postings(taro, smtp):

@@ -13,7 +13,7 @@ import pytest
 
 from tests import factories
 from tests.helpers import STAFF, signed_in
-from tests.test_jobs_saved_searches import rows, run_digest, save, switch_mail
+from tests.saved_searches import rows, run_digest, save, switch_mail
 from webapp.postings import search_form
 from webapp.postings.search import SearchConditions
 

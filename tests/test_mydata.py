@@ -9,8 +9,7 @@ import zipfile
 import pytest
 
 from tests import factories
-from tests.helpers import OTHER_SEEKER, SEEKER, signed_in, submit
-from tests.test_closing import (
+from tests.closing_world import (
     NEW_EMAIL,
     RESUME,
     change_address,
@@ -18,6 +17,7 @@ from tests.test_closing import (
     taro_applied,
     with_every_kind_of_row,
 )
+from tests.helpers import OTHER_SEEKER, SEEKER, signed_in, submit
 from webapp.seekers.owned import MAIL_TABLES, SECRET_COLUMNS, owned_tables
 
 PAGE = "/mypage/data"

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories, test_online_registrants
+from tests import factories
 from tests.helpers import IIDABASHI_STAFF, errors_beside, errors_of, signed_in, submit
-from tests.test_apply_online import BASIC, EMAIL, HISTORY, WISH
+from tests.online_forms import BASIC, EMAIL, HISTORY, WISH
 from webapp.schema import job_seekers, outbox, profile_changes, seeker_profiles, work_history
 
-online = test_online_registrants.online  # the fixture: Hanako applied, 砺波's staff signed in
 REASON = "本人確認書類と住所の番地が違っていたため"
 CORRECTED_MAIL = "【ハローワーク】登録内容の訂正のお知らせ"
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests import factories, helpers
 from tests.helpers import IIDABASHI_STAFF, STAFF, signed_in, submit
-from tests.test_apply_online import BASIC, EMAIL, fill_all, open_account
+from tests.online_forms import BASIC, EMAIL, open_account
 from webapp.referrals.service import SEEKER_ONLINE, STAFF_SEEKER_ONLINE
 from webapp.schema import (
     favourites,
@@ -25,19 +25,6 @@ from webapp.schema import (
 from webapp.security import capabilities
 
 VISIT = "ハローワークの窓口に来所すると利用できること"
-
-
-@pytest.fixture
-def online(client, smtp):
-    """Hanako applied online (an オンライン登録者 of ハローワーク砺波), signed in on `client`;
-    砺波's staff on `client.staff`; a posting."""
-    open_account(client, smtp)
-    fill_all(client)
-    client.seeker_id = factories.seeker_id(client, email=EMAIL)
-    factories.staff(client)
-    client.staff = signed_in(client, STAFF)
-    client.posting = factories.posting(client, job_title="一般事務", company_name="株式会社となみ")
-    return client
 
 
 def kind_of(client, seeker_id):

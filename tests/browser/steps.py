@@ -1,12 +1,15 @@
 """Steps that the browser walks share: headings, the mail app (/mailbox), signing in at
-each door, telling an htmx swap from a page load, and the rows a walk starts from."""
+each door, telling an htmx swap from a page load, the rows a walk starts from, and
+screenshots for a person to look at (to $SCREENSHOTS, only when it is set)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.helpers import CODE_IN_MAIL, KEY_IN_MAIL, run_db
 from webapp.clock import Clock
@@ -18,6 +21,23 @@ SCROLL_TO_END = """e => new Promise((scrolled) => {
   e.addEventListener("scroll", () => setTimeout(scrolled), {once: true});
   e.scrollTop = e.scrollHeight;
 })"""
+
+
+def shoot(target: Page | Locator, name: str, *, whole: bool = True) -> None:
+    """A screenshot of a page (the whole page unless `whole` is false: then the screen) or
+    of one element, to $SCREENSHOTS/<name>.png when $SCREENSHOTS is set; never compared
+    (a test must not hang on pixels). caret="initial": hiding the caret leaves style="" on
+    every field, which htmx's settle then copies onto the swapped-in fields, against the
+    CSP."""
+    directory = os.environ.get("SCREENSHOTS")
+    if not directory:
+        return
+    path = Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(target, Page):
+        target.screenshot(path=path, full_page=whole, caret="initial")
+    else:
+        target.screenshot(path=path, caret="initial")
 
 
 def heading(page: Page, name: str | re.Pattern):

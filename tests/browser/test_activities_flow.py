@@ -1,18 +1,18 @@
 """求職活動実績 at phone width (390×844), JavaScript on and off (issue 12): the job-seeker's
 list and the staff's record were tables squeezed to 2-4 characters a column; each
-activity is now a card there (a table from 40rem). axe-core checks each page."""
+activity is now a card there (a table from 40rem). axe-core checks each page;
+screenshots go to $SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.steps import give_password, heading, log_in, member_log_in, prepare
+from tests.browser.steps import give_password, heading, log_in, member_log_in, prepare, shoot
 from webapp.activities import service as activities
 from webapp.clock import jst_date
 from webapp.schema import job_seekers, offices
@@ -22,7 +22,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Kasumi#2719"
 STAFF_EMAIL = "staff@example.com"
 NOTE = "職業相談（面接の受け方について。次回は応募書類の添削を予定）"
-SHOTS = pathlib.Path("/tmp/shots/h12-apply")
 
 
 async def _data(conn, now) -> None:
@@ -76,10 +75,7 @@ def test_activities_are_cards_on_a_phone(activity_data, phone, axe, live_app, ja
     expect(page.get_by_text(NOTE)).to_be_visible()
     expect_cards(page)
     axe(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=SHOTS / f"activities-seeker-js{int(javascript)}.png", full_page=True, caret="initial"
-    )
+    shoot(page, f"activities-seeker-js{int(javascript)}")
 
     # From 40rem the same rows are a table again.
     page.set_viewport_size({"width": 1024, "height": 1366})
@@ -106,8 +102,6 @@ def test_the_staff_record_is_cards_on_a_phone(activity_data, phone, axe, live_ap
     expect(page.get_by_text(NOTE)).to_be_visible()
     expect_cards(page)
     axe(page)
-    page.screenshot(
-        path=SHOTS / f"activities-staff-js{int(javascript)}.png", full_page=True, caret="initial"
-    )
+    shoot(page, f"activities-staff-js{int(javascript)}")
     axe.assert_every_page_audited()
     assert phone.page_errors == [] and phone.console_errors == []

@@ -2,11 +2,11 @@
 (tablet) drafts a posting that accepts direct applications and submits it, Hello Work
 staff (tablet) approve it, a job-seeker (phone) finds it, reads the three notes and
 applies with a PDF; they exchange messages, the employer moves the application to
-面接調整中 and the job-seeker sees it. axe-core checks every page each of them sees."""
+面接調整中 and the job-seeker sees it. axe-core checks every page each of them sees;
+screenshots go to $SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import pathlib
 import re
 
 import pytest
@@ -22,18 +22,10 @@ from tests.browser.steps import (
     member_log_in,
     prepare,
     same_document,
+    shoot,
 )
 
 pytestmark = pytest.mark.browser
-SHOTS = pathlib.Path("/tmp/shots/h12-apply")
-
-
-def shoot(page: Page, name: str) -> None:
-    """A full-page screenshot to look at (not compared: a test must not hang on pixels).
-    caret="initial": hiding the caret leaves style="" on every field, which htmx's settle
-    then copies onto the swapped-in fields, against the CSP."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True, caret="initial")
 
 
 SEEKER_PASSWORD = "Kasumi#2719"

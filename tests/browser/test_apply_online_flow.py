@@ -7,15 +7,21 @@ axe-core checks every page; screenshots go to $SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser.apply_online_steps import (
+    EMAIL,
+    ONLINE_TITLE,
+    PASSWORD,
+    REFER_TITLE,
+    STAFF,
+    next_step,
+    world,
+)
 from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_axe, sized_device
 from tests.browser.steps import (
     _code_from_mail_app,
@@ -23,50 +29,19 @@ from tests.browser.steps import (
     member_log_in,
     prepare,
     scroll_to_end,
+    shoot,
     wait_for_mail,
 )
 from tests.helpers import KEY_IN_MAIL
-from webapp.schema import employers
 
 pytestmark = pytest.mark.browser
-
-SHOTS = os.environ.get("SCREENSHOTS")
-EMAIL = "hanako@example.com"
-PASSWORD = "Kasumi#2719"
-STAFF = {"name": "砺波一郎", "email": "staff@example.com"}
-ONLINE_TITLE = "精密部品の検査（砺波工場）"
-REFER_TITLE = "倉庫内の軽作業"
-
-
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
-
-async def _world(conn, now) -> None:
-    """Staff of 砺波; a 事業所 with a posting that takes オンライン自主応募; a posting for a
-    referral."""
-    await factories.add_staff(conn, now=now, **STAFF)
-    number = await factories.add_employer(conn, now=now)
-    company = await conn.fetch_val(
-        sa.select(employers.c.id).where(employers.c.employer_number == number)
-    )
-    await factories.add_posting(
-        conn, now=now, online_application=True, employer_id=company, job_title=ONLINE_TITLE
-    )
-    await factories.add_posting(conn, now=now, job_title=REFER_TITLE)
-
-
-def next_step(page: Page) -> None:
-    page.get_by_role("button", name="次へ", exact=True).click()
 
 
 def first_sitting(page: Page, axe, javascript: bool, name: str) -> None:
     """From the top page to the end of 希望する仕事, on the first phone."""
     page.goto("/")
     axe(page)
-    shot(page, f"{name}-01-top")
+    shoot(page, f"{name}-01-top")
     page.get_by_role("link", name="ハローワークを初めて利用する方（求職申込み）").click()
 
     expect(heading(page, "求職申込み（利用規約の確認）")).to_be_visible()
@@ -106,7 +81,7 @@ def first_sitting(page: Page, axe, javascript: bool, name: str) -> None:
     expect(heading(page, "求職申込書（基本情報）")).to_be_visible()
     expect(page.locator("#year")).to_have_value("1995")
     axe(page)
-    shot(page, f"{name}-02-basic")
+    shoot(page, f"{name}-02-basic")
     page.get_by_label("氏名", exact=True).fill("砺波 花子")
     page.get_by_label("フリガナ").fill("トナミ ハナコ")
     page.get_by_label("郵便番号").fill("9391363")
@@ -118,7 +93,7 @@ def first_sitting(page: Page, axe, javascript: bool, name: str) -> None:
     expect(page.locator("#phone-error")).to_contain_text("電話番号を入力してください。")
     expect(page.locator(".error-summary")).to_contain_text("電話番号を入力してください。")
     axe(page)
-    shot(page, f"{name}-03-basic-error")
+    shoot(page, f"{name}-03-basic-error")
     page.get_by_label("住所", exact=True).fill("富山県砺波市太郎丸1-2-3")
     page.get_by_label("電話番号").fill("090-1234-5678")
     page.get_by_label("女性").check()
@@ -131,7 +106,7 @@ def first_sitting(page: Page, axe, javascript: bool, name: str) -> None:
     page.get_by_label("希望雇用形態").select_option(label="正社員")
     page.get_by_label("希望就業場所（都道府県）").select_option(label="富山県")
     page.get_by_label("希望就業時間").fill("9時〜17時")
-    shot(page, f"{name}-04-wish")
+    shoot(page, f"{name}-04-wish")
     next_step(page)
     expect(page).to_have_url(re.compile(r"/apply/form/history$"))
     axe(page)
@@ -152,7 +127,7 @@ def second_sitting(page: Page, axe, name: str) -> None:
     expect(page).to_have_url(re.compile(r"/apply/form/history$"))
     expect(heading(page, "求職申込書（学歴・職歴）")).to_be_visible()
     axe(page)
-    shot(page, f"{name}-05-resumed")
+    shoot(page, f"{name}-05-resumed")
     page.get_by_role("link", name="希望する仕事", exact=True).click()
     expect(page.get_by_label("希望就業時間")).to_have_value("9時〜17時")  # the first sitting's
     page.goto("/apply/form/history")
@@ -174,7 +149,7 @@ def second_sitting(page: Page, axe, name: str) -> None:
     expect(page.locator(".summary-box")).to_contain_text("砺波 花子")
     expect(page.get_by_text("ハローワーク砺波").first).to_be_visible()
     axe(page)
-    shot(page, f"{name}-06-confirm")
+    shoot(page, f"{name}-06-confirm")
     page.get_by_role("button", name="この内容で申し込む").click()
 
     expect(page).to_have_url(re.compile(r"/apply/done$"))
@@ -182,7 +157,7 @@ def second_sitting(page: Page, axe, name: str) -> None:
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"16040-\d{8}"))
     expect(page.locator(".counter-visit")).to_contain_text("本人確認書類")
     axe(page)
-    shot(page, f"{name}-07-done")
+    shoot(page, f"{name}-07-done")
 
 
 def search_and_apply(page: Page, axe, name: str) -> None:
@@ -195,7 +170,7 @@ def search_and_apply(page: Page, axe, name: str) -> None:
     expect(page.get_by_role("button", name="紹介を希望する")).to_have_count(0)
     expect(page.locator(".counter-visit")).to_contain_text("ハローワーク砺波")
     axe(page)
-    shot(page, f"{name}-08-posting")
+    shoot(page, f"{name}-08-posting")
     page.get_by_role("link", name="この求人にオンラインで応募する").click()
     page.get_by_label("上記の注意事項を確認しました").check()
     page.get_by_label("志望動機（必須）").fill(
@@ -219,12 +194,12 @@ def staff_confirm_and_refer(device, axe, name: str) -> None:
     page.get_by_role("link", name=re.compile("オンライン登録者（本人確認待ち）")).click()
     expect(heading(page, "オンライン登録者（本人確認待ち）")).to_be_visible()
     axe(page)
-    shot(page, f"{name}-09-staff-queue")
+    shoot(page, f"{name}-09-staff-queue")
     page.get_by_role("link", name=re.compile("砺波 花子")).click()
     expect(heading(page, "求職申込書（オンライン登録者）")).to_be_visible()
     expect(page.locator(".summary-box")).to_contain_text("株式会社となみ")
     axe(page)
-    shot(page, f"{name}-10-staff-application")
+    shoot(page, f"{name}-10-staff-application")
     page.get_by_role("button", name="本人確認をして、利用登録者にする").click()
     expect(page.get_by_role("status")).to_contain_text("利用登録者にしました")
     axe(page)
@@ -240,13 +215,13 @@ def staff_confirm_and_refer(device, axe, name: str) -> None:
         "紹介状を発行しました。印刷して求職者にお渡しください。"
     )
     axe(page)
-    shot(page, f"{name}-11-referred")
+    shoot(page, f"{name}-11-referred")
 
 
 def test_apply_online_in_two_sittings_then_confirmed_and_referred(
     browser, phone, axe, live_app, database_url, javascript
 ):
-    prepare(database_url, _world)
+    prepare(database_url, world)
     name = "js" if javascript else "nojs"
     first = phone.new_tab()
     axe.watch(first)

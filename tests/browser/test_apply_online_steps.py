@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import heading, prepare, scroll_to_end, wait_for_mail
-from tests.browser.test_apply_online_flow import EMAIL, PASSWORD, _world, next_step, shot
+from tests.browser.apply_online_steps import EMAIL, PASSWORD, next_step, world
+from tests.browser.steps import heading, prepare, scroll_to_end, shoot, wait_for_mail
 from tests.helpers import KEY_IN_MAIL
 
 pytestmark = pytest.mark.browser
@@ -79,7 +79,7 @@ def back_shows(page: Page, url: str, values: dict[str, str]) -> None:
 
 
 def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_url, javascript):
-    prepare(database_url, _world)
+    prepare(database_url, world)
     name = "steps-" + ("js" if javascript else "nojs")
     page = phone.new_tab()
     axe.watch(page)
@@ -101,7 +101,7 @@ def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_u
         },
     )
     axe(page)
-    shot(page, f"{name}-01-basic-errors")
+    shoot(page, f"{name}-01-basic-errors")
     page.get_by_label("氏名", exact=True).fill("砺波 花子")
     page.get_by_label("フリガナ").fill("トナミ ハナコ")
     page.locator("#year").fill("1995")
@@ -117,7 +117,7 @@ def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_u
         "/apply/form/basic",
         {"#name": "砺波 花子", "#address": "富山県砺波市太郎丸1-2-3", "#phone": "090-1234-5678"},
     )
-    shot(page, f"{name}-02-back-to-basic")
+    shoot(page, f"{name}-02-back-to-basic")
 
     # 希望する仕事: 職種 and 雇用形態 missing, 市区町村 without 都道府県
     expect(heading(page, "求職申込書（希望する仕事）")).to_be_visible()
@@ -133,7 +133,7 @@ def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_u
     )
     expect(page.get_by_label("希望就業場所（市区町村）")).to_have_value("砺波市")
     axe(page)
-    shot(page, f"{name}-03-wish-errors")
+    shoot(page, f"{name}-03-wish-errors")
     page.get_by_label("希望職種").select_option(label="事務的職業")
     page.get_by_label("希望雇用形態").select_option(label="正社員")
     page.get_by_label("希望就業場所（都道府県）").select_option(label="富山県")
@@ -159,7 +159,7 @@ def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_u
     assert tops == sorted(tops), hrefs
     expect(page.locator("#job_0")).to_have_value("一般事務")
     axe(page)
-    shot(page, f"{name}-04-history-errors")
+    shoot(page, f"{name}-04-history-errors")
     page.locator("#company_0").fill("株式会社となみ")
     page.locator("#started_0").fill("2014-04")
     page.locator("#ended_0").fill("2020-03")
@@ -188,5 +188,5 @@ def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_u
         "右耳が聞こえにくい"
     )
     axe(page)
-    shot(page, f"{name}-05-back-to-disability")
+    shoot(page, f"{name}-05-back-to-disability")
     assert not phone.page_errors and not phone.console_errors

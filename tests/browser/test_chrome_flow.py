@@ -16,13 +16,11 @@ pixels each, which `viewport` 640×400 with `device_scale_factor` 2 reproduces e
 phone is not zoomed that way (pinch-zoom does not reflow), and its narrowest layout, 320 px
 (WCAG 1.4.10 Reflow), is checked by the first walk.
 
-Screenshots of each page go to $SCREENSHOTS (when set) for a person to look at."""
+Screenshots of each page go to $SCREENSHOTS when it is set, for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -43,6 +41,7 @@ from tests.browser.steps import (
     member_log_in,
     prepare,
     read_key,
+    shoot,
     wait_for_mail,
 )
 from webapp.schema import notice_recipients, notices, offices
@@ -58,7 +57,6 @@ TITLE = "金型メンテナンス（砺波工場）"
 OPEN_ACCOUNT = "求職者マイページ開設（パスワード登録）"
 ZOOM_200 = {**DESK, "viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
 NARROW_PHONE = {"width": 320, "height": 568}
-SHOTS = os.environ.get("SCREENSHOTS")
 
 # Texts that take more than one line: a word of the header broken inside (「マイペ／ージ」).
 BROKEN = """els => els.filter(e => e.getClientRects().length).map(e => {
@@ -98,12 +96,6 @@ FOCUSED = """() => {
       || (label && label.control === e))),
   };
 }"""
-
-
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def expect_header_whole(page: Page) -> None:
@@ -197,7 +189,7 @@ def test_the_job_seekers_header_at_390_and_320_px(phone, axe, live_app, database
         footer = page.locator(".site-footer")
         expect(footer.get_by_role("link", name="よくあるご質問")).to_be_visible()
         expect(footer.get_by_role("link", name=OPEN_ACCOUNT)).to_have_count(0)
-        shot(page, f"seeker-header-{size['width']}-{name}")
+        shoot(page, f"seeker-header-{size['width']}-{name}")
 
     # The メニュー opens with a tap (a <details>: no JavaScript needed) and leads to the news.
     page.set_viewport_size(PHONE["viewport"])
@@ -218,7 +210,7 @@ def test_the_job_seekers_header_at_390_and_320_px(phone, axe, live_app, database
     notices_link = header.get_by_role("link", name=re.compile("ハローワークからのお知らせ"))
     expect(notices_link).to_have_text(re.compile(r"未読 1件"))
     expect_target_size(notices_link)
-    shot(page, f"seeker-menu-open-{name}")
+    shoot(page, f"seeker-menu-open-{name}")
     axe(page)
     notices_link.click()
     expect(page).to_have_url(re.compile(r"/mypage/notices$"))
@@ -231,19 +223,19 @@ def test_the_job_seekers_header_at_390_and_320_px(phone, axe, live_app, database
     expect(heading(page, "よくあるご質問")).to_be_visible()
     expect_header_whole(page)
     axe(page)
-    shot(page, f"faq-{name}")
+    shoot(page, f"faq-{name}")
     page.locator(".site-footer").get_by_role("link", name="お問い合わせ").click()
     expect(heading(page, "お問い合わせ")).to_be_visible()
     expect(page.get_by_text("あなたが求職申込みをしたハローワーク")).to_be_visible()
     axe(page)
-    shot(page, f"contact-{name}")
+    shoot(page, f"contact-{name}")
 
     # The mailbox (the demo's mail app) shows the sender's name whole, on one line.
     wait_for_mail(page, live_app.seeker["email"], "ログイン確認コード", axe)
     sender = page.locator(".sender__name")
     expect(sender).to_have_text("ハローワークインターネットサービス")
     assert sender.evaluate_all(BROKEN) == [], "the sender's name is broken across lines"
-    shot(page, f"mailbox-sender-{name}")
+    shoot(page, f"mailbox-sender-{name}")
     _finish(phone, axe)
 
 
@@ -307,7 +299,7 @@ def test_each_door_wears_its_own_name_and_menu(
         expect(footer.get_by_role("link", name="よくあるご質問")).to_be_visible()
         expect(page).to_have_title(re.compile(f"{name}$"))
         axe(page)
-        shot(page, f"{tag}-login")
+        shoot(page, f"{tag}-login")
         member_log_in(page, login, email, MEMBER_PASSWORD, axe)
         axe(page)
         page.goto(inner)
@@ -320,15 +312,15 @@ def test_each_door_wears_its_own_name_and_menu(
         for link in header.get_by_role("link").all():
             expect_target_size(link)
         axe(page)
-        shot(page, f"{tag}-{size['viewport']['width']}")
+        shoot(page, f"{tag}-{size['viewport']['width']}")
         if door == "staff":  # the tablet on its side
             page.set_viewport_size(STAFF_TABLET_LANDSCAPE["viewport"])
             expect_header_whole(page)
-            shot(page, f"{tag}-{STAFF_TABLET_LANDSCAPE['viewport']['width']}")
+            shoot(page, f"{tag}-{STAFF_TABLET_LANDSCAPE['viewport']['width']}")
         # Down to a phone, the menu wraps between its words, never inside one.
         page.set_viewport_size(NARROW_PHONE)
         expect_header_whole(page)
-        shot(page, f"{tag}-320")
+        shoot(page, f"{tag}-320")
         _finish(device, axe)
     finally:
         axe.twin_context.close()
@@ -378,7 +370,7 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         expect(page.get_by_text("ステップ1／4")).to_be_visible()
         assert page.evaluate(SIDEWAYS) <= 0
         axe(page)
-        shot(page, f"{tag}-step1")
+        shoot(page, f"{tag}-step1")
         for box in page.locator(".terms-box").all():
             tab_to(page, box)
             keys.press("End")
@@ -404,7 +396,7 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         expect(heading(page, "パスワード登録")).to_be_visible()
         assert page.evaluate(SIDEWAYS) <= 0
         axe(page)
-        shot(page, f"{tag}-step3")
+        shoot(page, f"{tag}-step3")
         mail_app = device.new_tab()
         axe.watch(mail_app)
         key = read_key(mail_app, email, axe)
@@ -428,7 +420,7 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         expect(page).to_have_url(re.compile(r"/login$"))
         assert page.evaluate(SIDEWAYS) <= 0
         axe(page)
-        shot(page, f"{tag}-login")
+        shoot(page, f"{tag}-login")
         tab_to(page, page.locator("#email"))
         keys.type(email)
         tab_to(page, page.locator("#password"))
@@ -448,7 +440,7 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         expect(page).to_have_url(re.compile(r"/mypage$"))
         expect_header_whole(page)
         axe(page)
-        shot(page, f"{tag}-mypage")
+        shoot(page, f"{tag}-mypage")
 
         # 求人検索 from the header, a keyword, Enter; the first result, Enter.
         tab_to(page, page.locator(".site-header").get_by_role("link", name="求人検索"))
@@ -462,7 +454,7 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         expect(result).to_be_visible()
         assert page.evaluate(SIDEWAYS) <= 0
         axe(page)
-        shot(page, f"{tag}-results")
+        shoot(page, f"{tag}-results")
         tab_to(page, result, limit=120)
         keys.press("Enter")
         expect(heading(page, re.compile(TITLE))).to_be_visible()
@@ -476,7 +468,7 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         expect(page).to_have_url(re.compile(r"/apply$"))
         assert page.evaluate(SIDEWAYS) <= 0
         axe(page)
-        shot(page, f"{tag}-apply")
+        shoot(page, f"{tag}-apply")
         acknowledged = page.locator("#apply-form input[type=checkbox]").first
         tab_to(page, acknowledged, limit=150)
         keys.press("Space")

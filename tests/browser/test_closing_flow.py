@@ -1,7 +1,8 @@
 """A job-seeker with an application under way downloads everything held about them (個人
 情報の開示), then closes the account (退会): the page says what happens to the application
 first, a wrong password is refused next to its field, the right one closes it, and My
-Page is gone. On a phone, JavaScript on and off; axe-core checks every page."""
+Page is gone. On a phone, JavaScript on and off; axe-core checks every page; screenshots
+go to $SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import DESK, sized_axe, sized_device
-from tests.browser.steps import give_password, heading, log_in, member_log_in, prepare
+from tests.browser.steps import give_password, heading, log_in, member_log_in, prepare, shoot
 from webapp.applications import service as applications_service
 from webapp.applications.documents import Document
 from webapp.schema import employers, job_seekers
@@ -27,7 +28,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Kasumi#2719"
 STAFF_EMAIL = "madoguchi@example.com"
 EMPLOYER_EMAIL = "saiyo@example.com"
-SHOTS = Path("/tmp/shots/h16-end")
 
 
 async def _walk_data(conn, now) -> None:
@@ -59,12 +59,8 @@ def walk_data(live_app, database_url):
     return live_app
 
 
-def shot(page: Page, name: str, javascript: bool) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}-{'js' if javascript else 'nojs'}.png", full_page=True)
-
-
 def test_download_my_data_then_close_the_account(walk_data, phone, axe, live_app, javascript):
+    mode = "js" if javascript else "nojs"
     seeker = live_app.seeker
     page = phone.new_tab()
     axe.watch(page)
@@ -80,7 +76,7 @@ def test_download_my_data_then_close_the_account(walk_data, phone, axe, live_app
     page.get_by_role("link", name="登録情報のダウンロード（個人情報の開示）").click()
     expect(heading(page, "登録情報のダウンロード（個人情報の開示）")).to_be_visible()
     axe(page)
-    shot(page, "mydata", javascript)
+    shoot(page, f"closing-mydata-{mode}")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="ZIPファイルをダウンロードする").click()
     download = download_info.value
@@ -100,20 +96,20 @@ def test_download_my_data_then_close_the_account(walk_data, phone, axe, live_app
     expect(page.get_by_text("選考中の応募 1 件は「辞退」となり")).to_be_visible()
     expect(page.get_by_text("株式会社テスト商事　検査スタッフ")).to_be_visible()
     axe(page)
-    shot(page, "close", javascript)
+    shoot(page, f"closing-close-{mode}")
     page.get_by_label("パスワード").fill("Wrong#12345")
     page.get_by_role("button", name="退会する").click()
     password_field = page.locator(".field").filter(has=page.locator("#current_password"))
     expect(password_field).to_contain_text("パスワードが正しくありません。")
     expect(page.locator(".error-summary")).to_be_visible()
     axe(page)
-    shot(page, "close-wrong", javascript)
+    shoot(page, f"closing-close-wrong-{mode}")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="退会する").click()
     expect(page).to_have_url(re.compile(r"/account-closed$"))
     expect(heading(page, "退会しました")).to_be_visible()
     axe(page)
-    shot(page, "closed", javascript)
+    shoot(page, f"closing-closed-{mode}")
 
     # My Page is gone, and the address opens it no more.
     page.goto("/mypage")
@@ -133,6 +129,7 @@ def test_download_my_data_then_close_the_account(walk_data, phone, axe, live_app
 def test_staff_end_a_registration_and_the_employer_sees_no_name(
     walk_data, tablet, tablet_axe, browser, live_app, javascript
 ):
+    mode = "js" if javascript else "nojs"
     """At the counter's tablet (820×1180) staff end the registration (就職) with a reason,
     an error first; at the employer's desk the applicant is 「退会済みの求職者」."""
     page = tablet.new_tab()
@@ -152,7 +149,7 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
         "終了の理由（就職・取消）を選んでください。"
     )
     tablet_axe(page)
-    shot(page, "staff-end-errors", javascript)
+    shoot(page, f"closing-staff-end-errors-{mode}")
     page.get_by_label("就職", exact=True).check()
     page.get_by_label("理由の詳細").fill("株式会社となみ精工に就職")
     page.get_by_role("button", name="求職登録を終了する").click()
@@ -161,7 +158,7 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
     ).to_be_visible()
     expect(page.get_by_text("終了（就職）", exact=False)).to_be_visible()
     tablet_axe(page)
-    shot(page, "staff-ended", javascript)
+    shoot(page, f"closing-staff-ended-{mode}")
 
     desk = sized_device(browser, live_app.url, javascript, DESK)
     desk_axe = sized_axe(browser, live_app.url, javascript, DESK)
@@ -181,7 +178,7 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
         expect(heading(employer, "退会済みの求職者")).to_be_visible()
         expect(employer.get_by_text("山田")).to_have_count(0)
         desk_axe(employer)
-        shot(employer, "employer-closed-applicant", javascript)
+        shoot(employer, f"closing-employer-closed-applicant-{mode}")
         assert desk.console_errors == []
         desk_axe.assert_every_page_audited()
     finally:

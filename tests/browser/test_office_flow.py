@@ -10,13 +10,11 @@
   job-seeker's waiting 紹介の希望 on their page, and the job-seeker's new address gets the
   notice.
 
-Screenshots of each page go to $SCREENSHOTS (when set) for a person to look at."""
+Screenshots of each page go to $SCREENSHOTS when it is set, for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -37,6 +35,7 @@ from tests.browser.steps import (
     mark_document,
     member_log_in,
     prepare,
+    shoot,
     wait_for_mail,
 )
 from webapp.applications import service as applications_service
@@ -50,14 +49,6 @@ STAFF = {"name": "砺波一郎", "email": "staff@example.com"}
 EMPLOYER = {"name": "採用花子", "email": "hr@example.com"}
 COMPANY = "株式会社となみ精工"
 TITLE = "金型メンテナンス（砺波工場）"
-SHOTS = os.environ.get("SCREENSHOTS")
-
-
-def shot(page: Page, name: str) -> None:
-    """A full-page screenshot for a person to look at (only when $SCREENSHOTS is set)."""
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture
@@ -140,7 +131,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     )
     expect(page.get_by_label("職種", exact=True)).to_have_value(TITLE)
     axe(page)
-    shot(page, f"{size}-01-form-errors")
+    shoot(page, f"{size}-01-form-errors")
 
     # Half done: the 職種 and the hours only.
     page.get_by_label("賃金（a + b + c）の下限額（円）").fill("")
@@ -156,7 +147,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     ).to_be_visible()
     expect(page.get_by_role("heading", name="入力した内容")).to_be_visible()
     axe(page)
-    shot(page, f"{size}-02-draft-incomplete")
+    shoot(page, f"{size}-02-draft-incomplete")
 
     # 審査に提出する: the check names what is missing, each beside its field.
     page.get_by_role("link", name="審査に提出する（足りない項目の確認）").click()
@@ -170,7 +161,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     )
     expect(page.get_by_role("button", name="この内容で審査に提出する")).to_have_count(0)
     axe(page)
-    shot(page, f"{size}-03-check-missing")
+    shoot(page, f"{size}-03-check-missing")
     page.locator("#check-occupation").get_by_role("link", name=re.compile("入力する")).click()
     expect(page).to_have_url(re.compile(r"/edit#occupation$"))
     expect(page.get_by_label("職種", exact=True)).to_have_value(TITLE)
@@ -192,7 +183,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     wage_row = page.locator("#check-wage_min")
     expect(wage_row).to_contain_text("210,000円")
     axe(page)
-    shot(page, f"{size}-04-check-complete")
+    shoot(page, f"{size}-04-check-complete")
 
     # 変更する goes to the field; saved, the check shows the change.
     wage_row.get_by_role("link", name=re.compile("変更する")).click()
@@ -208,7 +199,7 @@ def test_a_half_done_posting_is_saved_then_checked_and_submitted(
     expect(page.get_by_role("status")).to_contain_text("審査に提出しました。")
     expect(page.get_by_role("heading", name="この求人票の状態: 審査待ち")).to_be_visible()
     axe(page)
-    shot(page, f"{size}-05-submitted")
+    shoot(page, f"{size}-05-submitted")
     _finish(device, axe)
 
 
@@ -262,7 +253,7 @@ def test_an_applicant_is_turned_down_after_a_check_of_what_is_sent(
     page.get_by_role("link", name="不採用にする").click()
     expect(heading(page, "不採用にする")).to_be_visible()
     axe(page)
-    shot(page, f"{size}-10-reject-form")
+    shoot(page, f"{size}-10-reject-form")
     page.get_by_label("応募者へのメッセージ").fill(FIRST_NOTE)
     if javascript:
         mark_document(page)
@@ -273,7 +264,7 @@ def test_an_applicant_is_turned_down_after_a_check_of_what_is_sent(
     expect(page.locator("#check-note")).to_contain_text(FIRST_NOTE)
     expect(page.get_by_text("不採用にすると、元に戻せません。")).to_be_visible()
     axe(page)
-    shot(page, f"{size}-11-reject-check")
+    shoot(page, f"{size}-11-reject-check")
 
     # 変更する: back to the message as typed.
     page.locator("#check-note").get_by_role("button", name=re.compile("変更する")).click()
@@ -292,7 +283,7 @@ def test_an_applicant_is_turned_down_after_a_check_of_what_is_sent(
     expect(page.locator(".timeline")).to_contain_text(f"応募者へのメッセージ: {NOTE}")
     expect(page.get_by_role("link", name="不採用にする")).to_have_count(0)
     axe(page)
-    shot(page, f"{size}-12-rejected")
+    shoot(page, f"{size}-12-rejected")
 
     body = wait_for_mail(page, "taro@example.com", "「不採用」になりました", axe)
     assert f"事業所からのメッセージ:\n{NOTE}" in body
@@ -370,7 +361,7 @@ def _walk_the_correction(device, axe, database_url: str, javascript: bool, size:
     expect(waiting).to_contain_text("倉庫内作業")
     expect(waiting.get_by_role("link", name=re.compile("紹介する・見送る"))).to_be_visible()
     axe(page)
-    shot(page, f"{name}-20-profile-waiting")
+    shoot(page, f"{name}-20-profile-waiting")
 
     page.get_by_role(
         "link", name=re.compile("登録内容（氏名・フリガナ・生年月日・メールアドレス）を訂正する")
@@ -390,7 +381,7 @@ def _walk_the_correction(device, axe, database_url: str, javascript: bool, size:
         expect_same_document(page)
     expect(page.get_by_label("メールアドレス（マイページのID）")).to_have_value(RIGHT)
     axe(page)
-    shot(page, f"{name}-21-correct-error")
+    shoot(page, f"{name}-21-correct-error")
     page.get_by_label("訂正の理由").fill(REASON)
     page.get_by_role("button", name="訂正する").click()
 
@@ -398,14 +389,14 @@ def _walk_the_correction(device, axe, database_url: str, javascript: bool, size:
     expect(page.get_by_role("status")).to_contain_text("登録内容を訂正しました。")
     expect(page.locator("dl.record")).to_contain_text(RIGHT)
     axe(page)
-    shot(page, f"{name}-22-corrected")
+    shoot(page, f"{name}-22-corrected")
     page.get_by_role("link", name="求職情報の変更履歴").click()
     row = page.get_by_role("row").filter(has_text=REASON)
     expect(row).to_contain_text(MISTYPED)
     expect(row).to_contain_text(RIGHT)
     expect(row).to_contain_text("職員（砺波一郎）")
     axe(page)
-    shot(page, f"{name}-23-history")
+    shoot(page, f"{name}-23-history")
     page.get_by_role("link", name=re.compile("さんの情報へ戻る")).click()
     page.get_by_role("link", name=re.compile("紹介する・見送る")).click()
     expect(page).to_have_url(re.compile(r"/staff/referral-requests#request-\d+$"))
@@ -416,6 +407,6 @@ def _walk_the_correction(device, axe, database_url: str, javascript: bool, size:
     axe.watch(mail)
     body = wait_for_mail(mail, RIGHT, "登録内容の訂正のお知らせ", axe)
     assert "訂正した項目: メールアドレス" in body
-    shot(mail, f"{name}-24-mail")
+    shoot(mail, f"{name}-24-mail")
     mail.close()
     _finish(device, axe)

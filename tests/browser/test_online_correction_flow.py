@@ -1,7 +1,8 @@
 """Staff correct an オンライン登録者's 求職申込書 at the counter, with JavaScript on and off,
 on the staff tablet (1024×1366) and on a phone (390×844): from the queue's application
 page to a step, a correction without a reason refused beside its field (with the error
-summary), then kept. axe-core checks every page; screenshots go to $SCREENSHOTS."""
+summary), then kept. axe-core checks every page; screenshots go to $SCREENSHOTS when it
+is set."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.apply_online_steps import STAFF
 from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_axe, sized_device
-from tests.browser.steps import heading, member_log_in, prepare
-from tests.browser.test_apply_online_flow import STAFF, shot
+from tests.browser.steps import heading, member_log_in, prepare, shoot
 from webapp.schema import job_seekers, online_applications
 from webapp.security import capabilities
 from webapp.seekers import service as seekers
@@ -87,7 +88,7 @@ def test_staff_correct_an_online_application(browser, live_app, database_url, ja
         expect(links.nth(1)).to_have_attribute("href", "#reason")
         expect(page.get_by_label("住所", exact=True)).to_have_value("富山県砺波市太郎丸9-9-9")
         axe(page)
-        shot(page, f"{name}-01-refused")
+        shoot(page, f"{name}-01-refused")
         page.get_by_label("電話番号").fill("0763-33-1111")
         page.get_by_label("訂正の理由").fill("本人確認書類と住所の番地が違っていたため")
         page.get_by_role("button", name="訂正する").click()
@@ -96,7 +97,7 @@ def test_staff_correct_an_online_application(browser, live_app, database_url, ja
         expect(page.get_by_role("status")).to_contain_text("求職申込書を訂正しました")
         expect(page.locator(".summary-box")).to_contain_text("富山県砺波市太郎丸9-9-9")
         axe(page)
-        shot(page, f"{name}-02-corrected")
+        shoot(page, f"{name}-02-corrected")
         assert not device.page_errors and not device.console_errors
     finally:
         device.context.close()

@@ -5,35 +5,25 @@
 - an employer at the desk (1280×800) writes a fixed-term 求人票 with allowances and a
   固定残業代: the check names the 更新上限 and the 固定残業代's hours it lacks, and once
   they are written it goes to 審査.
-Screenshots go to $SCREENSHOTS (when set) for a person to look at."""
+Screenshots go to $SCREENSHOTS when it is set, for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import DESK, sized_axe, sized_device
-from tests.browser.steps import fill_whole_posting, heading, member_log_in, prepare
+from tests.browser.steps import fill_whole_posting, heading, member_log_in, prepare, shoot
 from webapp.demo.employer_postings import DEMO_POSTINGS
 
 pytestmark = pytest.mark.browser
 
-SHOTS = os.environ.get("SCREENSHOTS")
 FULL_NUMBER = "16040-00000777"
 OLD_NUMBER = "16040-00000778"
 EMPLOYER = {"name": "採用花子", "email": "hr@example.com"}
-
-
-def shot(page: Page, name: str, *, whole: bool = True) -> None:
-    """The whole page, or (whole=False) the screen as it stands, as the person sees it."""
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=whole)
 
 
 async def _postings(conn, now) -> None:
@@ -68,7 +58,7 @@ def test_a_job_seeker_reads_the_whole_hojinhyo_on_a_phone(
     ]
     expect(page.get_by_text("記載なし", exact=True)).to_have_count(0)
     axe(page)
-    shot(page, f"phone-{mode}-01-posting")
+    shoot(page, f"phone-{mode}-01-posting")
 
     # 固定残業代: what it means, one tap away, with no script needed.
     explain = page.locator("details.explain").filter(has_text="「固定残業代」とは")
@@ -80,21 +70,21 @@ def test_a_job_seeker_reads_the_whole_hojinhyo_on_a_phone(
     summary.click()
     expect(meaning).to_be_visible()
     axe(page)
-    shot(page, f"phone-{mode}-02-explained")
+    shoot(page, f"phone-{mode}-02-explained")
     page.locator("#sec-wage").scroll_into_view_if_needed()
-    shot(page, f"phone-{mode}-02b-wage-screen", whole=False)
+    shoot(page, f"phone-{mode}-02b-wage-screen", whole=False)
     page.locator("#sec-work").scroll_into_view_if_needed()
-    shot(page, f"phone-{mode}-02c-work-screen", whole=False)
+    shoot(page, f"phone-{mode}-02c-work-screen", whole=False)
 
     page.get_by_role("link", name="印刷用の求人票（A4）").click()
     expect(page).to_have_url(re.compile(rf"/jobs/{FULL_NUMBER}/print$"))
     expect(heading(page, re.compile("求人票"))).to_be_visible()
     expect(page.locator("table.hw-sheet__section caption")).to_have_count(9)
     axe(page)
-    shot(page, f"phone-{mode}-03-print")
-    shot(page, f"phone-{mode}-03b-print-screen", whole=False)
+    shoot(page, f"phone-{mode}-03-print")
+    shoot(page, f"phone-{mode}-03b-print-screen", whole=False)
     page.emulate_media(media="print")
-    shot(page, f"phone-{mode}-04-print-media")
+    shoot(page, f"phone-{mode}-04-print-media")
     page.emulate_media(media="screen")
 
     # A posting from before the whole form: the law's fields read 「記載なし」, never a gap.
@@ -102,7 +92,7 @@ def test_a_job_seeker_reads_the_whole_hojinhyo_on_a_phone(
     row = page.locator("dt", has_text="業務の変更の範囲").locator("xpath=following-sibling::dd[1]")
     expect(row).to_contain_text("記載なし")
     axe(page)
-    shot(page, f"phone-{mode}-05-old-posting")
+    shoot(page, f"phone-{mode}-05-old-posting")
 
     axe.assert_every_page_audited()
     assert phone.page_errors == [], phone.page_errors
@@ -187,7 +177,7 @@ def test_an_employer_writes_a_fixed_term_hojinhyo_with_allowances_and_fixed_over
         expect(missing.get_by_role("link", name=message)).to_be_visible()
     expect(page.get_by_role("button", name="この内容で審査に提出する")).to_have_count(0)
     axe(page)
-    shot(page, f"desk-{mode}-01-check-missing")
+    shoot(page, f"desk-{mode}-01-check-missing")
 
     page.locator("#check-renewal_limit").get_by_role("link", name=re.compile("入力する")).click()
     expect(page).to_have_url(re.compile(r"/edit#renewal_limit$"))
@@ -195,9 +185,9 @@ def test_an_employer_writes_a_fixed_term_hojinhyo_with_allowances_and_fixed_over
     page.get_by_label("更新上限の内容（上限ありのとき）").fill("通算契約期間の上限 5年")
     page.get_by_label("c 固定残業代の時間数（時間分）").fill("20")
     axe(page)
-    shot(page, f"desk-{mode}-02-form")
+    shoot(page, f"desk-{mode}-02-form")
     page.locator("#allowances").scroll_into_view_if_needed()
-    shot(page, f"desk-{mode}-02b-wage-screen", whole=False)
+    shoot(page, f"desk-{mode}-02b-wage-screen", whole=False)
     page.get_by_role("button", name="保存して、審査に提出する内容を確認する").click()
 
     expect(page.locator(".error-summary")).to_have_count(0)
@@ -206,7 +196,7 @@ def test_an_employer_writes_a_fixed_term_hojinhyo_with_allowances_and_fixed_over
     page.get_by_role("button", name="この内容で審査に提出する").click()
     expect(page.get_by_role("status")).to_contain_text("審査に提出しました。")
     axe(page)
-    shot(page, f"desk-{mode}-03-submitted")
+    shoot(page, f"desk-{mode}-03-submitted")
 
     axe.assert_every_page_audited()
     assert device.page_errors == [], device.page_errors

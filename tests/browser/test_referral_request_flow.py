@@ -1,25 +1,30 @@
 """紹介を希望 walked on a phone (390×844), JavaScript on and off (issue 12): the message
 typed on the posting's page, 「確認する」, the check page saying what Hello Work receives,
 「修正する」 back with the message kept, and 「紹介を希望する」 sending it once; axe-core
-checks every page and state."""
+checks every page and state; screenshots go to $SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import pathlib
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.steps import give_password, log_in, mark_document, prepare, same_document
+from tests.browser.steps import (
+    give_password,
+    log_in,
+    mark_document,
+    prepare,
+    same_document,
+    shoot,
+)
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Kasumi#2719"
 JOB_NUMBER = "16040-77000001"
 TITLE = "倉庫内作業（砺波センター）"
-SHOTS = pathlib.Path("/tmp/shots/h12-apply")
 
 
 async def _data(conn, now) -> None:
@@ -58,10 +63,9 @@ def test_ask_for_a_referral_through_its_check_page(referral_data, phone, axe, li
     expect(check.locator(".check-answers")).to_contain_text("求職番号")
     assert same_document(page) is javascript  # htmx swapped the box in place
     axe(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    check.screenshot(path=SHOTS / f"referral-check-js{int(javascript)}.png", caret="initial")
+    shoot(check, f"referral-check-js{int(javascript)}")
     if not javascript:
-        page.screenshot(path=SHOTS / "referral-check-page-js0.png", full_page=True, caret="initial")
+        shoot(page, "referral-check-page-js0")
 
     # 修正する: the form with the message as typed; changed, checked again.
     check.locator("#check-message").get_by_role("link", name=re.compile("修正する")).click()

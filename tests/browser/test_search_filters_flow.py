@@ -2,19 +2,19 @@
 JavaScript on and off: 職業分類 大分類 → 中分類 (the list follows with htmx; without it,
 「中分類を選ぶ」), こだわり条件, 年間休日, 最寄り駅, the folded summary with the count and
 the first results on the first screen, a search that finds nothing and its suggestions,
-and 障害のある方のための求人 as a list of its own; axe-core checks every page."""
+and 障害のある方のための求人 as a list of its own; axe-core checks every page; screenshots go
+to $SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.steps import prepare
-from tests.browser.test_search_flow import SHINJUKU, cards, change_conditions, submit_search
+from tests.browser.search_steps import SHINJUKU, cards, change_conditions, submit_search
+from tests.browser.steps import prepare, shoot
 from webapp.clock import jst_date
 from webapp.demo import bulk
 from webapp.demo import postings as demo_postings
@@ -23,7 +23,6 @@ pytestmark = pytest.mark.browser
 
 GENERAL = 12  # 介護 postings near 西新宿駅 with every filter of the walk
 DISABLED = 2  # and 障害のある方のための求人 among them
-SHOTS = Path("/tmp/shots/h15-search")
 
 FILTERED = {
     **SHINJUKU,
@@ -70,10 +69,7 @@ def first_screen(page: Page, count: str) -> None:
         assert box is not None and 0 <= box["y"] <= height - box["height"], box
 
 
-# Screenshots keep the caret (caret="initial"): hiding it leaves style="" on each input,
-# which htmx's settle would then copy, and the strict CSP refuse.
 def test_filter_by_classification_and_conditions(filter_data, phone, axe, javascript):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     mode = "js" if javascript else "nojs"
     page = phone.new_tab()
     axe.watch(page)
@@ -97,14 +93,14 @@ def test_filter_by_classification_and_conditions(filter_data, phone, axe, javasc
     page.get_by_label("年間休日").select_option("120")
     page.get_by_label("最寄り駅").fill("西新宿")
     page.get_by_label("転勤なし").check()
-    page.locator("#search-form").screenshot(path=str(SHOTS / f"form-{mode}.png"), caret="initial")
+    shoot(page.locator("#search-form"), f"filters-form-{mode}")
     submit_search(page)
     expect(page).to_have_url(re.compile(r"occ=E&occm=36.*car=1&no_transfer=1&holidays=120"))
     first_screen(page, f"{GENERAL}件")
     expect(page.locator(".search-conditions__text")).to_contain_text(
         "介護サービスの職業・マイカー通勤可・転勤なし・年間休日120日以上・最寄り駅「西新宿」"
     )
-    page.screenshot(path=str(SHOTS / f"results-{mode}.png"), caret="initial")
+    shoot(page, f"filters-results-{mode}", whole=False)
     axe(page)
 
     # Too narrow: nothing found, and each condition whose dropping finds postings offered.
@@ -114,7 +110,7 @@ def test_filter_by_classification_and_conditions(filter_data, phone, axe, javasc
     expect(page.get_by_text("条件に合う求人は見つかりませんでした。")).to_be_visible()
     suggestion = page.get_by_role("link", name=f"年間休日125日以上を外して検索する（{GENERAL}件）")
     expect(suggestion).to_be_visible()
-    page.screenshot(path=str(SHOTS / f"none-{mode}.png"), full_page=True, caret="initial")
+    shoot(page, f"filters-none-{mode}")
     axe(page)
     suggestion.click()
     page.wait_for_load_state("load")

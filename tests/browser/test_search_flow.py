@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser.search_steps import SHINJUKU, cards, change_conditions, submit_search
 from tests.browser.steps import give_password, log_in, prepare
 from webapp.clock import jst_date
 from webapp.demo import bulk
@@ -40,47 +41,10 @@ async def _walk_data(conn, now) -> None:
         )
 
 
-SHINJUKU = {
-    "office_code": "13010",
-    "status": "open",
-    "company_name": "社会福祉法人あおば会",
-    "company_address": "東京都新宿区西新宿2丁目8-1",
-    "company_business": "デイサービスセンターの運営",
-    "occupation": "E",
-    "description": "デイサービスでの入浴介助、送迎、レクリエーションです。",
-    "employment_type": "regular",
-    "job_category": "full",
-    "prefecture_code": "13",
-    "municipality": "新宿区",
-    "wage_type": "monthly",
-    "working_hours": "(1) 08:30〜17:30",
-    "holidays": "土 日 祝日",
-    "weekends_off": True,
-    "insurance": "雇用 労災 健康 厚生",
-    "selection_method": "面接（予定1回）",
-    "online_application": True,
-}
-
-
 @pytest.fixture
 def search_data(live_app, database_url):
     prepare(database_url, _walk_data)
     return live_app
-
-
-def cards(page: Page):
-    return page.locator("li.result-card")
-
-
-def submit_search(page: Page) -> None:
-    page.get_by_role("button", name="この条件で検索する").click()
-    page.wait_for_load_state("load")
-
-
-def change_conditions(page: Page) -> None:
-    """After a search the conditions are folded into one line: open 「条件を変更」."""
-    page.locator("summary", has_text="条件を変更").click()
-    expect(page.get_by_role("button", name="この条件で検索する")).to_be_visible()
 
 
 def expect_results_on_first_screen(page: Page, count: str | re.Pattern) -> None:
