@@ -61,12 +61,13 @@ async def ids_among(conn: Connection, seeker_id: int | None, posting_ids: list[i
     """Which of these postings the seeker has as favourites."""
     if not seeker_id or not posting_ids:
         return set()
+    # All of the seeker's (at most LIMIT) and the page's picked out here: an IN list of the
+    # page's ids is expanded by SQLAlchemy afresh on every search page, a statement with
+    # only the seeker compiles once (a tenth of the signed-in search page's time).
     rows = await conn.fetch_all(
-        sa.select(favourites.c.posting_id).where(
-            favourites.c.seeker_id == seeker_id, favourites.c.posting_id.in_(posting_ids)
-        )
+        sa.select(favourites.c.posting_id).where(favourites.c.seeker_id == seeker_id)
     )
-    return {row[0] for row in rows}
+    return {row[0] for row in rows}.intersection(posting_ids)
 
 
 async def listing(conn: Connection, seeker_id: int):
