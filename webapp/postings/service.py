@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.clock import jst_date
-from webapp.db import fetch_existing, is_unique_violation
+from webapp.db import fetch_bound, fetch_existing, is_unique_violation
 from webapp.members.service import mail_employer_users
 from webapp.postings import catalog, index, online, text
 from webapp.schema import applications, employers, job_postings, offices
@@ -103,12 +103,16 @@ async def by_number(conn: Connection, job_number: str):
     number = text.normalize(job_number).strip()
     if not JOB_NUMBER.fullmatch(number):
         return None
-    return await conn.fetch_one(
-        sa.select(job_postings, online.column()).where(
-            job_postings.c.job_number == number,
-            job_postings.c.status.not_in((DRAFT, PENDING)),
-        )
-    )
+    return await fetch_bound(conn, _BY_NUMBER, {"number": number})
+
+
+# Built once (db.fetch_bound): the posting page reads it on every view, and building and
+# keying a statement of every column cost more than running it.
+_BY_NUMBER = sa.select(job_postings, online.column()).where(
+    job_postings.c.job_number == sa.bindparam("number"),
+    job_postings.c.status != DRAFT,
+    job_postings.c.status != PENDING,
+)
 
 
 SEARCHED_FIELDS = (
