@@ -40,7 +40,8 @@ _ROWS = (("application", applications), ("referral", referrals), ("request", ref
 def _query() -> sa.Select:
     """Built once, with the job-seeker and the posting as placeholders (db.fetch_bound):
     building and keying this wide statement cost more than running it."""
-    seeker_id, posting_id = sa.bindparam("seeker_id"), sa.bindparam("posting_id")
+    seeker_id: Any = sa.bindparam("seeker_id")
+    posting_id: Any = sa.bindparam("posting_id")
 
     def mine(table: sa.Table) -> Any:
         return sa.and_(table.c.seeker_id == job_seekers.c.id, table.c.posting_id == posting_id)
