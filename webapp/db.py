@@ -231,6 +231,12 @@ async def fetch_bound(conn: Connection, query: ClauseElement, values: dict) -> R
         return await conn._connection.fetch_one(cast(Any, Bound(query, values)))
 
 
+async def fetch_all_bound(conn: Connection, query: ClauseElement, values: dict) -> list[Record]:
+    """Every row of `query`, built once with placeholders (as fetch_bound)."""
+    async with conn._query_lock:  # as databases' own fetch_all
+        return await conn._connection.fetch_all(cast(Any, Bound(query, values)))
+
+
 def current(request_or_app) -> Connection:
     """The connection the current task holds (see ConnectionPerRequest)."""
     return request_or_app.state.db.connection()

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from databases.core import Connection
 
 from webapp.applications.states import WITHDRAWN
+from webapp.db import fetch_all_bound, fetch_bound
 from webapp.mail import outbox
 from webapp.members.service import mail_employer_users
 from webapp.schema import applications, employers, job_postings, job_seekers, members, messages
@@ -65,11 +66,8 @@ class Thread:
         return self.employer_name if sender == EMPLOYER else self.seeker_name
 
 
-async def thread(
-    conn: Connection, application_id: int, *, seeker_id: int | None = None
-) -> Thread | None:
-    """The application's thread; with seeker_id, only if it is that job-seeker's."""
-    query = (
+def _thread_query() -> sa.Select:
+    return (
         sa.select(
             applications.c.id,
             applications.c.state,
@@ -87,11 +85,41 @@ async def thread(
             .join(job_postings, applications.c.posting_id == job_postings.c.id)
             .outerjoin(employers, employers.c.id == job_postings.c.employer_id)
         )
-        .where(applications.c.id == application_id)
+        .where(applications.c.id == sa.bindparam("application_id"))
     )
-    if seeker_id is not None:
-        query = query.where(applications.c.seeker_id == seeker_id)
-    row = await conn.fetch_one(query)
+
+
+# Built once with placeholders (db.fetch_bound): a thread is read on every view and every
+# poll, and building and keying the statements cost more than running them.
+_THREAD = _thread_query()
+_SEEKERS_THREAD = _THREAD.where(applications.c.seeker_id == sa.bindparam("seeker_id"))
+_MESSAGES = (
+    sa.select(
+        messages.c.id,
+        messages.c.sender,
+        messages.c.body,
+        messages.c.created_at,
+        messages.c.read_at,
+        members.c.name.label("member_name"),
+    )
+    .select_from(messages.outerjoin(members, messages.c.member_id == members.c.id))
+    .where(
+        messages.c.application_id == sa.bindparam("application_id"),
+        messages.c.id > sa.bindparam("after"),
+    )
+    .order_by(messages.c.id)
+)
+
+
+async def thread(
+    conn: Connection, application_id: int, *, seeker_id: int | None = None
+) -> Thread | None:
+    """The application's thread; with seeker_id, only if it is that job-seeker's."""
+    if seeker_id is None:
+        row = await fetch_bound(conn, _THREAD, {"application_id": application_id})
+    else:
+        bound = {"application_id": application_id, "seeker_id": seeker_id}
+        row = await fetch_bound(conn, _SEEKERS_THREAD, bound)
     if row is None:
         return None
     values = dict(row._mapping)
@@ -101,18 +129,8 @@ async def thread(
 async def messages_after(conn: Connection, thread: Thread, after: int = 0) -> list[dict]:
     """The thread's messages newer than id `after`, oldest first, each with its side's name
     (事業所名 or the job-seeker's name) and, for the employer's eyes, who wrote it."""
-    rows = await conn.fetch_all(
-        sa.select(
-            messages.c.id,
-            messages.c.sender,
-            messages.c.body,
-            messages.c.created_at,
-            messages.c.read_at,
-            members.c.name.label("member_name"),
-        )
-        .select_from(messages.outerjoin(members, messages.c.member_id == members.c.id))
-        .where(messages.c.application_id == thread.application_id, messages.c.id > after)
-        .order_by(messages.c.id)
+    rows = await fetch_all_bound(
+        conn, _MESSAGES, {"application_id": thread.application_id, "after": after}
     )
     return [{**row._mapping, "name": thread.name_of(row["sender"])} for row in rows]
 
