@@ -16,7 +16,7 @@ from databases.core import Connection
 from webapp.applications import drafts, states
 from webapp.applications.documents import Document
 from webapp.clock import ymd
-from webapp.db import fetch_existing, is_unique_violation
+from webapp.db import fetch_all_bound, fetch_existing, is_unique_violation
 from webapp.mail import outbox
 from webapp.members.service import mail_employer_users
 from webapp.postings import catalog, online
@@ -232,15 +232,18 @@ def _unread(sender: str) -> sa.Label:
 async def seeker_applications(conn: Connection, seeker_id: int) -> list[dict]:
     """応募履歴: every application of the job-seeker (direct and by referral), newest first,
     each with its posting and the count of unread messages from the employer."""
-    rows = await conn.fetch_all(
-        sa.select(applications, *_POSTING_COLUMNS, _unread("employer"))
-        .select_from(
-            applications.join(job_postings, applications.c.posting_id == job_postings.c.id)
-        )
-        .where(applications.c.seeker_id == seeker_id)
-        .order_by(applications.c.created_at.desc(), applications.c.id.desc())
-    )
+    rows = await fetch_all_bound(conn, _SEEKERS_APPLICATIONS, {"seeker_id": seeker_id})
     return [dict(row._mapping) for row in rows]
+
+
+# Built once with a placeholder (db.fetch_all_bound): 応募履歴 is a page job-seekers open
+# again and again, and building and keying this wide statement cost more than running it.
+_SEEKERS_APPLICATIONS = (
+    sa.select(applications, *_POSTING_COLUMNS, _unread("employer"))
+    .select_from(applications.join(job_postings, applications.c.posting_id == job_postings.c.id))
+    .where(applications.c.seeker_id == sa.bindparam("seeker_id"))
+    .order_by(applications.c.created_at.desc(), applications.c.id.desc())
+)
 
 
 async def application_for_seeker(conn: Connection, seeker_id: int, application_id: int):
