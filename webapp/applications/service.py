@@ -595,11 +595,7 @@ async def _mail_seeker(conn, application_id: int, template: str, extra: dict, *,
 
 async def employer_postings(conn: Connection, employer_id: int):
     """The 事業所's postings for the list's filter, newest first."""
-    return await conn.fetch_all(
-        sa.select(job_postings.c.id, job_postings.c.job_number, job_postings.c.job_title)
-        .where(job_postings.c.employer_id == employer_id)
-        .order_by(job_postings.c.registered_at.desc(), job_postings.c.id.desc())
-    )
+    return await fetch_all_bound(conn, _EMPLOYER_POSTINGS, {"employer_id": employer_id})
 
 
 async def employer_applicants(
@@ -607,13 +603,25 @@ async def employer_applicants(
 ) -> tuple[list[dict], int]:
     """Applications to the 事業所's postings, newest first, filtered by posting and state;
     (the first LIST_LIMIT rows, how many match in all)."""
-    where = [job_postings.c.employer_id == employer_id]
+    values: dict = {"employer_id": employer_id}
     if posting_id is not None:
-        where.append(applications.c.posting_id == posting_id)
+        values["posting_id"] = posting_id
     if state is not None:
-        where.append(applications.c.state == state)
+        values["state"] = state
+    query = _APPLICANTS[posting_id is not None, state is not None]
+    rows = await fetch_all_bound(conn, query, values)
+    total = rows[0]["total"] if rows else 0
+    return [dict(row._mapping) for row in rows], total
+
+
+def _applicants_query(by_posting: bool, by_state: bool) -> sa.Select:
+    where = [job_postings.c.employer_id == sa.bindparam("employer_id")]
+    if by_posting:
+        where.append(applications.c.posting_id == sa.bindparam("posting_id"))
+    if by_state:
+        where.append(applications.c.state == sa.bindparam("state"))
     joined = applications.join(job_postings, applications.c.posting_id == job_postings.c.id)
-    rows = await conn.fetch_all(
+    return (
         sa.select(
             applications,
             *_POSTING_COLUMNS,
@@ -628,8 +636,16 @@ async def employer_applicants(
         .order_by(applications.c.created_at.desc(), applications.c.id.desc())
         .limit(LIST_LIMIT)
     )
-    total = rows[0]["total"] if rows else 0
-    return [dict(row._mapping) for row in rows], total
+
+
+# The employer's applicant list, built once per filter (by posting, by state) with
+# placeholders (db.fetch_all_bound): building and keying them cost more than running them.
+_APPLICANTS = {(p, s): _applicants_query(p, s) for p in (False, True) for s in (False, True)}
+_EMPLOYER_POSTINGS = (
+    sa.select(job_postings.c.id, job_postings.c.job_number, job_postings.c.job_title)
+    .where(job_postings.c.employer_id == sa.bindparam("employer_id"))
+    .order_by(job_postings.c.registered_at.desc(), job_postings.c.id.desc())
+)
 
 
 async def referral_letter(conn: Connection, application):
