@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from webapp import form_markup, htmx, page_cache
+from webapp import form_markup, fragment_cache, htmx, page_cache
 from webapp.clock import to_jst
 from webapp.config import HTMX_CDN_URL, HTMX_SRI, PROJECT_ROOT
 from webapp.static_assets import static_url
@@ -92,6 +92,8 @@ templates.env.globals["static_url"] = static_url
 templates.env.globals["form_attributes"] = form_markup.attributes
 templates.env.globals["form_aria"] = form_markup.aria
 templates.env.globals["select_options"] = form_markup.select_options
+templates.env.add_extension(fragment_cache.FragmentCache)
+templates.env.globals["frozen"] = fragment_cache.frozen
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 # No stat() of every template and include on each render; the server does not reload code

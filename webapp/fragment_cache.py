@@ -1,0 +1,58 @@
+"""`{% cache key %}…{% endcache %}`: a part of a page rendered once per key and then kept,
+for markup that is the same for everyone who asks with the same key: the search form for
+the same typed conditions (about half of a signed-in search page's rendering).
+
+The key must hold everything the part shows (`frozen` makes a form's values hashable); a
+part that shows who is signed in, a CSRF token or an error stays outside. A part small
+enough to render in a few microseconds gains nothing: entering the block costs about as
+much (a result card was measured so, and is not cached).
+`none` as the key renders without keeping. The cache is each process's own, bounded, and
+holds nothing that decides anything: another instance renders the same markup itself.
+
+The shape is the fragment cache of Jinja's own documentation (Extensions, "Cache")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
+from jinja2.utils import LRUCache
+
+# About 1,000 search forms (8 KB each): a few MB per process.
+SIZE = 1024
+
+
+def frozen(value: Any) -> Any:
+    """`value` as a key: mappings and lists become tuples, all the way down."""
+    if isinstance(value, Mapping):
+        return tuple((key, frozen(item)) for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(frozen(item) for item in value)
+    return value
+
+
+class FragmentCache(Extension):
+    tags = {"cache"}
+
+    def __init__(self, environment) -> None:
+        super().__init__(environment)
+        environment.extend(fragment_cache=LRUCache(SIZE))
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = parser.parse_expression()
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        call = self.call_method("_cached", [key])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _cached(self, key: Any, caller) -> str:
+        if key is None:
+            return caller()
+        cache = self.environment.fragment_cache  # type: ignore[attr-defined]
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = caller()
+        return found
