@@ -36,12 +36,13 @@ COUNT_CAP = MAX_PAGE * PAGE_SIZE
 WALK_FROM = 10_000
 # PostgreSQL: a keyword sorted newest first is sought first among about the newest 16,000
 # postings (by id), then among as many of these as its share there says it needs
-# (_newest_ids); past the last, the GIN index's part for 受付年月日 costs more than reading
-# every candidate of a keyword that rare.
-RECENT_SEEKS = (16_000, 32_000, 64_000, 128_000, 256_000)
+# (_newest_ids). Past the last, the GIN index's part for 受付年月日 costs more than reading
+# every candidate of a keyword that rare (at 1,000,000 postings, 12 ms for the newest
+# 128,000, 50 ms for 410,000: a bitmap of every posting in the range is made first).
+RECENT_SEEKS = (16_000, 24_000, 32_000, 48_000, 64_000, 96_000, 128_000)
 # ...with this margin: older postings are more often closed, so a keyword's share of the
 # matches thins out going back.
-RECENT_MARGIN = 2
+RECENT_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -443,6 +444,7 @@ async def find(
         ids = await _newest_ids(conn, match, max(COUNT_CAP, offset + limit) + 1)
         total, capped = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
         window = ids[offset : offset + limit] if offset < total else []
+        empty = not window
         wanted = job_postings.c.id == sa.any_(sa.bindparam("window", window, ARRAY(sa.Integer)))
     else:
         # SQLite with a keyword, newest first: whether to walk the newest-first index
@@ -466,10 +468,10 @@ async def find(
             window_query = window_query.with_hint(
                 job_postings, "INDEXED BY ix_job_postings_received"
             )
-        window = [] if offset >= total else None
+        empty = offset >= total
         wanted = job_postings.c.id.in_(window_query.scalar_subquery())
     rows = []
-    if window is None or window:
+    if not empty:
         records = await conn.fetch_all(sa.select(*LIST_COLUMNS).where(wanted).order_by(*order))
         rows = [Row((c.name, record[c.name]) for c in LIST_COLUMNS) for record in records]
     shown = offset + len(rows)
@@ -477,14 +479,17 @@ async def find(
     return SearchPage(rows=rows, total=total, capped=capped, offset=offset, has_more=has_more)
 
 
-# PostgreSQL, in _newest_ids' transaction: bitmap scans only, so the keyword's GIN index
-# (with 受付年月日 beside the tokens, migration 0022) is the only way in, whatever the
-# planner estimates. Otherwise, guessing a keyword rare or common from bigram statistics
-# that are neither independent nor complete, it walked the newest-first index testing each
-# posting's tokens (a toasted tsvector read per posting, 10,000 of them for 介護's 1,001),
-# or took another index for a keyword it had guessed rare (bench/README.md).
+# PostgreSQL, in _newest_ids' transaction: bitmap scans only, so no ordering index is
+# walked testing each posting's tokens (a toasted tsvector read per posting, 10,000 of
+# them for 介護's 1,001 at 1,000,000 postings) because the planner guessed a keyword common
+# or rare from bigram statistics that are neither independent nor complete; the keyword's
+# GIN index (with 受付年月日 beside the tokens, migration 0022) is the way in. And a plan
+# for the values at hand each time: asyncpg's prepared statements otherwise turn to a
+# generic plan after five runs, which ignores how recent `since` is (4 ms became 70 ms).
 BITMAP_ONLY = sa.text(
-    "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
+    "SELECT set_config('enable_indexscan', 'off', true), "
+    "set_config('enable_seqscan', 'off', true), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true)"
 )
 
 
@@ -528,17 +533,18 @@ async def _newest_ids(conn: Connection, match: Match, wanted: int) -> list[int]:
     async with conn.transaction():
         bounds = await conn.fetch_one(_since(seeks)) if seeks else None
         await conn.fetch_val(BITMAP_ONLY)
-        seek = seeks[0] if seeks else 0
+        seek, tried = (seeks[0] if seeks else 0), None
         for n in seeks:
-            if n < seek:
-                continue
             since = bounds[f"newest_{n}"]  # type: ignore[index]
+            if n < seek or (since is not None and since == tried):
+                continue  # a whole day is asked for: a larger n may give the same date
             if since is None:  # fewer postings than that: look at them all
                 break
+            tried = since
             ids = [record[0] for record in await conn.fetch_all(newest(match, wanted, since))]
             if len(ids) == wanted:
                 return ids
-            if not ids or seek > seeks[0]:
+            if not ids:  # none among the newest: rare, the GIN index finds the few
                 break
             seek = int(n * wanted / len(ids) * RECENT_MARGIN)
         return [record[0] for record in await conn.fetch_all(newest(match, wanted))]
