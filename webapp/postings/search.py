@@ -4,7 +4,8 @@ The same SQLAlchemy query runs on SQLite and PostgreSQL; only the keyword index 
 (FTS5 MATCH on SQLite, a GIN-indexed tsvector on PostgreSQL), and both answer the same
 question: which postings hold every two-character token of the keyword. Keywords longer
 than two characters are then confirmed against the posting's normalized text, so the
-result is exactly "contains the keyword" (see webapp/postings/text.py).
+result is exactly "contains the keyword" (see webapp/postings/text.py). On PostgreSQL a
+keyword sorted newest first is sought among the newest postings first (_newest_ids).
 """
 
 from __future__ import annotations
