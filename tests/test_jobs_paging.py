@@ -3,12 +3,20 @@ display limit and the capped count. The postings are written once and only read.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from starlette.datastructures import QueryParams
 
 from tests import factories
+from webapp.clock import jst_date
+from webapp.db import is_sqlite
 from webapp.postings import search
+from webapp.postings.search_form import parse_conditions
 
 
 def count_of(response) -> str:
@@ -95,3 +103,75 @@ def test_the_count_stops_where_the_list_stops():
     # More than the list can show reads 「1,000件以上」: a count never reads more postings
     # than もっと見る could reach (bench/README.md, issue 14).
     assert search.COUNT_CAP == search.MAX_PAGE * search.PAGE_SIZE == 1_000
+
+
+def _find(client, query: dict, offset: int):
+    conditions = parse_conditions(QueryParams(urlencode(query))).conditions
+    now = client.app.state.clock.now()
+    return factories.run(
+        client,
+        lambda conn: search.find(conn, conditions, now=now, offset=offset, limit=search.PAGE_SIZE),
+    )
+
+
+@pytest.mark.parametrize("keyword", ["倉庫", "作業員0", "介護"])
+def test_a_keyword_newest_first_is_found_the_same_however_far_back_it_first_looks(
+    shared_client, many, monkeypatch, keyword
+):
+    """PostgreSQL seeks a keyword's newest matches among the newest postings first, then
+    further back, then among all (search._newest_ids): where it looks first changes the
+    work, never the count, the rows or their order. The ids here run oldest-last, against
+    the guess it makes from them (SQLite takes another path: the same answers)."""
+    monkeypatch.setattr(search, "COUNT_CAP", 30)
+    query = {"q": keyword, "pref": "01"}
+
+    def pages(seeks: tuple[int, ...]) -> list:
+        monkeypatch.setattr(search, "RECENT_SEEKS", seeks)
+        return [_find(shared_client, query, offset) for offset in (0, 20, 40)]
+
+    everywhere = pages(())  # straight to all postings
+    expected = {"倉庫": 45, "作業員0": 10, "介護": 0}[keyword]
+    assert [(p.total, p.capped) for p in everywhere[:1]] == [(min(expected, 30), expected > 30)]
+    titles = [row["job_title"] for page in everywhere for row in page.rows]
+    assert titles == [f"倉庫作業員{i:02d}" for i in range(min(expected, 40))]
+    for seeks in [(2,), (5, 10, 20), (1, 40), (1_000,)]:
+        assert pages(seeks) == everywhere, seeks
+
+
+def test_postgres_never_walks_an_ordering_index_for_a_keyword(shared_client, many):
+    """The plan cannot drift into a walk: in _newest_ids' transaction only bitmap scans are
+    allowed, so no ordering index is walked testing each posting's tokens (at 1,000,000
+    postings, 10,000 toasted tsvectors read for 介護's 1,001: bench/README.md). Which
+    bitmaps it takes is the planner's; the keyword's GIN index holds 受付年月日 (0022)."""
+    conditions = parse_conditions(QueryParams(urlencode({"q": "倉庫作業員"}))).conditions
+    today = jst_date(shared_client.app.state.clock.now())
+
+    async def plans(conn):
+        if is_sqlite(conn):
+            return None
+        match = search.filters(conn, conditions, today=today)
+        found = []
+        async with conn.transaction():
+            await conn.fetch_val(search.BITMAP_ONLY)
+            for since in (today - dt.timedelta(days=3), None):
+                query = search.newest(match, 1_001, since).compile(
+                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+                )
+                rows = await conn.fetch_all(sa.text(f"EXPLAIN {query}"))
+                found.append("\n".join(row[0] for row in rows))
+        gin = await conn.fetch_val(
+            sa.text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_job_postings_search_tokens'"
+            )
+        )
+        return found, gin
+
+    answer = factories.run(shared_client, plans)
+    if answer is None:
+        pytest.skip("PostgreSQL's plan (SQLite walks its FTS5 matches)")
+    found, gin = answer
+    for plan in found:
+        assert "Bitmap Heap Scan on job_postings" in plan, plan
+        assert "Seq Scan" not in plan and "Index Scan using" not in plan, plan
+        assert "Index Scan Backward" not in plan, plan
+    assert "gin (search_tokens, received_on)" in gin, gin

@@ -75,7 +75,9 @@ def is_sqlite(conn: Connection) -> bool:
 # PostgreSQL sessions: a keyword's bitmap of matching postings (a GIN index scan) stays
 # exact within 16 MB at 1,000,000 postings; past work_mem it turns lossy, and a lossy page
 # is rechecked row by row, reading each posting's tokens: 介護's count took twice as long.
-POSTGRES_SETTINGS = {"work_mem": "16MB"}
+# No JIT: the app's queries are short, and a search whose plan the planner costs high (a
+# keyword at 1,000,000 postings) paid 11–45 ms compiling it, more than running it.
+POSTGRES_SETTINGS = {"work_mem": "16MB", "jit": "off"}
 
 
 def create_database(url: str) -> AppDatabase:

@@ -294,7 +294,7 @@ FILTER_COLUMNS = (
 # million-row SQLite table means rebuilding it, and the service checks ownership.
 # The keyword index lives beside it (written by webapp/postings/index.py, read by
 # webapp/postings/search.py): an FTS5 table on SQLite (migration 0002), a GIN-indexed tsvector
-# column on PostgreSQL (migration 0008).
+# column on PostgreSQL (migration 0008; the index holds received_on too since 0022).
 job_postings = sa.Table(
     "job_postings",
     metadata,

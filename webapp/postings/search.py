@@ -4,7 +4,8 @@ The same SQLAlchemy query runs on SQLite and PostgreSQL; only the keyword index 
 (FTS5 MATCH on SQLite, a GIN-indexed tsvector on PostgreSQL), and both answer the same
 question: which postings hold every two-character token of the keyword. Keywords longer
 than two characters are then confirmed against the posting's normalized text, so the
-result is exactly "contains the keyword" (see webapp/postings/text.py).
+result is exactly "contains the keyword" (see webapp/postings/text.py). On PostgreSQL a
+keyword sorted newest first is sought among the newest postings first (_newest_ids).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from databases.core import Connection
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from webapp.clock import jst_date
 from webapp.db import is_sqlite
@@ -33,6 +35,15 @@ COUNT_CAP = MAX_PAGE * PAGE_SIZE
 # SQLite: a keyword matching more than this many is listed newest first by walking the
 # newest-first index (a page 50 of a keyword matching 1,001 of 1,000,000 would walk it all).
 WALK_FROM = 10_000
+# PostgreSQL: a keyword sorted newest first is sought first among about the newest 16,000
+# postings (by id), then among as many of these as its share there says it needs
+# (_newest_ids). Past the last, the GIN index's part for 受付年月日 (a bitmap of every
+# posting in the range, made first: 12 ms for the newest 128,000 at 1,000,000 postings,
+# 50 ms for 410,000) costs more than reading every candidate of a keyword that rare.
+RECENT_SEEKS = (16_000, 24_000, 32_000, 48_000, 64_000, 96_000, 128_000, 192_000, 256_000)
+# ...with this margin: older postings are more often closed, so a keyword's share of the
+# matches thins out going back.
+RECENT_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -295,11 +306,13 @@ def open_filter(today: dt.date):
 @dataclass
 class Match:
     """The WHERE clauses of a search: the keyword index's candidates kept apart, so a
-    count on SQLite can stream them in a join instead of collecting them first."""
+    count on SQLite can stream them in a join instead of collecting them first; on
+    PostgreSQL, whether a keyword (or 最寄り駅) is among them."""
 
     clauses: list
     candidates: sa.Select | None
     fts_query: str | None
+    keyword: bool = False
 
     def where(self, *, probe: bool = False) -> list:
         """`probe`: test each row against the candidates, never look rows up by them."""
@@ -309,7 +322,7 @@ class Match:
         return [column.in_(self.candidates), *self.clauses]
 
     def also(self, *clauses) -> Match:
-        return Match([*self.clauses, *clauses], self.candidates, self.fts_query)
+        return Match([*self.clauses, *clauses], self.candidates, self.fts_query, self.keyword)
 
 
 def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -> Match:
@@ -363,7 +376,9 @@ def filters(conn: Connection, conditions: SearchConditions, *, today: dt.date) -
         fts_query = _fts_query(conditions)
         return Match(clauses, _candidates(fts_query), fts_query)
     keyword = _tokens_clause(conditions)
-    return Match([keyword, *clauses] if keyword is not None else clauses, None, None)
+    if keyword is None:
+        return Match(clauses, None, None)
+    return Match([keyword, *clauses], None, None, keyword=True)
 
 
 ORDERINGS = {
@@ -422,35 +437,116 @@ async def find(
 ) -> SearchPage:
     """One window of results, in the chosen order, with the (capped) total."""
     match = filters(conn, conditions, today=jst_date(now))
-    # SQLite with a keyword, newest first: whether to walk the newest-first index (below)
-    # needs the count to WALK_FROM; its count streams the FTS5 matches, so that is cheap.
-    may_walk = conditions.sort == "new" and match.fts_query is not None
-    found, more = await count(conn, match, cap=WALK_FROM if may_walk else COUNT_CAP)
-    total, capped = min(found, COUNT_CAP), more or found > COUNT_CAP
-    rows = []
-    if offset < total:
+    order = ORDERINGS[conditions.sort]
+    if match.keyword and conditions.sort == "new":
+        # PostgreSQL, a keyword newest first: one pass finds the count and the window.
+        ids = await _newest_ids(conn, match, max(COUNT_CAP, offset + limit) + 1)
+        total, capped = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
+        window = ids[offset : offset + limit] if offset < total else []
+        empty = not window
+        wanted = job_postings.c.id == sa.any_(sa.bindparam("window", window, ARRAY(sa.Integer)))
+    else:
+        # SQLite with a keyword, newest first: whether to walk the newest-first index
+        # (below) needs the count to WALK_FROM; its count streams the FTS5 matches, so
+        # that is cheap.
+        may_walk = conditions.sort == "new" and match.fts_query is not None
+        found, more = await count(conn, match, cap=WALK_FROM if may_walk else COUNT_CAP)
+        total, capped = min(found, COUNT_CAP), more or found > COUNT_CAP
         # First the ids of the window (ordered on the narrow filter index), then their rows.
         walk = may_walk and more
-        window = (
+        window_query = (
             sa.select(job_postings.c.id)
             .where(*match.where(probe=walk))
-            .order_by(*ORDERINGS[conditions.sort])
+            .order_by(*order)
             .limit(limit)
             .offset(offset)
         )
         if walk:
             # Very many match: walking the newest-first index until the window is full
             # beats sorting every candidate (SQLite cannot know how many the index holds).
-            window = window.with_hint(job_postings, "INDEXED BY ix_job_postings_received")
-        records = await conn.fetch_all(
-            sa.select(*LIST_COLUMNS)
-            .where(job_postings.c.id.in_(window.scalar_subquery()))
-            .order_by(*ORDERINGS[conditions.sort])
-        )
+            window_query = window_query.with_hint(
+                job_postings, "INDEXED BY ix_job_postings_received"
+            )
+        empty = offset >= total
+        wanted = job_postings.c.id.in_(window_query.scalar_subquery())
+    rows = []
+    if not empty:
+        records = await conn.fetch_all(sa.select(*LIST_COLUMNS).where(wanted).order_by(*order))
         rows = [Row((c.name, record[c.name]) for c in LIST_COLUMNS) for record in records]
     shown = offset + len(rows)
     has_more = shown < total and shown < MAX_PAGE * PAGE_SIZE
     return SearchPage(rows=rows, total=total, capped=capped, offset=offset, has_more=has_more)
+
+
+# PostgreSQL, in _newest_ids' transaction: bitmap scans only, so no ordering index is
+# walked testing each posting's tokens (a toasted tsvector read per posting, 10,000 of
+# them for 介護's 1,001 at 1,000,000 postings) because the planner guessed a keyword common
+# or rare from bigram statistics that are neither independent nor complete; the keyword's
+# GIN index (with 受付年月日 beside the tokens, migration 0022) is the way in. And a plan
+# for the values at hand each time: asyncpg's prepared statements otherwise turn to a
+# generic plan after five runs, which ignores how recent `since` is (4 ms became 70 ms).
+BITMAP_ONLY = sa.text(
+    "SELECT set_config('enable_indexscan', 'off', true), "
+    "set_config('enable_seqscan', 'off', true), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
+
+
+def newest(match: Match, wanted: int, since: dt.date | None = None):
+    """The ids of the first `wanted` matches newest first, received on `since` or later."""
+    where = match.where()
+    if since is not None:
+        where = [*where, job_postings.c.received_on >= since]
+    return sa.select(job_postings.c.id).where(*where).order_by(*ORDERINGS["new"]).limit(wanted)
+
+
+def _since(seeks: tuple[int, ...]):
+    """For each n of `seeks`: the 受付年月日 of about the n-th newest posting, None when there
+    are fewer. A guess (ids are given in the order postings come in) that only decides how
+    much _newest_ids reads at once; asked before bitmap scans only (each is a seek of the
+    primary key)."""
+    p = job_postings.c
+    top = sa.select(sa.func.max(p.id)).scalar_subquery()
+    return sa.select(
+        *(
+            sa.select(p.received_on)
+            .where(p.id == sa.select(sa.func.max(p.id)).where(p.id <= top - n).scalar_subquery())
+            .scalar_subquery()
+            .label(f"newest_{n}")
+            for n in seeks
+        )
+    )
+
+
+async def _newest_ids(conn: Connection, match: Match, wanted: int) -> list[int]:
+    """PostgreSQL, a keyword (or 最寄り駅) sorted newest first: the ids of its first
+    `wanted` matches in that order (fewer when fewer match).
+
+    The GIN index gives every posting holding the tokens, and each must be read from the
+    table for the filters and the order: for 介護 at 1,000,000 postings, 100,000 of them.
+    So the newest postings are asked first (`received_on >= since`, which the GIN index
+    answers beside the tokens): when as many match there as are wanted, they are the
+    first ones, since every older posting sorts after them. Else the share found there
+    says how far back to look; a keyword too rare for that is sought among all postings."""
+    seeks = RECENT_SEEKS
+    async with conn.transaction():
+        bounds = await conn.fetch_one(_since(seeks)) if seeks else None
+        await conn.fetch_val(BITMAP_ONLY)
+        seek, tried = (seeks[0] if seeks else 0), None
+        for n in seeks:
+            since = bounds[f"newest_{n}"]  # type: ignore[index]
+            if n < seek or (since is not None and since == tried):
+                continue  # a whole day is asked for: a larger n may give the same date
+            if since is None:  # fewer postings than that: look at them all
+                break
+            tried = since
+            ids = [record[0] for record in await conn.fetch_all(newest(match, wanted, since))]
+            if len(ids) == wanted:
+                return ids
+            if not ids:  # none among the newest: rare, the GIN index finds the few
+                break
+            seek = int(n * wanted / len(ids) * RECENT_MARGIN)
+        return [record[0] for record in await conn.fetch_all(newest(match, wanted))]
 
 
 class ResultCache:
