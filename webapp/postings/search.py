@@ -500,7 +500,7 @@ async def find(
             # is full beats sorting every candidate. First within twice the entries the
             # density says, and two counts more.
             entries = 2 * walk_to + 2 * COUNT_CAP
-            newest = _newest_walk(window.where(*match.clauses), match, conditions, entries)
+            newest = _newest_walk(window, match, conditions, entries).where(*match.clauses)
             records = await _rows(conn, newest, conditions)
         if len(records) < limit:  # not walked, or the newest entries were not enough
             records = await _rows(conn, window.where(*match.where(probe=walk)), conditions)
