@@ -411,6 +411,27 @@ async def count(conn: Connection, match: Match, *, cap: int | None = None) -> tu
     return min(found, cap), found > cap
 
 
+# The columns of ix_job_postings_filter: a keyword's candidates are checked there when
+# the conditions read no others (SQLite looks each up by rowid in the wide table otherwise:
+# 介護・障害者求人 at 1,000,000 read 33,000 candidates to count 1,001, 61 ms against 34 ms).
+NARROW = frozenset(
+    column.name
+    for index in job_postings.indexes
+    if index.name == "ix_job_postings_filter"
+    for column in index.columns
+)
+
+
+def _narrow(clauses: list) -> bool:
+    """Whether the clauses read only columns of the posting that NARROW holds."""
+    return all(
+        element.name in NARROW
+        for clause in clauses
+        for element in sa.sql.visitors.iterate(clause)
+        if isinstance(element, sa.Column) and element.table is job_postings
+    )
+
+
 async def _keyword_count(conn: Connection, match: Match, cap: int) -> tuple[int, bool, int]:
     """SQLite, with a keyword: (count up to `cap`, more than cap, how many posting ids back
     from the newest the counted matches reach: how densely the newest postings match)."""
@@ -427,6 +448,8 @@ async def _keyword_count(conn: Connection, match: Match, cap: int) -> tuple[int,
         .order_by(FTS.c.rowid.desc())
         .limit(cap + 1)
     )
+    if _narrow(match.clauses):  # each candidate checked on the narrow index, not its row
+        limited = limited.with_hint(job_postings, "INDEXED BY ix_job_postings_filter", "sqlite")
     counted = limited.subquery()
     newest = sa.select(sa.func.max(job_postings.c.id)).scalar_subquery()
     record = await conn.fetch_one(
