@@ -521,10 +521,10 @@ async def find(
             # Walking the newest-first index (SQLite's planner takes it for `probe`'s
             # `id + 0`; with a 都道府県, that prefecture's part of its own) until the window
             # is full beats sorting every candidate. First within twice the entries the
-            # density says, and two counts more.
+            # density says, and 2,000 more.
             entries = 2 * walk_to + 2 * COUNT_CAP
-            newest = _newest_walk(window, match, conditions, entries).where(*match.clauses)
-            records = await _rows(conn, newest, conditions)
+            within = _newest_walk(window, match, conditions, entries).where(*match.clauses)
+            records = await _rows(conn, within, conditions)
         if len(records) < limit:  # not walked, or the newest entries were not enough
             records = await _rows(conn, window.where(*match.where(probe=walk)), conditions)
         rows = [Row((c.name, record[c.name]) for c in LIST_COLUMNS) for record in records]
