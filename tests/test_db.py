@@ -112,3 +112,26 @@ def test_a_statement_built_once_runs_with_each_value_and_is_counted(database_url
     assert (first["name"], second["name"], none) == ("ハローワーク試験", "ハローワーク別所", None)
     assert second[1] == OFFICE["phone"]  # by position too
     assert len(statements) == 3 and len(set(statements)) == 1
+
+
+def test_a_keyword_count_is_checked_on_the_narrow_index_where_it_can_be(database_url):
+    # SQLite: the table hint SQLAlchemy's own SQLite compiler drops (INDEXED BY) is written
+    # for a keyword whose conditions read only ix_job_postings_filter's columns.
+    from starlette.datastructures import QueryParams
+
+    from webapp.postings import search, search_form
+
+    async def work(conn):
+        statements = {}
+        for keyword in ("倉庫", "倉庫作業員"):  # the longer one is confirmed on the text
+            conditions = search_form.parse_conditions(QueryParams({"q": keyword})).conditions
+            match = search.filters(conn, conditions, today=dt.date(2026, 12, 7))
+            with counting_queries() as count:
+                assert await search.count(conn, match) == (0, False)
+            statements[keyword] = count.statements[0]
+        return statements
+
+    statements = run_db(database_url, work)
+    hinted = "job_postings INDEXED BY ix_job_postings_filter"
+    assert (hinted in statements["倉庫"]) is database_url.startswith("sqlite")
+    assert hinted not in statements["倉庫作業員"]

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql
 from starlette.datastructures import QueryParams
 
 from tests import factories
+from tests.conftest import PG_URL
 from webapp.clock import jst_date
 from webapp.db import is_sqlite
 from webapp.postings import search
@@ -48,7 +49,9 @@ def test_paging_boundaries(shared_client, many):
     query = {"pref": "01", "city": "旭川市"}
     first = shared_client.get("/jobs/search", params=query)
     assert count_of(first) == "45件"
-    assert titles(first) == [f"{i:02d}" for i in range(20)]
+    assert titles(first) == [f"{i:02d}" for i in range(20)], first.text[
+        first.text.find("results__count") :
+    ][:3000]
     assert 'href="/jobs/search?pref=01&amp;city=%E6%97%AD%E5%B7%9D%E5%B8%82&amp;page=2"' in (
         first.text
     )
@@ -103,6 +106,55 @@ def test_the_count_stops_where_the_list_stops():
     # More than the list can show reads 「1,000件以上」: a count never reads more postings
     # than もっと見る could reach (bench/README.md, issue 14).
     assert search.COUNT_CAP == search.MAX_PAGE * search.PAGE_SIZE == 1_000
+
+
+def unmarked_titles(response) -> list[str]:
+    """titles() of a keyword search, whose titles carry the keyword in <mark>."""
+    text = re.sub(r"</?mark>", "", response.text)
+    return re.findall(r'href="/jobs/[\d-]+">倉庫作業員(\d\d)</a>', text)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "倉庫"},  # two characters: the keyword index alone decides
+        {"q": "倉庫作業員"},  # longer: confirmed on the text
+        {"q": "倉庫", "pref": "01", "city": "旭川市"},  # walked in the prefecture's index
+    ],
+)
+@pytest.mark.parametrize("newest_entries", [None, 1])
+def test_walking_the_newest_first_index_lists_the_same_pages(
+    shared_client, many, monkeypatch, query, newest_entries
+):
+    # More matches than the count's cap, newest first: SQLite walks the newest-first index,
+    # first within its newest entries, then (1: they are too few) all of it.
+    monkeypatch.setattr(search, "COUNT_CAP", 30)
+    walks = []
+    newest_walk = search._newest_walk
+
+    def spy(window, match, conditions, entries):
+        walks.append(entries)
+        return newest_walk(window, match, conditions, newest_entries or entries)
+
+    monkeypatch.setattr(search, "_newest_walk", spy)
+    queries = []
+    rows = search._rows
+
+    async def rows_spy(conn, *args):
+        queries.append(args)
+        return await rows(conn, *args)
+
+    monkeypatch.setattr(search, "_rows", rows_spy)
+    htmx = {"HX-Request": "true", "HX-Target": "result-list"}
+    first = shared_client.get("/jobs/search", params=query)
+    assert count_of(first) == "30件以上"
+    assert unmarked_titles(first) == [f"{i:02d}" for i in range(20)]
+    second = shared_client.get("/jobs/search", params={**query, "page": "2"}, headers=htmx)
+    assert unmarked_titles(second) == [f"{i:02d}" for i in range(20, 40)]
+    # PostgreSQL has a plan of its own; SQLite's walk within the newest entries is enough
+    # unless it has only one.
+    assert len(walks) == (0 if PG_URL else 2)
+    assert len(queries) == (4 if walks and newest_entries else 2)
 
 
 def _find(client, query: dict, offset: int):

@@ -22,6 +22,7 @@ from databases.backends.sqlite import (
     SQLitePool,
     SQLiteTransaction,
 )
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine.cursor import CursorResultMetaData
 
 from webapp.db import DatabaseUnavailable, note_query
@@ -185,11 +186,20 @@ class PooledSQLiteConnection(SQLiteConnection):
         return prepared.sql, prepared.args, prepared.result_columns, CompilationContext(context)
 
 
+class HintingSQLiteCompiler(SQLiteCompiler):
+    """SQLAlchemy's SQLite compiler drops a table's `with_hint`: this one writes it after
+    the table, where SQLite reads `INDEXED BY` (postings/search.py's keyword count)."""
+
+    def get_from_hint_text(self, table, text):
+        return text
+
+
 class PooledSQLiteBackend(SQLiteBackend):
     _pool: PooledSQLitePool
 
     def __init__(self, database_url, **options) -> None:
         super().__init__(database_url, **options)
+        self._dialect.statement_compiler = HintingSQLiteCompiler
         self._pool = PooledSQLitePool(self._database_url, **self._options)
         self._statements = StatementCache(self._dialect)
 

@@ -32,9 +32,11 @@ MAX_PAGE = 50  # 1,000 postings: beyond that, narrowing the search serves the se
 # keyword at 1,000,000 postings read 10,001 rows to say 「10,000件以上」 (50–110 ms on
 # PostgreSQL); 1,001 rows cost a tenth of that (bench/README.md).
 COUNT_CAP = MAX_PAGE * PAGE_SIZE
-# SQLite: a keyword matching more than this many is listed newest first by walking the
-# newest-first index (a page 50 of a keyword matching 1,001 of 1,000,000 would walk it all).
-WALK_FROM = 10_000
+# SQLite, a keyword sorted newest first: the window is found by walking the newest-first
+# index when, at the density the newest postings match (what the count saw), its end lies
+# within this many entries; else the matches are sorted (a page 50 of a keyword matching
+# 1,001 of 1,000,000 would walk all of it).
+WALK_ENTRIES = 100_000
 # PostgreSQL: a keyword sorted newest first is sought first among about the newest 16,000
 # postings (by id), then among as many of these as its share there says it needs
 # (_newest_ids). Past the last, the GIN index's part for 受付年月日 (a bitmap of every
@@ -413,18 +415,90 @@ LIST_COLUMNS = (
 async def count(conn: Connection, match: Match, *, cap: int | None = None) -> tuple[int, bool]:
     """How many postings match, counted up to `cap`; (count, more than cap)."""
     cap = COUNT_CAP if cap is None else cap
-    source: sa.FromClause
     if match.fts_query is not None:
-        # Walk the index's matches and stop at the cap (an IN list would collect them all).
-        source = FTS.join(job_postings, job_postings.c.id == FTS.c.rowid)
-        keyword = sa.text("job_search MATCH :fts_count").bindparams(fts_count=match.fts_query)
-        where = [keyword, *match.clauses]
-    else:
-        source, where = job_postings, match.where()
+        found, more, _ = await _keyword_count(conn, match, cap)
+        return found, more
     one = sa.literal_column("1", sa.Integer)
-    limited = sa.select(one).select_from(source).where(*where).limit(cap + 1)
+    limited = sa.select(one).select_from(job_postings).where(*match.where()).limit(cap + 1)
     found = await conn.fetch_val(sa.select(sa.func.count()).select_from(limited.subquery()))
     return min(found, cap), found > cap
+
+
+# The columns of ix_job_postings_filter: a keyword's candidates are checked there when
+# the conditions read no others (SQLite looks each up by rowid in the wide table otherwise:
+# 介護・障害者求人 at 1,000,000 read 33,000 candidates to count 1,001, 61 ms against 34 ms).
+NARROW = frozenset(
+    column.name
+    for index in job_postings.indexes
+    if index.name == "ix_job_postings_filter"
+    for column in index.columns
+)
+
+
+def _narrow(clauses: list) -> bool:
+    """Whether the clauses read only columns of the posting that NARROW holds."""
+    return all(
+        element.name in NARROW
+        for clause in clauses
+        for element in sa.sql.visitors.iterate(clause)
+        if isinstance(element, sa.Column) and element.table is job_postings
+    )
+
+
+async def _keyword_count(conn: Connection, match: Match, cap: int) -> tuple[int, bool, int]:
+    """SQLite, with a keyword: (count up to `cap`, more than cap, how many posting ids back
+    from the newest the counted matches reach: how densely the newest postings match)."""
+    # Walk the index's matches and stop at the cap (an IN list would collect them all),
+    # newest posting first: the new ones are the open ones, and oldest first read past
+    # every closed match before the first open one (介護 at 1,000,000: 33 ms to count 101,
+    # against 2.7 ms to count 1,001 newest first; bench/README.md).
+    source = FTS.join(job_postings, job_postings.c.id == FTS.c.rowid)
+    keyword = sa.text("job_search MATCH :fts_count").bindparams(fts_count=match.fts_query)
+    limited = (
+        sa.select(FTS.c.rowid.label("rid"))
+        .select_from(source)
+        .where(keyword, *match.clauses)
+        .order_by(FTS.c.rowid.desc())
+        .limit(cap + 1)
+    )
+    if _narrow(match.clauses):  # each candidate checked on the narrow index, not its row
+        limited = limited.with_hint(job_postings, "INDEXED BY ix_job_postings_filter", "sqlite")
+    counted = limited.subquery()
+    newest = sa.select(sa.func.max(job_postings.c.id)).scalar_subquery()
+    record = await conn.fetch_one(
+        sa.select(sa.func.count(), newest - sa.func.min(counted.c.rid) + 1).select_from(counted)
+    )
+    assert record is not None
+    found, reach = record[0], record[1] or 0
+    return min(found, cap), found > cap, reach
+
+
+def _newest_walk(window: sa.Select, match: Match, conditions: SearchConditions, entries: int):
+    """SQLite: `window`'s walk of the newest-first index kept to its newest `entries`
+    entries, and so the keyword's matches it collects to those with an id at least the
+    smallest among them: a page 1 of 介護 at 1,000,000 collects a few hundred instead of its
+    106,000 (30–80 ms). Fewer ids than the window holds: it ended before the window was full."""
+    p = job_postings.c
+    newest = job_postings.alias("newest")
+    first = (
+        sa.select(newest.c.received_on, newest.c.id)
+        .order_by(newest.c.received_on.desc(), newest.c.id.desc())
+        .limit(entries)
+    )
+    if conditions.prefecture:  # walked in that prefecture's part of its own index
+        first = first.where(newest.c.prefecture_code == conditions.prefecture)
+    # The last of them, or the start of the index when it holds fewer.
+    last = first.offset(entries - 1).limit(1)
+    last_on = last.with_only_columns(newest.c.received_on).scalar_subquery()
+    last_id = last.with_only_columns(newest.c.id).scalar_subquery()
+    bound = sa.tuple_(
+        sa.func.coalesce(last_on, sa.literal_column("''")), sa.func.coalesce(last_id, 0)
+    )
+    lowest = sa.select(sa.func.min(first.subquery().c.id)).scalar_subquery()
+    keyword = sa.text("job_search MATCH :fts_newest").bindparams(fts_newest=match.fts_query)
+    candidates = sa.select(FTS.c.rowid).where(keyword, FTS.c.rowid >= lowest)
+    newest_first = sa.tuple_(p.received_on, p.id) >= bound
+    return window.where(newest_first, (p.id + 0).in_(candidates))
 
 
 async def find(
@@ -438,6 +512,7 @@ async def find(
     """One window of results, in the chosen order, with the (capped) total."""
     match = filters(conn, conditions, today=jst_date(now))
     order = ORDERINGS[conditions.sort]
+    records = None
     if match.keyword and conditions.sort == "new":
         # PostgreSQL, a keyword newest first: one pass finds the count and the window.
         ids = await _newest_ids(conn, match, max(COUNT_CAP, offset + limit) + 1)
@@ -446,36 +521,43 @@ async def find(
         empty = not window
         wanted = job_postings.c.id == sa.any_(sa.bindparam("window", window, ARRAY(sa.Integer)))
     else:
-        # SQLite with a keyword, newest first: whether to walk the newest-first index
-        # (below) needs the count to WALK_FROM; its count streams the FTS5 matches, so
-        # that is cheap.
-        may_walk = conditions.sort == "new" and match.fts_query is not None
-        found, more = await count(conn, match, cap=WALK_FROM if may_walk else COUNT_CAP)
-        total, capped = min(found, COUNT_CAP), more or found > COUNT_CAP
-        # First the ids of the window (ordered on the narrow filter index), then their rows.
-        walk = may_walk and more
-        window_query = (
-            sa.select(job_postings.c.id)
-            .where(*match.where(probe=walk))
-            .order_by(*order)
-            .limit(limit)
-            .offset(offset)
-        )
-        if walk:
-            # Very many match: walking the newest-first index until the window is full
-            # beats sorting every candidate (SQLite cannot know how many the index holds).
-            window_query = window_query.with_hint(
-                job_postings, "INDEXED BY ix_job_postings_received"
-            )
+        if match.fts_query is None:
+            (total, capped), reach = await count(conn, match), 0
+        else:
+            total, capped, reach = await _keyword_count(conn, match, COUNT_CAP)
         empty = offset >= total
+        # SQLite with a keyword, newest first, very many matches: how far down the
+        # newest-first index the window ends, at the density the newest postings match.
+        walk_to = (offset + limit) * reach // max(total, 1)
+        walk = match.fts_query is not None and conditions.sort == "new" and capped
+        walk = walk and walk_to <= WALK_ENTRIES and not empty
+        # First the ids of the window (ordered on the narrow filter index), then their rows.
+        window_query = sa.select(job_postings.c.id).order_by(*order).limit(limit).offset(offset)
+        if walk:
+            # Walking the newest-first index (SQLite's planner takes it for `probe`'s
+            # `id + 0`; with a 都道府県, that prefecture's part of its own) until the window
+            # is full beats sorting every candidate. First within twice the entries the
+            # density says, and 2,000 more.
+            entries = 2 * walk_to + 2 * COUNT_CAP
+            within = _newest_walk(window_query, match, conditions, entries)
+            within_ids = job_postings.c.id.in_(within.where(*match.clauses).scalar_subquery())
+            records = await _rows(conn, within_ids, order)
+            if len(records) < limit:  # the newest entries were not enough
+                records = None
+        window_query = window_query.where(*match.where(probe=walk))
         wanted = job_postings.c.id.in_(window_query.scalar_subquery())
     rows = []
     if not empty:
-        records = await conn.fetch_all(sa.select(*LIST_COLUMNS).where(wanted).order_by(*order))
+        if records is None:
+            records = await _rows(conn, wanted, order)
         rows = [Row((c.name, record[c.name]) for c in LIST_COLUMNS) for record in records]
     shown = offset + len(rows)
     has_more = shown < total and shown < MAX_PAGE * PAGE_SIZE
     return SearchPage(rows=rows, total=total, capped=capped, offset=offset, has_more=has_more)
+
+
+async def _rows(conn: Connection, wanted, order) -> list:
+    return await conn.fetch_all(sa.select(*LIST_COLUMNS).where(wanted).order_by(*order))
 
 
 # PostgreSQL, in _newest_ids' transaction: bitmap scans only, so no ordering index is
