@@ -299,3 +299,14 @@ def test_after_a_search_the_form_folds_into_its_summary(shared_client, postings,
 def test_the_form_stays_open_before_a_search_and_with_a_mistake(shared_client, postings, query):
     page = shared_client.get("/jobs/search", params=query).text
     assert COLLAPSED not in page and 'id="search-form"' in page
+
+
+def test_enter_in_the_search_form_searches(seeker_client):
+    """Enter in a field presses the form's first submit button: one that sends no `pick`,
+    before 「中分類を選ぶ」 (which keeps the form open at the 中分類 list)."""
+    for params in ({}, {"q": "介護", "occ": "E"}):
+        page = seeker_client.get("/jobs/search", params=params).text
+        form = page[page.index('<form id="search-form"') :]
+        first = re.search(r"<button\b[^>]*>", form).group(0)
+        assert 'type="submit"' in first and "name=" not in first
+        assert form.index(first) < form.index('name="pick"')

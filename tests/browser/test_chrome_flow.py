@@ -452,6 +452,8 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         keys.press("Enter")
         result = page.get_by_role("link", name=re.compile(TITLE)).first
         expect(result).to_be_visible()
+        # Enter searched: it did not press 「中分類を選ぶ」, which stands earlier in the form.
+        assert "pick=" not in page.url
         assert page.evaluate(SIDEWAYS) <= 0
         axe(page)
         shoot(page, f"{tag}-results")
