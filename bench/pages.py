@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from databases.core import DatabaseURL  # noqa: E402
+from pg_admin import recreate as recreate_postgres  # noqa: E402  (bench/, the script's own folder)
+from pg_admin import vacuum  # noqa: E402
 
 from webapp.applications import service as applications_service  # noqa: E402
 from webapp.auth import service as auth_service  # noqa: E402
@@ -69,18 +70,6 @@ def _environment(url: str, workdir: Path, port: int = 8000) -> dict:
     }
 
 
-async def _recreate_postgres(url: str) -> None:
-    import asyncpg
-
-    parsed = DatabaseURL(url)
-    admin = await asyncpg.connect(str(parsed.replace(database="postgres")))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await admin.close()
-
-
 async def prepare(kind: str, workdir: Path, reuse: bool) -> str:
     """The demo database (`python -m webapp demo --jobs 20000`); with `reuse`, one an
     earlier run loaded is kept."""
@@ -97,7 +86,7 @@ async def prepare(kind: str, workdir: Path, reuse: bool) -> str:
         if reuse:
             await migrate_async(url)
             return url
-        await _recreate_postgres(url)
+        await recreate_postgres(url)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "webapp", "demo", "--jobs", str(JOBS)],
@@ -107,13 +96,7 @@ async def prepare(kind: str, workdir: Path, reuse: bool) -> str:
     )
     print(f"demo data loaded in {time.perf_counter() - started:.0f} s", flush=True)
     if kind == "postgres":
-        import asyncpg
-
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute("VACUUM ANALYZE")
-        finally:
-            await conn.close()
+        await vacuum(url)
     return url
 
 

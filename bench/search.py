@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from databases.core import DatabaseURL  # noqa: E402
+from pg_admin import recreate as recreate_postgres  # noqa: E402  (bench/, the script's own folder)
+from pg_admin import vacuum  # noqa: E402
 from starlette.datastructures import QueryParams  # noqa: E402
 
 from webapp.clock import Clock  # noqa: E402
@@ -86,18 +88,6 @@ async def _postgres_postings(url: str) -> int | None:
         await conn.close()
 
 
-async def _recreate_postgres(url: str) -> None:
-    import asyncpg
-
-    parsed = DatabaseURL(url)
-    admin = await asyncpg.connect(str(parsed.replace(database="postgres")))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await admin.close()
-
-
 async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str, float]:
     """A fresh database with `size` demo postings; (url, seconds to load). With `reuse`, a
     database an earlier run loaded with `size` postings is kept (migrated to head)."""
@@ -115,9 +105,9 @@ async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str
             await migrate_async(url)
             # A migration that rewrote rows (0021 adds each station's tokens) leaves them
             # unvacuumed: do what autovacuum would (quick when nothing changed).
-            await _vacuum(url)
+            await vacuum(url, "job_postings")
             return url, 0.0
-        await _recreate_postgres(url)
+        await recreate_postgres(url)
     await migrate_async(url)
     db = create_database(url)
     await db.connect()
@@ -128,20 +118,8 @@ async def prepare(kind: str, size: int, workdir: Path, reuse: bool) -> tuple[str
     seconds = time.perf_counter() - started
     await db.disconnect()
     if kind == "postgres":
-        await _vacuum(url)
+        await vacuum(url, "job_postings")
     return url, seconds
-
-
-async def _vacuum(url: str) -> None:
-    """What autovacuum does soon after a large insert: the visibility map lets a search by
-    filters alone answer from the ordering indexes without reading the wide rows."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("VACUUM (ANALYZE) job_postings")
-    finally:
-        await conn.close()
 
 
 def _percentile(samples: list[float], fraction: float) -> float:

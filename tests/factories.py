@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from webapp.applications import service as applications_service
 from webapp.members import service as members
+from webapp.messages import service as messages_service
 from webapp.schema import (
     applications,
     employers,
@@ -208,6 +209,26 @@ def application(client, seeker_id: int, posting: dict, docs=(), motivation=MOTIV
         return application_id
 
     return run(client, work)
+
+
+def message(client, application_id: int, sender: str, text: str) -> None:
+    """A message in the application's thread from `sender` ("seeker" or "employer"),
+    written through the service as the thread page writes it (its mail queued)."""
+
+    async def work(conn):
+        thread = await messages_service.thread(conn, application_id)
+        await messages_service.write(
+            conn,
+            thread,
+            sender=sender,
+            member_id=None,
+            text=text,
+            seen=None,
+            now=client.app.state.clock.now(),
+            base_url="http://testserver",
+        )
+
+    run(client, work)
 
 
 def application_row(client, seeker_id: int, posting_id: int, state: str = "applied") -> int:

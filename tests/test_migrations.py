@@ -39,9 +39,9 @@ def empty_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
 
 
-async def _insert_as_0007(conn, values: dict) -> int:
-    """A posting written and indexed as release 0007 did: on PostgreSQL its tokens went to
-    a job_search table of their own."""
+async def _old_posting(conn, values: dict) -> tuple[int, list[str]]:
+    """A posting's row as an earlier release wrote it, and the tokens it indexed; on SQLite
+    those are written here (FTS5 job_search), on PostgreSQL by the caller, as its release did."""
     posting = postings.complete({"registered_at": NOW, "updated_at": NOW, **values})
     posting_id = await conn.fetch_val(
         job_postings.insert().values(**posting).returning(job_postings.c.id)
@@ -52,7 +52,14 @@ async def _insert_as_0007(conn, values: dict) -> int:
             "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
             {"id": posting_id, "tokens": " ".join(tokens)},
         )
-    else:
+    return posting_id, tokens
+
+
+async def _insert_as_0007(conn, values: dict) -> int:
+    """A posting written and indexed as release 0007 did: on PostgreSQL its tokens went to
+    a job_search table of their own."""
+    posting_id, tokens = await _old_posting(conn, values)
+    if not is_sqlite(conn):
         await conn.execute(
             "INSERT INTO job_search (posting_id, tokens) "
             "VALUES (:id, array_to_tsvector(CAST(:tokens AS text[])))",
@@ -541,17 +548,8 @@ def test_0019_indexes_postings_by_employer_and_seekers_by_office_and_back(empty_
 
 async def _insert_as_0020(conn, values: dict) -> int:
     """A posting written and indexed as release 0020 did: no 最寄り駅 tokens."""
-    posting = postings.complete({"registered_at": NOW, "updated_at": NOW, **values})
-    posting_id = await conn.fetch_val(
-        job_postings.insert().values(**posting).returning(job_postings.c.id)
-    )
-    tokens = index.posting_tokens(posting["search_text"], posting["prefecture_code"])
-    if is_sqlite(conn):
-        await conn.execute(
-            "INSERT INTO job_search (rowid, tokens) VALUES (:id, :tokens)",
-            {"id": posting_id, "tokens": " ".join(tokens)},
-        )
-    else:
+    posting_id, tokens = await _old_posting(conn, values)
+    if not is_sqlite(conn):
         await conn.execute(
             "UPDATE job_postings SET search_tokens = array_to_tsvector(CAST(:tokens AS text[])) "
             "WHERE id = :id",

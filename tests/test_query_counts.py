@@ -12,7 +12,6 @@ import pytest
 from tests import factories
 from tests.helpers import EMPLOYER, SEEKER, STAFF, another_browser, signed_in
 from webapp.db import counting_queries
-from webapp.messages import service as messages_service
 from webapp.schema import messages
 
 
@@ -45,20 +44,7 @@ def world(client):
     factories.staff(client)
     application_id = factories.application(client, world.taro, world.posting)
 
-    async def write(conn):
-        thread = await messages_service.thread(conn, application_id, seeker_id=world.taro)
-        await messages_service.write(
-            conn,
-            thread,
-            sender="seeker",
-            member_id=None,
-            text="面接の日程について",
-            seen=None,
-            now=client.app.state.clock.now(),
-            base_url="http://testserver",
-        )
-
-    factories.run(client, write)
+    factories.message(client, application_id, "seeker", "面接の日程について")
     world.application = application_id
     return world
 
@@ -119,20 +105,7 @@ def test_the_session_is_refreshed_once_a_minute_not_on_every_request(client, wor
 
 
 def test_a_thread_writes_only_when_it_shows_something_unread(client, world):
-    async def from_employer(conn):
-        thread = await messages_service.thread(conn, world.application)
-        await messages_service.write(
-            conn,
-            thread,
-            sender="employer",
-            member_id=None,
-            text="面接は10日でいかがでしょうか。",
-            seen=None,
-            now=client.app.state.clock.now(),
-            base_url="http://testserver",
-        )
-
-    factories.run(client, from_employer)
+    factories.message(client, world.application, "employer", "面接は10日でいかがでしょうか。")
     browser, counter = counted_browser(client, SEEKER)
     path = f"/mypage/applications/{world.application}/messages"
     assert "面接は10日" in browser.get(path).text

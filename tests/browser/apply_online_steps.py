@@ -4,10 +4,14 @@ referral), and moving on a step of the 求職申込書."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser.steps import heading, scroll_to_end, wait_for_mail
+from tests.helpers import KEY_IN_MAIL
 from webapp.schema import employers
 
 EMAIL = "hanako@example.com"
@@ -33,3 +37,41 @@ async def world(conn, now) -> None:
 
 def next_step(page: Page) -> None:
     page.get_by_role("button", name="次へ", exact=True).click()
+
+
+def open_account(page: Page, axe, javascript: bool) -> None:
+    """The 申込書's first step from its terms page (/apply): the terms (read to their end
+    with JavaScript, which keeps the box unticked until then), the address, the key from
+    the mail app and the password; each page audited. Ends on 基本情報."""
+    expect(heading(page, "求職申込み（利用規約の確認）")).to_be_visible()
+    agree = page.get_by_label("「プライバシーポリシー」「マイページ利用規約」に同意します。")
+    if javascript:
+        boxes = page.locator(".terms-box")
+        scroll_to_end(boxes.nth(0))
+        scroll_to_end(boxes.nth(1))
+        expect(agree).to_be_enabled()
+    axe(page)
+    agree.check()
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(heading(page, "メールアドレスの入力（求職申込み）")).to_be_visible()
+    axe(page)
+    page.get_by_label("ID（メールアドレス）").fill(EMAIL)
+    page.locator("#year").fill("1995")
+    page.locator("#month").fill("6")
+    page.locator("#day").fill("15")
+    page.get_by_role("button", name="次へ進む").click()
+
+    expect(heading(page, "パスワードの登録（求職申込み）")).to_be_visible()
+    axe(page)
+    mail_app = page.context.new_page()
+    axe.watch(mail_app)
+    body = wait_for_mail(mail_app, EMAIL, "求職申込み受付通知", axe)
+    mail_app.close()
+    key = KEY_IN_MAIL.search(body)
+    assert key, body
+    page.get_by_label("登録するパスワード", exact=True).fill(PASSWORD)
+    page.get_by_label("登録するパスワード（確認用）").fill(PASSWORD)
+    page.get_by_label("認証キー").fill(key.group(1))
+    page.get_by_role("button", name="次へ進む").click()
+    expect(page).to_have_url(re.compile(r"/apply/form/basic$"))

@@ -20,6 +20,7 @@ from tests.browser.apply_online_steps import (
     REFER_TITLE,
     STAFF,
     next_step,
+    open_account,
     world,
 )
 from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_axe, sized_device
@@ -28,11 +29,8 @@ from tests.browser.steps import (
     heading,
     member_log_in,
     prepare,
-    scroll_to_end,
     shoot,
-    wait_for_mail,
 )
-from tests.helpers import KEY_IN_MAIL
 
 pytestmark = pytest.mark.browser
 
@@ -44,37 +42,7 @@ def first_sitting(page: Page, axe, javascript: bool, name: str) -> None:
     shoot(page, f"{name}-01-top")
     page.get_by_role("link", name="ハローワークを初めて利用する方（求職申込み）").click()
 
-    expect(heading(page, "求職申込み（利用規約の確認）")).to_be_visible()
-    agree = page.get_by_label("「プライバシーポリシー」「マイページ利用規約」に同意します。")
-    if javascript:
-        boxes = page.locator(".terms-box")
-        scroll_to_end(boxes.nth(0))
-        scroll_to_end(boxes.nth(1))
-        expect(agree).to_be_enabled()
-    axe(page)
-    agree.check()
-    page.get_by_role("button", name="次へ進む").click()
-
-    expect(heading(page, "メールアドレスの入力（求職申込み）")).to_be_visible()
-    axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(EMAIL)
-    page.locator("#year").fill("1995")
-    page.locator("#month").fill("6")
-    page.locator("#day").fill("15")
-    page.get_by_role("button", name="次へ進む").click()
-
-    expect(heading(page, "パスワードの登録（求職申込み）")).to_be_visible()
-    axe(page)
-    mail_app = page.context.new_page()
-    axe.watch(mail_app)
-    body = wait_for_mail(mail_app, EMAIL, "求職申込み受付通知", axe)
-    mail_app.close()
-    key = KEY_IN_MAIL.search(body)
-    assert key, body
-    page.get_by_label("登録するパスワード", exact=True).fill(PASSWORD)
-    page.get_by_label("登録するパスワード（確認用）").fill(PASSWORD)
-    page.get_by_label("認証キー").fill(key.group(1))
-    page.get_by_role("button", name="次へ進む").click()
+    open_account(page, axe, javascript)
 
     # 基本情報: a mistake first, then the 郵便番号 fills the 住所
     expect(page).to_have_url(re.compile(r"/apply/form/basic$"))

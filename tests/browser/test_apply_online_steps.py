@@ -10,39 +10,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.apply_online_steps import EMAIL, PASSWORD, next_step, world
-from tests.browser.steps import heading, prepare, scroll_to_end, shoot, wait_for_mail
-from tests.helpers import KEY_IN_MAIL
+from tests.browser.apply_online_steps import next_step, open_account, world
+from tests.browser.steps import heading, prepare, shoot
 
 pytestmark = pytest.mark.browser
-
-
-def open_account(page: Page, axe, javascript: bool) -> None:
-    """Terms, address, key and password: the 申込書's first step."""
-    page.goto("/apply")
-    agree = page.get_by_label("「プライバシーポリシー」「マイページ利用規約」に同意します。")
-    if javascript:
-        boxes = page.locator(".terms-box")
-        scroll_to_end(boxes.nth(0))
-        scroll_to_end(boxes.nth(1))
-    agree.check()
-    page.get_by_role("button", name="次へ進む").click()
-    page.get_by_label("ID（メールアドレス）").fill(EMAIL)
-    page.locator("#year").fill("1995")
-    page.locator("#month").fill("6")
-    page.locator("#day").fill("15")
-    page.get_by_role("button", name="次へ進む").click()
-    expect(heading(page, "パスワードの登録（求職申込み）")).to_be_visible()
-    mail_app = page.context.new_page()
-    axe.watch(mail_app)
-    key = KEY_IN_MAIL.search(wait_for_mail(mail_app, EMAIL, "求職申込み受付通知", axe))
-    mail_app.close()
-    assert key
-    page.get_by_label("登録するパスワード", exact=True).fill(PASSWORD)
-    page.get_by_label("登録するパスワード（確認用）").fill(PASSWORD)
-    page.get_by_label("認証キー").fill(key.group(1))
-    page.get_by_role("button", name="次へ進む").click()
-    expect(page).to_have_url(re.compile(r"/apply/form/basic$"))
 
 
 def errors_in_page_order(page: Page, expected: dict[str, str]) -> None:
@@ -83,6 +54,7 @@ def test_every_steps_errors_and_back_on_a_phone(phone, axe, live_app, database_u
     name = "steps-" + ("js" if javascript else "nojs")
     page = phone.new_tab()
     axe.watch(page)
+    page.goto("/apply")
     open_account(page, axe, javascript)
 
     # 基本情報: everything required left empty (the 生年月日 came from the address step)
