@@ -450,6 +450,9 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         tab_to(page, page.locator("#q"))
         keys.type("金型")
         keys.press("Enter")
+        # The page before the search lists new postings too: wait for the searched URL,
+        # or the next step may run while the page navigates.
+        expect(page).to_have_url(re.compile(r"[?&]q="))
         result = page.get_by_role("link", name=re.compile(TITLE)).first
         expect(result).to_be_visible()
         # Enter searched: it did not press 「中分類を選ぶ」, which stands earlier in the form.
