@@ -3,10 +3,13 @@ and each job-seeker seeing only their own."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import pytest
 
 from tests import factories
-from tests.helpers import OTHER_SEEKER, signed_in, submit
+from tests.helpers import CSRF, OTHER_SEEKER, another_browser, csrf_token, signed_in, submit
 from webapp.jobs import favourites
 
 PASSWORD = factories.SEEKER_PASSWORD
@@ -130,6 +133,42 @@ def test_each_seeker_sees_only_their_own(taro):
     # Hanako removing "her" favourite leaves Taro's.
     favourite(hanako, posting, on="0")
     assert "保育士" in taro.get("/mypage/favourites").text
+
+
+def test_a_kept_page_of_results_shows_each_reader_their_own_stars_and_token(taro):
+    """The result cards are rendered once per page of results (webapp.jobs.result_cards):
+    the ☆ and the form token in them are still each reader's own, whoever came first."""
+    first, second = (factories.posting(taro, job_title=f"介護職員{n}") for n in (1, 2))
+    favourite(taro, first)
+    factories.seeker(taro, password=PASSWORD, email="hanako@example.com", name="鈴木花子")
+    hanako = signed_in(taro, OTHER_SEEKER)
+    favourite(hanako, second)
+    visitor = another_browser(taro)
+    path = "/jobs/search?q=" + quote("介護")
+
+    def stars(page) -> dict[str, str]:
+        found = re.findall(r'id="fav-(\d+)">.*?(お気に入り登録済み|お気に入りに追加)', page, re.S)
+        return dict(found)
+
+    for _ in range(2):  # the second round reads what the first one kept
+        taro_page, hanako_page = taro.get(path).text, hanako.get(path).text
+        assert stars(taro_page) == {
+            str(first["id"]): "お気に入り登録済み",
+            str(second["id"]): "お気に入りに追加",
+        }
+        assert stars(hanako_page) == {
+            str(first["id"]): "お気に入りに追加",
+            str(second["id"]): "お気に入り登録済み",
+        }
+        assert set(CSRF.findall(taro_page)) == {csrf_token(taro, "/mypage")}
+        assert set(CSRF.findall(hanako_page)) == {csrf_token(hanako, "/mypage")}
+        assert csrf_token(taro, "/mypage") != csrf_token(hanako, "/mypage")
+        signed_out = visitor.get(path).text
+        assert "csrf_token" not in signed_out.split('id="result-list"')[1]
+        assert signed_out.count("ログインしてお気に入りに追加") == 2
+    # The htmx もっと見る part is put together the same way.
+    more = hanako.get(path, headers={"HX-Request": "true", "HX-Target": "result-list"})
+    assert stars(more.text)[str(second["id"])] == "お気に入り登録済み"
 
 
 def test_unknown_posting_is_404(taro):

@@ -19,7 +19,7 @@ from databases.backends.postgres import PostgresBackend, PostgresConnection, psy
 from sqlalchemy.engine.interfaces import Dialect
 
 from webapp.db import DatabaseUnavailable, note_query
-from webapp.db_statements import StatementCache, column_maps
+from webapp.db_statements import AppRecord, StatementCache
 
 
 class PostgresDialect(psycopg_dialect):
@@ -52,8 +52,8 @@ class AppPostgresConnection(PostgresConnection):
         prepared = self._statements.prepare(query)
         note_query(prepared.sql)
         rows = await self._connection.fetch(prepared.sql, *prepared.args)
-        maps, dialect = column_maps(prepared), self._dialect
-        return [Record(row, prepared.result_columns, dialect, maps) for row in rows]
+        dialect = self._dialect
+        return [AppRecord(row, prepared, dialect) for row in rows]
 
     async def fetch_one(self, query) -> Record | None:
         assert self._connection is not None, "Connection is not acquired"
@@ -62,7 +62,7 @@ class AppPostgresConnection(PostgresConnection):
         row = await self._connection.fetchrow(prepared.sql, *prepared.args)
         if row is None:
             return None
-        return Record(row, prepared.result_columns, self._dialect, column_maps(prepared))
+        return AppRecord(row, prepared, self._dialect)
 
 
 class AppPostgresBackend(PostgresBackend):

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine.cursor import CursorResultMetaData
 
 from webapp.db import DatabaseUnavailable, note_query
-from webapp.db_statements import Prepared, StatementCache, column_maps
+from webapp.db_statements import AppRecord, Prepared, StatementCache
 
 MMAP_BYTES = 2_147_418_112  # SQLite's largest (SQLITE_MAX_MMAP_SIZE)
 BUSY_TIMEOUT_MS = 5000
@@ -144,12 +144,10 @@ class PooledSQLiteConnection(SQLiteConnection):
         if metadata is None:
             context: Any = CompilationContext(self._context(prepared))  # as databases passes it
             metadata = compiled._app_sqlite_metadata = CursorResultMetaData(context, description)
-        maps = column_maps(prepared)
         processors, keymap, dialect = metadata._processors, metadata._keymap, self._dialect
         keymap = cast(Any, keymap)  # databases' Row takes SQLAlchemy's keymap as it is
         return [
-            Record(Row(metadata, processors, keymap, row), prepared.result_columns, dialect, maps)
-            for row in rows
+            AppRecord(Row(metadata, processors, keymap, row), prepared, dialect) for row in rows
         ]
 
     async def fetch_all(self, query) -> list[Record]:  # type: ignore[override]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, NamedTuple, cast
 
-from databases.backends.common.records import create_column_maps
+from databases.backends.common.records import Record, create_column_maps
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -55,6 +55,48 @@ def column_maps(prepared: Prepared) -> Any:
     if maps is None:
         maps = compiled._app_column_maps = create_column_maps(prepared.result_columns)
     return maps
+
+
+# databases applies a column's result processor to a raw value on PostgreSQL only (the
+# SQLite row it wraps has applied them already).
+_PROCESSED_BY_RECORD = {"postgresql"}
+
+
+def by_name(prepared: Prepared, dialect: Dialect) -> dict[str, tuple[int, Any]]:
+    """A result column's name to its place and its result processor (None where databases
+    applies none), found once per compiled statement: databases' Record looks the
+    processor up again on every access, and a page reads a few hundred values."""
+    compiled = prepared.compiled
+    found = getattr(compiled, "_app_by_name", None)
+    if found is None:
+        processed = dialect.name in _PROCESSED_BY_RECORD
+        found = {
+            name: (index, datatype._cached_result_processor(dialect, None) if processed else None)
+            for name, (index, datatype) in column_maps(prepared)[0].items()
+        }
+        compiled._app_by_name = found
+    return found
+
+
+class AppRecord(Record):
+    """databases' Record, reading a column by name through `by_name`: the same values,
+    without the per-access lookups. A Column or an index as the key goes databases' way."""
+
+    __slots__ = ("_by_name",)
+
+    def __init__(self, row: Any, prepared: Prepared, dialect: Dialect) -> None:
+        super().__init__(row, prepared.result_columns, dialect, column_maps(prepared))
+        self._by_name = by_name(prepared, dialect)
+
+    def __getitem__(self, key: Any) -> Any:
+        found = self._by_name.get(key) if key.__class__ is str else None
+        if found is None:
+            return super().__getitem__(key)
+        index, processor = found
+        raw = self._row[index]
+        if processor is not None and isinstance(raw, int | str | float):
+            return processor(raw)
+        return raw
 
 
 class StatementCache:

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.requests import cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from webapp.clock import Clock
+from webapp.request_cookies import cookies
 
 ResponseT = TypeVar("ResponseT", bound=Response)
 
@@ -164,8 +164,7 @@ class PageCacheMiddleware:
 
     def _signed_in(self, scope: Scope) -> bool:
         """Carries a session cookie, valid or not (an expired one still gets its own page)."""
-        cookie = b"; ".join(value for name, value in scope["headers"] if name == b"cookie")
-        return bool(cookie) and self.session_cookie in cookie_parser(cookie.decode("latin-1"))
+        return self.session_cookie in cookies(scope)
 
     def _storing(self, send: Send, store: PageCache, key: tuple, now: float) -> Send:
         kept: Entry | None = None

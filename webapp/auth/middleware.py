@@ -4,13 +4,12 @@ request.state.member (Hello Work staff or an employer user), else None for both.
 from __future__ import annotations
 
 import re
-from http.cookies import SimpleCookie
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from webapp.auth import service
 from webapp.db import AppDatabase
+from webapp.request_cookies import cookies
 
 SKIP_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/favicon")
 # Requests the page makes by itself (a message thread's 10-second poll) are not the user's
@@ -35,12 +34,7 @@ class SessionUserMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
             return await self.app(scope, receive, send)
-        cookies = SimpleCookie()
-        try:
-            cookies.load(Headers(scope=scope).get("cookie", ""))
-        except Exception:
-            cookies = SimpleCookie()
-        token = cookies[self.cookie].value if self.cookie in cookies else None
+        token = cookies(scope).get(self.cookie)
         state = scope.setdefault("state", {})
         state["session_token"] = token
         state["user"], state["member"], state["expired_seeker_id"] = await service.load_session(

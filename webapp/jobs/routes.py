@@ -17,6 +17,7 @@ from webapp.clock import ymd
 from webapp.db import current
 from webapp.forms import Form
 from webapp.jobs import favourites, forms, saved_searches
+from webapp.jobs.result_cards import result_cards
 from webapp.jobs.standing import standing
 from webapp.postings import catalog, search, search_form, sheet, text
 from webapp.postings import service as postings
@@ -37,6 +38,7 @@ templates.env.globals["catalog"] = catalog
 templates.env.globals["posting_sections"] = sheet.sections
 templates.env.globals["condition_flags"] = search.FLAGS
 templates.env.globals["holiday_floors"] = search_form.HOLIDAY_FLOORS
+templates.env.globals["result_cards"] = result_cards
 
 
 def _seeker_id(request: Request) -> int | None:

@@ -229,6 +229,9 @@ class SearchPage:
     capped: bool  # total is COUNT_CAP and there are more
     offset: int
     has_more: bool
+    # What the page's rendering keeps for as long as this page of results is kept
+    # (webapp.jobs.result_cards).
+    rendered: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 FTS = sa.table("job_search", sa.column("rowid"))  # SQLite's FTS5 table (migration 0002)

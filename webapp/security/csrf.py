@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.datastructures import Headers
@@ -20,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from webapp.request_cookies import cookies
 from webapp.security.tokens import digest, new_cookie_secret
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -70,12 +70,7 @@ class CSRFMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = Headers(scope=scope)
-        cookies = SimpleCookie()
-        try:
-            cookies.load(headers.get("cookie", ""))
-        except Exception:  # a malformed Cookie header: treat as none
-            cookies = SimpleCookie()
-        secret = cookies[self.cookie].value if self.cookie in cookies else ""
+        secret = cookies(scope).get(self.cookie, "")
         fresh = not secret
         if fresh:
             secret = new_cookie_secret()
