@@ -1,11 +1,16 @@
-"""{% cache %} (webapp/fragment_cache.py): a part rendered once per key, and the search form
-kept by what was typed, never across different conditions or with an error."""
+"""{% cache %} (webapp/fragment_cache.py): a part rendered once per key, the search form
+kept by what was typed, never across different conditions or with an error, and the
+求人票's sections kept by the posting row's values."""
 
 from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
+from tests import factories
 from webapp.fragment_cache import frozen
+from webapp.schema import job_postings
 from webapp.templating import templates
 
 PART = "{% cache key %}<p>{{ text }}</p>{% endcache %}"
@@ -59,3 +64,32 @@ def test_a_form_with_a_mistake_shows_it_and_the_next_search_does_not(seeker_clie
     assert right.status_code == 200
     assert "error-summary" not in right.text
     assert 'value="200000"' in right.text
+
+
+def test_a_posting_page_shows_the_row_as_it_is_now_whatever_changed_it(seeker_client):
+    """The 求人票's sections are kept by the posting row's every value: a change that
+    touched no timestamp (here, the row written directly) shows on the next view, in the
+    posting page and in the employer's preview alike."""
+    posting = factories.posting(seeker_client, job_title="倉庫内作業", description="仕分け")
+    page = f"/jobs/{posting['job_number']}"
+    assert "仕分け" in seeker_client.get(page).text
+    assert "仕分け" in seeker_client.get(page).text  # kept
+    factories.update(
+        seeker_client, job_postings, job_postings.c.id == posting["id"], description="検品"
+    )
+    again = seeker_client.get(page).text
+    assert "検品" in again and "仕分け" not in again
+
+
+def test_database_rows_are_frozen_by_their_values(seeker_client):
+    first, second = (factories.posting(seeker_client, job_title=t) for t in ("甲", "乙"))
+    rows = factories.run(
+        seeker_client,
+        lambda conn: conn.fetch_all(
+            sa.select(job_postings).where(job_postings.c.id.in_([first["id"], second["id"]]))
+        ),
+    )
+    keys = [frozen(row) for row in rows]
+    assert keys[0] != keys[1]
+    assert keys[0] == frozen(rows[0]) and hash(keys[0]) == hash(frozen(rows[0]))
+    assert "甲" in keys[0] and "乙" in keys[1]

@@ -1,6 +1,7 @@
 """`{% cache key %}…{% endcache %}`: a part of a page rendered once per key and then kept,
 for markup that is the same for everyone who asks with the same key: the search form for
-the same typed conditions (about half of a signed-in search page's rendering).
+the same typed conditions (about half of a signed-in search page's rendering), the
+求人票's sections for the same posting row (a third of the posting page's).
 
 The key must hold everything the part shows (`frozen` makes a form's values hashable); a
 part that shows who is signed in, a CSRF token or an error stays outside. A part small
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from databases.interfaces import Record
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
@@ -26,9 +28,13 @@ SIZE = 1024
 
 
 def frozen(value: Any) -> Any:
-    """`value` as a key: mappings and lists become tuples, all the way down."""
+    """`value` as a key: mappings, database rows and lists become tuples, all the way
+    down. A row's columns stand in its statement's order, so a row is told apart from
+    another of the same statement by its values alone."""
     if isinstance(value, Mapping):
         return tuple((key, frozen(item)) for key, item in value.items())
+    if isinstance(value, Record):
+        return tuple(frozen(item) for item in value._mapping.values())
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(frozen(item) for item in value)
     return value
