@@ -135,3 +135,29 @@ def test_a_keyword_count_is_checked_on_the_narrow_index_where_it_can_be(database
     hinted = "job_postings INDEXED BY ix_job_postings_filter"
     assert (hinted in statements["倉庫"]) is database_url.startswith("sqlite")
     assert hinted not in statements["倉庫作業員"]
+
+
+def test_a_rows_values_read_by_name_column_and_place_are_the_same(database_url):
+    """db_statements.AppRecord reads a column by name without databases' lookups: the
+    values, converted as databases converts them (a date, a timezone-aware moment, a
+    label), must be what its own ways of reading give."""
+
+    async def work(conn):
+        await conn.execute(offices.insert().values(OFFICE))
+        await conn.execute(job_seekers.insert().values(SEEKER))
+        query = sa.select(
+            job_seekers.c.name,
+            job_seekers.c.birthdate,
+            job_seekers.c.created_at,
+            offices.c.name.label("office_name"),
+        ).select_from(job_seekers.join(offices, job_seekers.c.office_id == offices.c.id))
+        return await conn.fetch_one(query)
+
+    row = run_db(database_url, work)
+    assert row["name"] == row[0] == row[job_seekers.c.name] == row.name == "山田太郎"
+    assert row["birthdate"] == row[1] == row[job_seekers.c.birthdate] == SEEKER["birthdate"]
+    assert row["created_at"] == row[job_seekers.c.created_at] == SEEKER["created_at"]
+    assert row["created_at"].tzinfo is not None
+    assert row["office_name"] == row[3] == OFFICE["name"]
+    with pytest.raises(KeyError):
+        row["no_such_column"]

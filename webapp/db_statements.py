@@ -105,21 +105,24 @@ class StatementCache:
     def __init__(self, dialect: Dialect, size: int = CACHE_SIZE) -> None:
         self.dialect = dialect
         self.compiled_cache: LRUCache = LRUCache(size)
+        # A Bound statement is one object run again and again: its compiled form is found
+        # by the object itself, without hashing its cache key (a nested tuple as wide as
+        # the statement) on every run. The statement is held, so its id stays its own.
+        self._bound: LRUCache = LRUCache(size)
 
     def prepare(self, query: ClauseElement | Bound) -> Prepared:
         values = None
         if isinstance(query, Bound):
             query, values = query
-        if isinstance(query, DDLElement):
+            found = self._bound.get(id(query))
+            if found is None or found[0] is not query:
+                found = self._bound[id(query)] = (query, *self._compile(query)[:3])
+            _, shaped, extracted, collected = found
+        elif isinstance(query, DDLElement):
             compiled = query.compile(dialect=self.dialect)
             return Prepared(compiled.string, [], None, compiled)
-        shaped, extracted, collected, _ = query._compile_w_cache(
-            self.dialect,
-            compiled_cache=self.compiled_cache,
-            column_keys=[],
-            for_executemany=False,
-            schema_translate_map=None,
-        )
+        else:
+            shaped, extracted, collected, _ = self._compile(query)
         compiled = cast(SQLCompiler, shaped)  # a statement (not DDL) compiles to SQL
         params: MutableMapping[str, Any] = compiled.construct_params(
             values, extracted_parameters=extracted, escape_names=False, _collected_params=collected
@@ -135,3 +138,12 @@ class StatementCache:
             sql, order = compiled.string, compiled.positiontup or []
         args = [processors[key](params[key]) if key in processors else params[key] for key in order]
         return Prepared(sql, args, compiled._result_columns, compiled)
+
+    def _compile(self, query: ClauseElement) -> Any:
+        return query._compile_w_cache(
+            self.dialect,
+            compiled_cache=self.compiled_cache,
+            column_keys=[],
+            for_executemany=False,
+            schema_translate_map=None,
+        )
