@@ -5,6 +5,7 @@ queries the staff console reads a job-seeker's record with."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, fields
 
@@ -14,7 +15,7 @@ from databases.core import Connection
 from webapp import validation
 from webapp.auth import login_code, password_wizard
 from webapp.clock import jst_date
-from webapp.db import fetch_existing, is_unique_violation
+from webapp.db import fetch_all_bound, fetch_bound, fetch_existing, is_unique_violation
 from webapp.mail import outbox
 from webapp.postings import catalog
 from webapp.schema import (
@@ -306,51 +307,83 @@ def _containing(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _search_condition(query: str, office_code: str):
-    """求職番号 (whole, or only the serial within this office), else 氏名 or フリガナ."""
+def _search_match(query: str, office_code: str) -> tuple[str, dict]:
+    """Which of the search's statements (SEARCHES) and its values: 求職番号 (whole, or only
+    the serial within this office), else 氏名 or フリガナ, else everyone."""
     number = parse_seeker_number(query, office_code) if query else None
     if number:
-        return job_seekers.c.seeker_number == number
+        return "number", {"number": number}
     # Names are stored with single spaces (validation.person_name); the one typed may have
     # none or others: compare both without spaces.
     compact = "".join(validation.nfkc(query).split())
     if not compact:
-        return sa.true()
+        return "everyone", {}
     kana = _hiragana_to_katakana(compact)
-    return sa.or_(
-        sa.func.replace(job_seekers.c.name, " ", "").like(_containing(compact), escape="/"),
-        sa.func.replace(job_seekers.c.kana, " ", "").like(_containing(kana), escape="/"),
+    return "name", {"name": _containing(compact), "kana": _containing(kana)}
+
+
+# The search's three shapes, each built once with placeholders (db.fetch_all_bound).
+SEARCHES = {
+    "number": job_seekers.c.seeker_number == sa.bindparam("number", type_=sa.String),
+    "name": sa.or_(
+        sa.func.replace(job_seekers.c.name, " ", "").like(
+            sa.bindparam("name", type_=sa.String), escape="/"
+        ),
+        sa.func.replace(job_seekers.c.kana, " ", "").like(
+            sa.bindparam("kana", type_=sa.String), escape="/"
+        ),
+    ),
+    "everyone": sa.true(),
+}
+
+
+def _office_seekers(kind: str):
+    return sa.and_(
+        job_seekers.c.office_id == sa.bindparam("office_id", type_=sa.Integer),
+        job_seekers.c.status != capabilities.APPLYING,
+        SEARCHES[kind],
     )
+
+
+@functools.cache
+def _search_page(kind: str) -> sa.Select:
+    return (
+        sa.select(
+            job_seekers.c.id,
+            job_seekers.c.seeker_number,
+            job_seekers.c.name,
+            job_seekers.c.kana,
+            job_seekers.c.birthdate,
+            job_seekers.c.status,
+            job_seekers.c.valid_until,
+            job_seekers.c.created_at,
+            # How many match in all (the window runs before LIMIT): one query.
+            sa.func.count().over().label("total"),
+        )
+        .where(_office_seekers(kind))
+        .order_by(job_seekers.c.id.desc())
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+    )
+
+
+@functools.cache
+def _search_count(kind: str) -> sa.Select:
+    return sa.select(sa.func.count()).select_from(job_seekers).where(_office_seekers(kind))
 
 
 async def search(
     conn: Connection, *, office_id: int, office_code: str, query: str, page: int
 ) -> SeekerPage:
     """This office's job-seekers matching `query` (all of them when empty), newest first."""
-    where = sa.and_(
-        job_seekers.c.office_id == office_id,
-        job_seekers.c.status != capabilities.APPLYING,
-        _search_condition(query, office_code),
-    )
+    kind, values = _search_match(query, office_code)
+    values["office_id"] = office_id
 
     async def page_of(number: int) -> list:
-        return await conn.fetch_all(
-            sa.select(
-                job_seekers.c.id,
-                job_seekers.c.seeker_number,
-                job_seekers.c.name,
-                job_seekers.c.kana,
-                job_seekers.c.birthdate,
-                job_seekers.c.status,
-                job_seekers.c.valid_until,
-                job_seekers.c.created_at,
-                # How many match in all (the window runs before LIMIT): one query.
-                sa.func.count().over().label("total"),
-            )
-            .where(where)
-            .order_by(job_seekers.c.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((number - 1) * PAGE_SIZE)
+        return await fetch_all_bound(
+            conn,
+            _search_page(kind),
+            {**values, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE},
         )
 
     page = max(page, 1)
@@ -358,9 +391,8 @@ async def search(
     if rows:
         total = rows[0]["total"]
     else:  # no match, or a page past the last: count, then the last page
-        total = await conn.fetch_val(
-            sa.select(sa.func.count()).select_from(job_seekers).where(where)
-        )
+        counted = await fetch_bound(conn, _search_count(kind), values)
+        total = counted[0] if counted else 0
         if total and page > 1:
             page = -(-total // PAGE_SIZE)
             rows = await page_of(page)
