@@ -4,13 +4,22 @@ TEST_DATABASE_URL, on PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
 import sqlalchemy as sa
 
 from tests.helpers import run_db
-from webapp.db import MissingRow, counting_queries, fetch_bound, fetch_existing, is_unique_violation
+from webapp import db_sqlite
+from webapp.db import (
+    MissingRow,
+    counting_queries,
+    create_database,
+    fetch_bound,
+    fetch_existing,
+    is_unique_violation,
+)
 from webapp.schema import job_seekers, offices
 
 OFFICE = {"id": 901, "code": "99901", "name": "ハローワーク試験", "phone": "03-0000-0000"}
@@ -161,3 +170,43 @@ def test_a_rows_values_read_by_name_column_and_place_are_the_same(database_url):
     assert row["office_name"] == row[3] == OFFICE["name"]
     with pytest.raises(KeyError):
         row["no_such_column"]
+
+
+def test_sqlite_statements_wait_their_turn_but_a_transactions_never_do(database_url):
+    """db_sqlite runs QUERIES_AT_ONCE statements in their threads at once; the others wait.
+    A transaction's statements do not wait: it may hold the write lock the waiting ones
+    are after. Here every turn is taken: a read waits, a transaction on another connection
+    still commits, and the read goes on once a turn is free."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's connections each run in a thread of their own")
+
+    async def work(_conn):
+        db = create_database(database_url)
+        await db.connect()
+        try:
+            turns = db._backend._pool.running()
+            for _ in range(db_sqlite.QUERIES_AT_ONCE):
+                await turns.acquire()
+
+            async def read():
+                async with db.connection() as conn:
+                    mine = offices.c.id == OFFICE["id"]
+                    return await conn.fetch_val(sa.select(sa.func.count()).where(mine))
+
+            async def write():
+                async with db.connection() as conn, conn.transaction():
+                    await conn.execute(offices.insert().values(OFFICE))
+                    return await conn.fetch_val(
+                        sa.select(offices.c.name).where(offices.c.id == OFFICE["id"])
+                    )
+
+            waiting = asyncio.create_task(read())
+            written = await asyncio.wait_for(write(), timeout=10)
+            await asyncio.sleep(0)
+            assert not waiting.done()
+            turns.release()
+            return written, await asyncio.wait_for(waiting, timeout=10)
+        finally:
+            await db.disconnect()
+
+    assert run_db(database_url, work) == (OFFICE["name"], 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import unicodedata
+import weakref
 from typing import Any, cast
 
 import aiosqlite
@@ -34,6 +35,12 @@ BUSY_TIMEOUT_MS = 5000
 # as many open as requests in flight: with 8 kept, 32 concurrent requests opened (a thread
 # and four PRAGMAs) and closed a connection for most requests. Beyond this many, still.
 POOL_SIZE = 32
+# Statements run in their connections' threads at once, outside a transaction. Each thread
+# takes Python's lock to hand its rows over; with one busy for each of 32 requests in
+# flight, the threads spent more CPU waiting on that lock than the queries took (the
+# posting page: 2.3 ms of CPU a request, 1.7 with two at once; bench/README.md). The event
+# loop is one thread: more statements at once add no throughput, only waiting.
+QUERIES_AT_ONCE = 2
 
 
 def nfkc_lower(value: str | None) -> str | None:
@@ -47,6 +54,16 @@ class PooledSQLitePool(SQLitePool):
         super().__init__(url, **options)
         # Only the *_nowait methods are used: the queue never waits, so it binds no loop.
         self._idle: asyncio.LifoQueue[aiosqlite.Connection] = asyncio.LifoQueue(maxsize=POOL_SIZE)
+        self._running: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def running(self) -> asyncio.Semaphore:
+        """The statements of this process's event loop allowed in their threads at once
+        (QUERIES_AT_ONCE); one semaphore per loop, as a semaphore binds the loop it waits in."""
+        loop = asyncio.get_running_loop()
+        found = self._running.get(loop)
+        if found is None:
+            found = self._running[loop] = asyncio.Semaphore(QUERIES_AT_ONCE)
+        return found
 
     async def acquire(self) -> aiosqlite.Connection:
         try:
@@ -132,10 +149,7 @@ class PooledSQLiteConnection(SQLiteConnection):
         keeps its own metadata on the compiled statement the same way)."""
         assert self._connection is not None, "Connection is not acquired"
         prepared = self._prepare(query)
-        raw = self._connection._conn
-        found, description = await self._connection._execute(
-            _fetch, raw, prepared.sql, prepared.args, one
-        )
+        found, description = await self._in_thread(_fetch, prepared.sql, prepared.args, one)
         rows = ([found] if found is not None else []) if one else found
         if not rows:
             return []
@@ -160,8 +174,18 @@ class PooledSQLiteConnection(SQLiteConnection):
     async def execute(self, query) -> Any:
         assert self._connection is not None, "Connection is not acquired"
         prepared = self._prepare(query)
-        raw = self._connection._conn
-        return await self._connection._execute(_run, raw, prepared.sql, prepared.args)
+        return await self._in_thread(_run, prepared.sql, prepared.args)
+
+    async def _in_thread(self, work, *args) -> Any:
+        """`work(sqlite3 connection, *args)` in the connection's thread. Outside a
+        transaction it waits its turn (QUERIES_AT_ONCE); inside one it never waits, since
+        the transaction may hold the write lock that the statements waiting are after."""
+        connection = self._connection
+        assert connection is not None, "Connection is not acquired"
+        if connection.in_transaction:
+            return await connection._execute(work, connection._conn, *args)
+        async with cast(PooledSQLitePool, self._pool).running():
+            return await connection._execute(work, connection._conn, *args)
 
     def _context(self, prepared: Prepared) -> Any:
         context: Any = self._dialect.execution_ctx_cls()  # databases sets its attributes
