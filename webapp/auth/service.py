@@ -130,6 +130,11 @@ _MEMBER_COLUMNS = {
 }
 
 
+# Each column's name in the person's dict and its label in the session's query.
+_SEEKER_LABELS = tuple((name, f"seeker__{name}") for name in _SEEKER_COLUMNS)
+_MEMBER_LABELS = tuple((name, f"member__{name}") for name in _MEMBER_COLUMNS)
+
+
 # What a page shows of the signed-in job-seeker beyond their row (the My Page menu's and
 # the header's unread counts): scalar subqueries for the session's seeker_id, by name.
 SeekerCounts = Callable[[Any], Mapping[str, Any]]
@@ -197,11 +202,11 @@ async def load_session(
         return None, None, row["seeker_id"]
     seeker = member = None
     if row["seeker__id"] is not None:
-        seeker = {name: row[f"seeker__{name}"] for name in _SEEKER_COLUMNS}
+        seeker = {name: row[label] for name, label in _SEEKER_LABELS}
         seeker["session_id"] = row["id"]
         seeker["counts"] = {name: row[f"count__{name}"] for name in counts}
     elif row["member__id"] is not None:  # NULL when the member was disabled
-        member = {name: row[f"member__{name}"] for name in _MEMBER_COLUMNS}
+        member = {name: row[label] for name, label in _MEMBER_LABELS}
         member["session_id"] = row["id"]
     if touch and now - row["last_seen_at"] >= TOUCH_INTERVAL:
         await conn.execute(

@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from databases.core import Connection
 
+from webapp.db import fetch_all_bound
 from webapp.postings import search
 from webapp.schema import favourites, job_postings, job_seekers
 
@@ -64,10 +65,13 @@ async def ids_among(conn: Connection, seeker_id: int | None, posting_ids: list[i
     # All of the seeker's (at most LIMIT) and the page's picked out here: an IN list of the
     # page's ids is expanded by SQLAlchemy afresh on every search page, a statement with
     # only the seeker compiles once (a tenth of the signed-in search page's time).
-    rows = await conn.fetch_all(
-        sa.select(favourites.c.posting_id).where(favourites.c.seeker_id == seeker_id)
-    )
-    return {row[0] for row in rows}.intersection(posting_ids)
+    rows = await fetch_all_bound(conn, _SEEKERS_FAVOURITES, {"seeker_id": seeker_id})
+    return {row["posting_id"] for row in rows}.intersection(posting_ids)
+
+
+_SEEKERS_FAVOURITES = sa.select(favourites.c.posting_id).where(
+    favourites.c.seeker_id == sa.bindparam("seeker_id", type_=sa.Integer)
+)
 
 
 async def listing(conn: Connection, seeker_id: int):
