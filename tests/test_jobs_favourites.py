@@ -166,6 +166,10 @@ def test_a_kept_page_of_results_shows_each_reader_their_own_stars_and_token(taro
         signed_out = visitor.get(path).text
         assert "csrf_token" not in signed_out.split('id="result-list"')[1]
         assert signed_out.count("ログインしてお気に入りに追加") == 2
+    # However the address was typed, a ☆ comes back to the page's own: one page of
+    # results, one rendering.
+    odd = taro.get(path + "&utm_source=mail&pick=").text
+    assert set(re.findall(r'name="next" value="([^"]*)"', odd)) == {path}
     # The htmx もっと見る part is put together the same way.
     more = hanako.get(path, headers={"HX-Request": "true", "HX-Target": "result-list"})
     assert stars(more.text)[str(second["id"])] == "お気に入り登録済み"

@@ -18,10 +18,9 @@ from markupsafe import Markup, escape
 
 HOLE = re.compile(r"<!--favourite (\d+)-->")
 TOKEN = Markup("<!--csrf-token-->")
-# Renderings kept per page of results: a few variants (signed in or not, the address it
-# was asked by, the date), each with its ☆ in both states; a flood of odd addresses starts
-# the page's set afresh.
-MAX_KEPT = 16
+# Renderings kept per page of results: signed in or not, on the date, each with its ☆ in
+# both states (the address a ☆ comes back to is the page's own: jobs.routes._here).
+MAX_KEPT = 8
 
 
 @pass_context

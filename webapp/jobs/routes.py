@@ -52,8 +52,12 @@ def _own_id(request: Request) -> int:
     return request.state.user["id"]
 
 
-def _here(request: Request) -> str:
-    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+def _here(conditions: search.SearchConditions) -> str:
+    """Where a ☆ pressed without JavaScript comes back to: these results, at their address
+    as the app writes it (not as typed), so that one page of results has one (the cards
+    are rendered once per page of results with it: result_cards)."""
+    query = conditions.to_query()
+    return f"/jobs/search?{query}" if query else "/jobs/search"
 
 
 async def search_page(request: Request) -> Response:
@@ -92,7 +96,7 @@ async def search_page(request: Request) -> Response:
             conn, _seeker_id(request), [r["id"] for r in page.rows]
         ),
         next_url="/jobs/search?" + conditions.with_page(conditions.page + 1).to_query(),
-        here=_here(request),
+        here=_here(conditions),
         today=requests.today(request),
         appending=appending,
         # No 「この検索条件を保存する」 for no conditions or no results (the server refuses too).
