@@ -86,7 +86,9 @@ def test_database_rows_are_frozen_by_their_values(seeker_client):
     rows = factories.run(
         seeker_client,
         lambda conn: conn.fetch_all(
-            sa.select(job_postings).where(job_postings.c.id.in_([first["id"], second["id"]]))
+            sa.select(job_postings)
+            .where(job_postings.c.id.in_([first["id"], second["id"]]))
+            .order_by(job_postings.c.id)
         ),
     )
     keys = [frozen(row) for row in rows]
