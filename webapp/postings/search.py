@@ -529,14 +529,18 @@ async def find(
         else:
             total, capped, reach = await _keyword_count(conn, match, COUNT_CAP)
         empty = offset >= total
-        # SQLite with a keyword, newest first, very many matches: how far down the
-        # newest-first index the window ends, at the density the newest postings match.
+        # SQLite with a keyword, very many matches: how far down the newest-first index
+        # the window ends, at the density the newest postings match.
         walk_to = (offset + limit) * reach // max(total, 1)
-        walk = match.fts_query is not None and conditions.sort == "new" and capped
-        walk = walk and walk_to <= WALK_ENTRIES and not empty
+        walk = match.fts_query is not None and capped and walk_to <= WALK_ENTRIES and not empty
         # First the ids of the window (ordered on the narrow filter index), then their rows.
         window_query = sa.select(job_postings.c.id).order_by(*order).limit(limit).offset(offset)
-        if walk:
+        # 賃金 or 紹介期限 order: `probe` walks that order's own index (賃金, or 紹介期限 from
+        # today) testing each entry's id against the keyword's matches, and stops once the
+        # window is full; sorting every match read each from the narrow filter index (介護 at
+        # 1,000,000: 106,000 of them, 2–3 s; bench/README.md). The density test above keeps
+        # it to keywords common enough for the walk to end soon.
+        if walk and conditions.sort == "new":
             # Walking the newest-first index (SQLite's planner takes it for `probe`'s
             # `id + 0`; with a 都道府県, that prefecture's part of its own) until the window
             # is full beats sorting every candidate. First within twice the entries the
