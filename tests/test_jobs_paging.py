@@ -240,7 +240,8 @@ def test_postgres_never_walks_an_ordering_index_for_a_keyword(shared_client, man
 )
 def test_a_keyword_by_wage_or_deadline_walks_to_the_same_pages(client, monkeypatch, sort, query):
     """A keyword with more matches than the count's cap, sorted by 賃金 or 紹介期限: SQLite
-    walks that order's index (search.find) instead of sorting every match. The same
+    walks that order's index (search.find), PostgreSQL seeks the matches at the head of
+    that order (search._ordered_ids), instead of sorting every match. The same
     postings in the same order, page after page, as sorting them: ties in 賃金 and in
     紹介期限 broken by id, closed and filled postings and other prefectures left out."""
     wages = [180_000, 250_000, 250_000, 300_000, 220_000, 250_000, 300_000]
@@ -270,8 +271,9 @@ def test_a_keyword_by_wage_or_deadline_walks_to_the_same_pages(client, monkeypat
 
     monkeypatch.setattr(search, "_rows", rows_spy)
 
-    def pages(walk_entries: int) -> list:
+    def pages(walk_entries: int, seeks: tuple[int, ...] = (3,)) -> list:
         monkeypatch.setattr(search, "WALK_ENTRIES", walk_entries)
+        monkeypatch.setattr(search, "ORDER_SEEKS", seeks)
         return [
             factories.run(
                 client,
@@ -285,9 +287,13 @@ def test_a_keyword_by_wage_or_deadline_walks_to_the_same_pages(client, monkeypat
     walks = pages(search.WALK_ENTRIES)
     assert walked == ([False] * 3 if PG_URL else [True, True, True]), walked
     walked.clear()
-    sorts = pages(-1)  # never walk: every match sorted
+    sorts = pages(-1, ())  # never walk, never seek the head of the order: every match sorted
     assert not any(walked)
     assert walks == sorts
+    # PostgreSQL seeks the head of the order first, then further, then all postings
+    # (search._ordered_ids): where it looks first changes the work, never the pages.
+    for seeks in [(1,), (2, 5, 10, 20), (10, 40), (25,), (1_000,)]:
+        assert pages(search.WALK_ENTRIES, seeks) == sorts, seeks
     # And the order itself, from the values written.
     today = jst_date(now)
 
@@ -305,3 +311,8 @@ def test_a_keyword_by_wage_or_deadline_walks_to_the_same_pages(client, monkeypat
     assert [(page.total, page.capped) for page in walks] == [(12, True)] * 4
     assert [row["id"] for page in walks[:3] for row in page.rows] == order[:15]
     assert walks[3].rows == [] and not walks[2].has_more
+    # Fewer matches than the cap: PostgreSQL sorts the ones its count found.
+    monkeypatch.setattr(search, "COUNT_CAP", 1_000)
+    uncapped = pages(search.WALK_ENTRIES)
+    assert [(page.total, page.capped) for page in uncapped] == [(len(order), False)] * 4
+    assert [row["id"] for page in uncapped for row in page.rows] == order[:20]

@@ -46,6 +46,10 @@ RECENT_SEEKS = (16_000, 24_000, 32_000, 48_000, 64_000, 96_000, 128_000, 192_000
 # ...with this margin: older postings are more often closed, so a keyword's share of the
 # matches thins out going back.
 RECENT_MARGIN = 1.5
+# PostgreSQL, a keyword with more matches than the count's cap sorted by 賃金 or 紹介期限:
+# sought first among about the first 16,000 postings in that order, then among as many as
+# its share there says it needs (_ordered_ids), as _newest_ids does newest first.
+ORDER_SEEKS = (16_000, 32_000, 64_000, 128_000, 256_000)
 
 
 @dataclass(frozen=True)
@@ -513,14 +517,26 @@ async def find(
     limit: int,
 ) -> SearchPage:
     """One window of results, in the chosen order, with the (capped) total."""
-    match = filters(conn, conditions, today=jst_date(now))
+    today = jst_date(now)
+    match = filters(conn, conditions, today=today)
     order = ORDERINGS[conditions.sort]
     records = None
-    if match.keyword and conditions.sort == "new":
-        # PostgreSQL, a keyword newest first: one pass finds the count and the window.
+    if match.keyword:
+        # PostgreSQL, a keyword: one pass finds the count and, newest first, the window.
         ids = await _newest_ids(conn, match, max(COUNT_CAP, offset + limit) + 1)
         total, capped = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
         window = ids[offset : offset + limit] if offset < total else []
+        if window and conditions.sort != "new":
+            if capped:
+                # By 賃金 or 紹介期限, very many matches: the first ones sought at the head
+                # of that order (sorting every match read each from the table: 介護 at
+                # 1,000,000, 106,000 of them, 2–3 s; bench/README.md).
+                ordered = await _ordered_ids(conn, match, conditions.sort, offset + limit, today)
+                window = ordered[offset : offset + limit]
+            else:  # `ids` holds every match: they are sorted
+                among = job_postings.c.id == sa.any_(sa.bindparam("ids", ids, ARRAY(sa.Integer)))
+                query = sa.select(job_postings.c.id).where(among).order_by(*order)
+                window = [r[0] for r in await conn.fetch_all(query.offset(offset).limit(limit))]
         empty = not window
         wanted = job_postings.c.id == sa.any_(sa.bindparam("window", window, ARRAY(sa.Integer)))
     else:
@@ -535,11 +551,6 @@ async def find(
         walk = match.fts_query is not None and capped and walk_to <= WALK_ENTRIES and not empty
         # First the ids of the window (ordered on the narrow filter index), then their rows.
         window_query = sa.select(job_postings.c.id).order_by(*order).limit(limit).offset(offset)
-        # 賃金 or 紹介期限 order: `probe` walks that order's own index (賃金, or 紹介期限 from
-        # today) testing each entry's id against the keyword's matches, and stops once the
-        # window is full; sorting every match read each from the narrow filter index (介護 at
-        # 1,000,000: 106,000 of them, 2–3 s; bench/README.md). The density test above keeps
-        # it to keywords common enough for the walk to end soon.
         if walk and conditions.sort == "new":
             # Walking the newest-first index (SQLite's planner takes it for `probe`'s
             # `id + 0`; with a 都道府県, that prefecture's part of its own) until the window
@@ -551,6 +562,11 @@ async def find(
             records = await _rows(conn, within_ids, order)
             if len(records) < limit:  # the newest entries were not enough
                 records = None
+        # By 賃金 or 紹介期限, `probe` walks that order's own index (賃金, or 紹介期限 from
+        # today) testing each entry's id against the keyword's matches, and stops once the
+        # window is full: sorting every match read each from the narrow filter index (介護
+        # at 1,000,000: 106,000 of them, 2–3 s; bench/README.md). The density test above
+        # keeps the walk to keywords common enough for it to end soon.
         window_query = window_query.where(*match.where(probe=walk))
         wanted = job_postings.c.id.in_(window_query.scalar_subquery())
     rows = []
@@ -636,6 +652,68 @@ async def _newest_ids(conn: Connection, match: Match, wanted: int) -> list[int]:
                 break
             seek = int(n * wanted / len(ids) * RECENT_MARGIN)
         return [record[0] for record in await conn.fetch_all(newest(match, wanted))]
+
+
+def _order_bound(sort: str, n: int, today: dt.date):
+    """(賃金 or 紹介期限, id) of about the n-th posting in that order: a seek of the order's
+    index (open or not: a guess that only decides how far _ordered_ids looks at once)."""
+    p = job_postings.c
+    if sort == "wage":
+        query = sa.select(p.wage_monthly, p.id).where(p.wage_monthly.isnot(None))
+    else:
+        query = sa.select(p.referral_deadline, p.id).where(p.referral_deadline >= today)
+    return query.order_by(*ORDERINGS[sort]).offset(n - 1).limit(1)
+
+
+def _within(sort: str, bound) -> sa.ColumnElement[bool]:
+    """The postings at or before `bound` in the order: each sorts ahead of every posting
+    past it (a 賃金 left empty sorts first on PostgreSQL). The order's index (0023) reads
+    the row value as it is."""
+    p = job_postings.c
+    if sort == "wage":
+        return sa.or_(
+            p.wage_monthly.is_(None), sa.tuple_(p.wage_monthly, p.id) >= (bound[0], bound[1])
+        )
+    return sa.tuple_(p.referral_deadline, p.id) <= (bound[0], bound[1])
+
+
+async def _ordered_ids(
+    conn: Connection, match: Match, sort: str, wanted: int, today: dt.date
+) -> list[int]:
+    """PostgreSQL, a keyword (or 最寄り駅) sorted by 賃金 or 紹介期限: the ids of its first
+    `wanted` matches in that order (fewer when fewer match).
+
+    As _newest_ids: the GIN index gives every posting holding the tokens, each read from
+    the table to be sorted. So the postings at the head of the order are asked first (the
+    wage or deadline index's bitmap ANDed with the keyword's): when as many match there as
+    are wanted, they are the first ones, since every posting past the bound sorts after
+    them. Else the share found there says how far to look; then all postings."""
+    order = ORDERINGS[sort]
+    seek = ORDER_SEEKS[0] if ORDER_SEEKS else 0
+    for n in ORDER_SEEKS:
+        if n < seek:
+            continue
+        bound = await conn.fetch_one(_order_bound(sort, n, today))
+        if bound is None:  # fewer postings than that: look at them all
+            break
+        query = (
+            sa.select(job_postings.c.id)
+            .where(*match.where(), _within(sort, bound))
+            .order_by(*order)
+            .limit(wanted)
+        )
+        async with conn.transaction():
+            await conn.fetch_val(BITMAP_ONLY)
+            ids = [record[0] for record in await conn.fetch_all(query)]
+        if len(ids) == wanted:
+            return ids
+        if not ids:  # none at the head of the order: rare there, the GIN index finds the few
+            break
+        seek = int(n * wanted / len(ids) * RECENT_MARGIN)
+    query = sa.select(job_postings.c.id).where(*match.where()).order_by(*order).limit(wanted)
+    async with conn.transaction():
+        await conn.fetch_val(BITMAP_ONLY)
+        return [record[0] for record in await conn.fetch_all(query)]
 
 
 class ResultCache:
