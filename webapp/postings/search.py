@@ -549,6 +549,10 @@ async def find(
         # the window ends, at the density the newest postings match.
         walk_to = (offset + limit) * reach // max(total, 1)
         walk = match.fts_query is not None and capped and walk_to <= WALK_ENTRIES and not empty
+        # By 賃金 or 紹介期限 with a 都道府県, SQLite's planner reads that prefecture's part of
+        # its newest-first index and sorts, which costs more than sorting the matches (the
+        # keyword's candidates are the prefecture's already: its token is in the query).
+        walk = walk and (conditions.sort == "new" or not conditions.prefecture)
         # First the ids of the window (ordered on the narrow filter index), then their rows.
         window_query = sa.select(job_postings.c.id).order_by(*order).limit(limit).offset(offset)
         if walk and conditions.sort == "new":
