@@ -671,14 +671,20 @@ def _order_bound(sort: str, n: int, today: dt.date):
 
 def _within(sort: str, bound) -> sa.ColumnElement[bool]:
     """The postings at or before `bound` in the order: each sorts ahead of every posting
-    past it (a 賃金 left empty sorts first on PostgreSQL). The order's index (0023) reads
-    the row value as it is."""
+    past it. 賃金: at least that wage, which the keyword's GIN index answers beside the
+    tokens (0023); 紹介期限: up to that (date, id), a row value its own index seeks (most
+    紹介期限日 are month ends: a date alone would take a third of the postings)."""
     p = job_postings.c
     if sort == "wage":
-        return sa.or_(
-            p.wage_monthly.is_(None), sa.tuple_(p.wage_monthly, p.id) >= (bound[0], bound[1])
-        )
+        return p.wage_monthly >= bound[0]
     return sa.tuple_(p.referral_deadline, p.id) <= (bound[0], bound[1])
+
+
+def _no_wage():
+    """Whether an open posting has no 賃金 (PostgreSQL sorts it first, and `_within` cannot
+    hold it): then every match is sorted, as before."""
+    p = job_postings.c
+    return sa.select(sa.exists().where(p.wage_monthly.is_(None), p.status == catalog.STATUS_OPEN))
 
 
 async def _ordered_ids(
@@ -693,8 +699,11 @@ async def _ordered_ids(
     are wanted, they are the first ones, since every posting past the bound sorts after
     them. Else the share found there says how far to look; then all postings."""
     order = ORDERINGS[sort]
-    seek = ORDER_SEEKS[0] if ORDER_SEEKS else 0
-    for n in ORDER_SEEKS:
+    seeks: tuple[int, ...] = ORDER_SEEKS
+    if sort == "wage" and await conn.fetch_val(_no_wage()):
+        seeks = ()
+    seek = seeks[0] if seeks else 0
+    for n in seeks:
         if n < seek:
             continue
         bound = await conn.fetch_one(_order_bound(sort, n, today))
