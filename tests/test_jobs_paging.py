@@ -194,7 +194,8 @@ def test_postgres_never_walks_an_ordering_index_for_a_keyword(shared_client, man
     """The plan cannot drift into a walk: in _newest_ids' transaction only bitmap scans are
     allowed, so no ordering index is walked testing each posting's tokens (at 1,000,000
     postings, 10,000 toasted tsvectors read for 介護's 1,001: bench/README.md). Which
-    bitmaps it takes is the planner's; the keyword's GIN index holds 受付年月日 (0022)."""
+    bitmaps it takes is the planner's; the keyword's GIN index holds 受付年月日 (0022) and
+    賃金 (0023)."""
     conditions = parse_conditions(QueryParams(urlencode({"q": "倉庫作業員"}))).conditions
     today = jst_date(shared_client.app.state.clock.now())
 
@@ -226,4 +227,108 @@ def test_postgres_never_walks_an_ordering_index_for_a_keyword(shared_client, man
         assert "Bitmap Heap Scan on job_postings" in plan, plan
         assert "Seq Scan" not in plan and "Index Scan using" not in plan, plan
         assert "Index Scan Backward" not in plan, plan
-    assert "gin (search_tokens, received_on)" in gin, gin
+    assert "gin (search_tokens, received_on, wage_monthly)" in gin, gin
+
+
+@pytest.mark.parametrize("sort", ["wage", "deadline"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "介護"},  # two characters: the keyword index alone decides
+        {"q": "介護職員"},  # longer: confirmed on the text
+        {"q": "介護", "pref": "27"},  # the prefecture's token in the index, and its column
+    ],
+)
+def test_a_keyword_by_wage_or_deadline_walks_to_the_same_pages(client, monkeypatch, sort, query):
+    """A keyword with more matches than the count's cap, sorted by 賃金 or 紹介期限: SQLite
+    walks that order's index (search.find), PostgreSQL seeks the matches at the head of
+    that order (search._ordered_ids), instead of sorting every match. The same
+    postings in the same order, page after page, as sorting them: ties in 賃金 and in
+    紹介期限 broken by id, closed and filled postings and other prefectures left out."""
+    wages = [180_000, 250_000, 250_000, 300_000, 220_000, 250_000, 300_000]
+    for i in range(42):
+        factories.posting(
+            client,
+            job_title="介護職員" if i % 5 else "介護スタッフ",
+            prefecture_code="27" if i % 3 else "13",
+            wage_min=wages[i % len(wages)],
+            days_old=i % 4,
+            open_days=20 + (i % 3) * 10,
+            status="filled" if i % 11 == 10 else "open",
+        )
+    for _ in range(6):  # closed: the 紹介期限日 passed
+        factories.posting(client, job_title="介護職員", days_old=30, open_days=10, wage_min=400_000)
+    factories.posting(client, job_title="倉庫作業員", wage_min=500_000)  # not the keyword
+    monkeypatch.setattr(search, "COUNT_CAP", 12)
+    conditions = parse_conditions(QueryParams(urlencode({**query, "sort": sort}))).conditions
+    now = client.app.state.clock.now()
+    walked = []
+    rows = search._rows
+
+    async def rows_spy(conn, wanted, order):
+        sql = str(wanted.compile(dialect=conn._connection._dialect))
+        walked.append("job_postings.id + " in sql)
+        return await rows(conn, wanted, order)
+
+    monkeypatch.setattr(search, "_rows", rows_spy)
+
+    def pages(walk_entries: int, seeks: tuple[int, ...] = (3,)) -> list:
+        monkeypatch.setattr(search, "WALK_ENTRIES", walk_entries)
+        monkeypatch.setattr(search, "ORDER_SEEKS", seeks)
+        return [
+            factories.run(
+                client,
+                lambda conn, offset=offset: search.find(
+                    conn, conditions, now=now, offset=offset, limit=5
+                ),
+            )
+            for offset in (0, 5, 10, 15)
+        ]
+
+    walks = pages(search.WALK_ENTRIES)
+    # SQLite walks the order's index, but with a 都道府県 sorts the prefecture's matches.
+    assert walked == [not PG_URL and "pref" not in query] * 3, walked
+    walked.clear()
+    sorts = pages(-1, ())  # never walk, never seek the head of the order: every match sorted
+    assert not any(walked)
+    assert walks == sorts
+    # PostgreSQL seeks the head of the order first, then further, then all postings
+    # (search._ordered_ids): where it looks first changes the work, never the pages.
+    for seeks in [(1,), (2, 5, 10, 20), (10, 40), (25,), (1_000,)]:
+        assert pages(search.WALK_ENTRIES, seeks) == sorts, seeks
+    # And the order itself, from the values written.
+    today = jst_date(now)
+
+    async def expected(conn):
+        p = search.job_postings.c
+        ids = sa.select(p.id).where(
+            search.open_filter(today),
+            p.job_title.like("介護職員%" if query["q"] == "介護職員" else "介護%"),
+            *([p.prefecture_code == query["pref"]] if "pref" in query else []),
+        )
+        return [r[0] for r in await conn.fetch_all(ids.order_by(*search.ORDERINGS[sort]))]
+
+    order = factories.run(client, expected)
+    assert len(order) > 12
+    assert [(page.total, page.capped) for page in walks] == [(12, True)] * 4
+    assert [row["id"] for page in walks[:3] for row in page.rows] == order[:15]
+    assert walks[3].rows == [] and not walks[2].has_more
+    # Fewer matches than the cap: PostgreSQL sorts the ones its count found.
+    monkeypatch.setattr(search, "COUNT_CAP", 1_000)
+    uncapped = pages(search.WALK_ENTRIES)
+    assert [(page.total, page.capped) for page in uncapped] == [(len(order), False)] * 4
+    assert [row["id"] for page in uncapped for row in page.rows] == order[:20]
+    # An open match without a 賃金 (a row written by hand: PostgreSQL sorts it first, SQLite
+    # last): the same as the plain order still.
+    monkeypatch.setattr(search, "COUNT_CAP", 12)
+
+    async def no_wage(conn):
+        p = search.job_postings.c
+        await conn.execute(
+            sa.update(search.job_postings).where(p.id == order[7]).values(wage_monthly=None)
+        )
+
+    factories.run(client, no_wage)
+    order = factories.run(client, expected)
+    walks = pages(search.WALK_ENTRIES, (25,))
+    assert [row["id"] for page in walks[:3] for row in page.rows] == order[:15]

@@ -427,8 +427,9 @@ job_postings = sa.Table(
         "id",
         *[c for c in FILTER_COLUMNS if c != "prefecture_code"],
     ),
-    sa.Index("ix_job_postings_deadline", "referral_deadline"),
-    sa.Index("ix_job_postings_wage", "wage_monthly"),
+    # 紹介期限 and 賃金 order, ending with the id as those orders do (migration 0023).
+    sa.Index("ix_job_postings_deadline", "referral_deadline", "id"),
+    sa.Index("ix_job_postings_wage", "wage_monthly", "id"),
     sa.Index("ix_job_postings_registered", "registered_at"),
     # 職業分類の中分類 (migration 0014): the second step of the occupation choice.
     sa.Index("ix_job_postings_occupation_minor", "occupation_minor"),

@@ -46,6 +46,10 @@ RECENT_SEEKS = (16_000, 24_000, 32_000, 48_000, 64_000, 96_000, 128_000, 192_000
 # ...with this margin: older postings are more often closed, so a keyword's share of the
 # matches thins out going back.
 RECENT_MARGIN = 1.5
+# PostgreSQL, a keyword with more matches than the count's cap sorted by 賃金 or 紹介期限:
+# sought first among about the first 16,000 postings in that order, then among as many as
+# its share there says it needs (_ordered_ids), as _newest_ids does newest first.
+ORDER_SEEKS = (16_000, 32_000, 64_000, 128_000, 256_000)
 
 
 @dataclass(frozen=True)
@@ -513,14 +517,30 @@ async def find(
     limit: int,
 ) -> SearchPage:
     """One window of results, in the chosen order, with the (capped) total."""
-    match = filters(conn, conditions, today=jst_date(now))
+    today = jst_date(now)
+    match = filters(conn, conditions, today=today)
     order = ORDERINGS[conditions.sort]
     records = None
-    if match.keyword and conditions.sort == "new":
-        # PostgreSQL, a keyword newest first: one pass finds the count and the window.
+    if match.keyword:
+        # PostgreSQL, a keyword: one pass finds the count and, newest first, the window.
         ids = await _newest_ids(conn, match, max(COUNT_CAP, offset + limit) + 1)
         total, capped = min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
         window = ids[offset : offset + limit] if offset < total else []
+        if window and conditions.sort != "new":
+            if capped:
+                # By 賃金 or 紹介期限, very many matches: the first ones sought at the head
+                # of that order (sorting every match read each from the table: 介護 at
+                # 1,000,000, 106,000 of them, 2–3 s; bench/README.md).
+                # How many postings hold the keyword, at the density of the newest ones.
+                candidates = len(ids) * max(ids) // (max(ids) - min(ids) + 1)
+                ordered = await _ordered_ids(
+                    conn, match, conditions.sort, offset + limit, today, candidates
+                )
+                window = ordered[offset : offset + limit]
+            else:  # `ids` holds every match: they are sorted
+                among = job_postings.c.id == sa.any_(sa.bindparam("ids", ids, ARRAY(sa.Integer)))
+                query = sa.select(job_postings.c.id).where(among).order_by(*order)
+                window = [r[0] for r in await conn.fetch_all(query.offset(offset).limit(limit))]
         empty = not window
         wanted = job_postings.c.id == sa.any_(sa.bindparam("window", window, ARRAY(sa.Integer)))
     else:
@@ -529,14 +549,17 @@ async def find(
         else:
             total, capped, reach = await _keyword_count(conn, match, COUNT_CAP)
         empty = offset >= total
-        # SQLite with a keyword, newest first, very many matches: how far down the
-        # newest-first index the window ends, at the density the newest postings match.
+        # SQLite with a keyword, very many matches: how far down the newest-first index
+        # the window ends, at the density the newest postings match.
         walk_to = (offset + limit) * reach // max(total, 1)
-        walk = match.fts_query is not None and conditions.sort == "new" and capped
-        walk = walk and walk_to <= WALK_ENTRIES and not empty
+        walk = match.fts_query is not None and capped and walk_to <= WALK_ENTRIES and not empty
+        # By 賃金 or 紹介期限 with a 都道府県, SQLite's planner reads that prefecture's part of
+        # its newest-first index and sorts, which costs more than sorting the matches (the
+        # keyword's candidates are the prefecture's already: its token is in the query).
+        walk = walk and (conditions.sort == "new" or not conditions.prefecture)
         # First the ids of the window (ordered on the narrow filter index), then their rows.
         window_query = sa.select(job_postings.c.id).order_by(*order).limit(limit).offset(offset)
-        if walk:
+        if walk and conditions.sort == "new":
             # Walking the newest-first index (SQLite's planner takes it for `probe`'s
             # `id + 0`; with a 都道府県, that prefecture's part of its own) until the window
             # is full beats sorting every candidate. First within twice the entries the
@@ -547,6 +570,11 @@ async def find(
             records = await _rows(conn, within_ids, order)
             if len(records) < limit:  # the newest entries were not enough
                 records = None
+        # By 賃金 or 紹介期限, `probe` walks that order's own index (賃金, or 紹介期限 from
+        # today) testing each entry's id against the keyword's matches, and stops once the
+        # window is full: sorting every match read each from the narrow filter index (介護
+        # at 1,000,000: 106,000 of them, 2–3 s; bench/README.md). The density test above
+        # keeps the walk to keywords common enough for it to end soon.
         window_query = window_query.where(*match.where(probe=walk))
         wanted = job_postings.c.id.in_(window_query.scalar_subquery())
     rows = []
@@ -632,6 +660,89 @@ async def _newest_ids(conn: Connection, match: Match, wanted: int) -> list[int]:
                 break
             seek = int(n * wanted / len(ids) * RECENT_MARGIN)
         return [record[0] for record in await conn.fetch_all(newest(match, wanted))]
+
+
+# PostgreSQL, in _ordered_ids' transaction: room for the bitmap of the highest 256,000
+# wages exact (at the default 4 MB it went lossy: 37,000 postings rechecked for 600, 354
+# against 68 ms for 事務 at 1,000,000 postings).
+WIDE_BITMAP = sa.text("SELECT set_config('work_mem', '32MB', true)")
+
+
+def _order_bound(sort: str, n: int, today: dt.date):
+    """(賃金 or 紹介期限, id) of about the n-th posting in that order: a seek of the order's
+    index (open or not: a guess that only decides how far _ordered_ids looks at once)."""
+    p = job_postings.c
+    if sort == "wage":
+        query = sa.select(p.wage_monthly, p.id).where(p.wage_monthly.isnot(None))
+    else:
+        query = sa.select(p.referral_deadline, p.id).where(p.referral_deadline >= today)
+    return query.order_by(*ORDERINGS[sort]).offset(n - 1).limit(1)
+
+
+def _within(sort: str, bound) -> sa.ColumnElement[bool]:
+    """The postings at or before `bound` in the order: each sorts ahead of every posting
+    past it. 賃金: at least that wage, which the keyword's GIN index answers beside the
+    tokens (0023); 紹介期限: up to that (date, id), a row value its own index seeks (most
+    紹介期限日 are month ends: a date alone would take a third of the postings)."""
+    p = job_postings.c
+    if sort == "wage":
+        return p.wage_monthly >= bound[0]
+    return sa.tuple_(p.referral_deadline, p.id) <= (bound[0], bound[1])
+
+
+def _no_wage():
+    """Whether an open posting has no 賃金 (PostgreSQL sorts it first, and `_within` cannot
+    hold it): then every match is sorted, as before."""
+    p = job_postings.c
+    return sa.select(sa.exists().where(p.wage_monthly.is_(None), p.status == catalog.STATUS_OPEN))
+
+
+async def _ordered_ids(
+    conn: Connection, match: Match, sort: str, wanted: int, today: dt.date, candidates: int
+) -> list[int]:
+    """PostgreSQL, a keyword (or 最寄り駅) sorted by 賃金 or 紹介期限: the ids of its first
+    `wanted` matches in that order (fewer when fewer match).
+
+    As _newest_ids: the GIN index gives every posting holding the tokens, each read from
+    the table to be sorted. So the postings at the head of the order are asked first (the
+    wage or deadline index's bitmap ANDed with the keyword's): when as many match there as
+    are wanted, they are the first ones, since every posting past the bound sorts after
+    them. Else the share found there says how far to look; then all postings. Never
+    further than 16 postings for each of the keyword's `candidates` (a guess): the index's
+    part for that many wages costs more than reading them all (事務・大阪府 at 1,000,000,
+    about 6,000 of them: 24 ms, against 67 for the highest 256,000 wages)."""
+    order = ORDERINGS[sort]
+    seeks = tuple(n for n in ORDER_SEEKS if n <= 16 * candidates)
+    if sort == "wage" and seeks and await conn.fetch_val(_no_wage()):
+        seeks = ()
+    seek = seeks[0] if seeks else 0
+    for n in seeks:
+        # The last one is still tried when the share says up to twice as far: all postings
+        # cost more (事務 by 賃金 at 1,000,000: 300 ms, against 70 for the highest 256,000).
+        if n < seek and not (n == seeks[-1] and seek <= 2 * n):
+            continue
+        bound = await conn.fetch_one(_order_bound(sort, n, today))
+        if bound is None:  # fewer postings than that: look at them all
+            break
+        query = (
+            sa.select(job_postings.c.id)
+            .where(*match.where(), _within(sort, bound))
+            .order_by(*order)
+            .limit(wanted)
+        )
+        async with conn.transaction():
+            await conn.fetch_val(BITMAP_ONLY)
+            await conn.fetch_val(WIDE_BITMAP)
+            ids = [record[0] for record in await conn.fetch_all(query)]
+        if len(ids) == wanted:
+            return ids
+        # None at the head of the order: a keyword of lower wages (or later deadlines)
+        # than most, not a rare one (the count found more than its cap).
+        seek = int(n * wanted / len(ids) * RECENT_MARGIN) if ids else 16 * n
+    query = sa.select(job_postings.c.id).where(*match.where()).order_by(*order).limit(wanted)
+    async with conn.transaction():
+        await conn.fetch_val(BITMAP_ONLY)
+        return [record[0] for record in await conn.fetch_all(query)]
 
 
 class ResultCache:
