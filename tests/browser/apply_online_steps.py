@@ -10,7 +10,12 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.steps import heading, scroll_to_end, wait_for_mail
+from tests.browser.steps import (
+    agree_to_terms,
+    heading,
+    send_address_and_birthdate,
+    wait_for_mail,
+)
 from tests.helpers import KEY_IN_MAIL
 from webapp.schema import employers
 
@@ -44,23 +49,12 @@ def open_account(page: Page, axe, javascript: bool) -> None:
     with JavaScript, which keeps the box unticked until then), the address, the key from
     the mail app and the password; each page audited. Ends on 基本情報."""
     expect(heading(page, "求職申込み（利用規約の確認）")).to_be_visible()
-    agree = page.get_by_label("「プライバシーポリシー」「マイページ利用規約」に同意します。")
-    if javascript:
-        boxes = page.locator(".terms-box")
-        scroll_to_end(boxes.nth(0))
-        scroll_to_end(boxes.nth(1))
-        expect(agree).to_be_enabled()
     axe(page)
-    agree.check()
-    page.get_by_role("button", name="次へ進む").click()
+    agree_to_terms(page, javascript)
 
     expect(heading(page, "メールアドレスの入力（求職申込み）")).to_be_visible()
     axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(EMAIL)
-    page.locator("#year").fill("1995")
-    page.locator("#month").fill("6")
-    page.locator("#day").fill("15")
-    page.get_by_role("button", name="次へ進む").click()
+    send_address_and_birthdate(page, EMAIL, "1995", "6", "15")
 
     expect(heading(page, "パスワードの登録（求職申込み）")).to_be_visible()
     axe(page)

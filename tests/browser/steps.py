@@ -50,6 +50,31 @@ def scroll_to_end(box) -> None:
     box.evaluate(SCROLL_TO_END)
 
 
+AGREE = "「プライバシーポリシー」「マイページ利用規約」に同意します。"
+
+
+def agree_to_terms(page: Page, javascript: bool) -> None:
+    """利用規約の確認, as a reader does it: with JavaScript 同意します opens only once each
+    document is scrolled to its end; ticked, then 次へ進む."""
+    agree = page.get_by_label(AGREE)
+    if javascript:
+        for box in page.locator(".terms-box").all():
+            scroll_to_end(box)
+        expect(agree).to_be_enabled()
+    agree.check()
+    page.get_by_role("button", name="次へ進む").click()
+
+
+def send_address_and_birthdate(page: Page, email: str, year: str, month: str, day: str) -> None:
+    """The address and birthdate step (templates/includes/_email_birthdate.html: パスワード
+    登録, 求職申込み and パスワードを忘れた方 share it), then 次へ進む."""
+    page.get_by_label("ID（メールアドレス）").fill(email)
+    page.locator("#year").fill(year)
+    page.locator("#month").fill(month)
+    page.locator("#day").fill(day)
+    page.get_by_role("button", name="次へ進む").click()
+
+
 def mark_document(page: Page) -> None:
     """A variable that lives only as long as this document: a full page load loses it."""
     page.evaluate("() => { window.__sameDocument = true; }")

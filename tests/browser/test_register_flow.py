@@ -12,12 +12,14 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.steps import (
     KEY_SUBJECT,
+    agree_to_terms,
     expect_same_document,
     heading,
     log_in,
     mark_document,
     read_key,
     scroll_to_end,
+    send_address_and_birthdate,
     wait_for_mail,
 )
 from tests.helpers import KEY_IN_MAIL
@@ -80,11 +82,8 @@ def test_register_from_top_page_to_my_page(phone, axe, live_app, javascript):
     if javascript:
         expect_same_document(page)
     axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.locator("#year").fill("１９９０")  # full-width, as a phone keyboard may type it
-    page.locator("#month").fill("2")
-    page.locator("#day").fill("30")
-    page.get_by_role("button", name="次へ進む").click()
+    # The year full-width, as a phone keyboard may type it.
+    send_address_and_birthdate(page, email, "１９９０", "2", "30")
 
     birthdate = page.locator("fieldset").filter(has=page.locator("legend", has_text="生年月日"))
     expect(birthdate.locator("#birthdate-error")).to_have_text(
@@ -184,19 +183,11 @@ def to_step3(page: Page, email: str, javascript: bool, axe) -> None:
     page.goto("/register")
     expect_steps(page, current=1)
     axe(page)
-    if javascript:
-        for box in page.locator(".terms-box").all():
-            scroll_to_end(box)
-    page.get_by_label("「プライバシーポリシー」「マイページ利用規約」に同意します。").check()
-    page.get_by_role("button", name="次へ進む").click()
+    agree_to_terms(page, javascript)
     expect(heading(page, "メールアドレスの入力（パスワード登録申込）")).to_be_visible()
     expect_steps(page, current=2)
     axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.locator("#year").fill("1990")
-    page.locator("#month").fill("4")
-    page.locator("#day").fill("1")
-    page.get_by_role("button", name="次へ進む").click()
+    send_address_and_birthdate(page, email, "1990", "4", "1")
     expect_step3(page, email)
 
 

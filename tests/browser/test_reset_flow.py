@@ -9,7 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import give_password, heading, log_in, prepare, wait_for_mail
+from tests.browser.steps import (
+    give_password,
+    heading,
+    log_in,
+    prepare,
+    send_address_and_birthdate,
+    wait_for_mail,
+)
 from tests.helpers import KEY_IN_MAIL
 
 pytestmark = pytest.mark.browser
@@ -37,11 +44,7 @@ def test_forgotten_password_is_reset_from_the_phone(signed_up, phone, axe, javas
     axe(page)
 
     # A wrong birthdate gets its message next to the field; what was typed stays.
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.locator("#year").fill("1990")
-    page.locator("#month").fill("2")
-    page.locator("#day").fill("31")
-    page.get_by_role("button", name="次へ進む").click()
+    send_address_and_birthdate(page, email, "1990", "2", "31")
     expect(page.locator("#birthdate-error")).to_contain_text("存在しない日付")
     expect(page.locator("#email")).to_have_value(email)
     axe(page)
@@ -101,11 +104,7 @@ def test_the_reset_mail_link_finishes_in_another_browser(
     axe.watch(page)
     page.goto("/password/forgot")
     axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.locator("#year").fill("1990")
-    page.locator("#month").fill("4")
-    page.locator("#day").fill("1")
-    page.get_by_role("button", name="次へ進む").click()
+    send_address_and_birthdate(page, email, "1990", "4", "1")
     expect(heading(page, "パスワードの再設定")).to_be_visible()
     page.get_by_text("メールが届かない場合", exact=True).click()
     expect(page.get_by_text("まだマイページを開設していない場合")).to_be_visible()

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.browser.conftest import Phone
 from tests.browser.steps import (
+    agree_to_terms,
     expect_same_document,
     heading,
     log_in,
@@ -23,7 +24,7 @@ from tests.browser.steps import (
     member_log_in,
     prepare,
     read_key,
-    scroll_to_end,
+    send_address_and_birthdate,
 )
 
 pytestmark = pytest.mark.browser
@@ -262,23 +263,15 @@ def seeker_at_home(phone: Phone, axe, number: str, javascript: bool) -> None:
     # The QR code opens ステップ1.
     page.goto("/register")
     expect(heading(page, "求職者マイページ利用規約確認")).to_be_visible()
-    agree = page.get_by_label("「プライバシーポリシー」「マイページ利用規約」に同意します。")
-    if javascript:
-        for box in page.locator(".terms-box").all():
-            scroll_to_end(box)
-        expect(agree).to_be_enabled()
     axe(page)
-    agree.check()
-    page.get_by_role("button", name="次へ進む").click()
+    agree_to_terms(page, javascript)
 
     # ステップ2: the address and birthdate registered at the counter.
     expect(heading(page, "メールアドレスの入力（パスワード登録申込）")).to_be_visible()
     axe(page)
-    page.get_by_label("ID（メールアドレス）").fill(email)
-    page.locator("#year").fill(NEW_SEEKER["year"])
-    page.locator("#month").fill(NEW_SEEKER["month"])
-    page.locator("#day").fill(NEW_SEEKER["day"])
-    page.get_by_role("button", name="次へ進む").click()
+    send_address_and_birthdate(
+        page, email, NEW_SEEKER["year"], NEW_SEEKER["month"], NEW_SEEKER["day"]
+    )
 
     # ステップ3: the 認証キー from the mail app (a new tab), then the password.
     expect(page).to_have_url(re.compile(r"/register/password$"))
