@@ -175,10 +175,12 @@ def test_a_rows_values_read_by_name_column_and_place_are_the_same(database_url):
 def test_sqlite_statements_wait_their_turn_but_a_transactions_never_do(database_url):
     """db_sqlite runs QUERIES_AT_ONCE statements in their threads at once; the others wait.
     A transaction's statements do not wait: it may hold the write lock the waiting ones
-    are after. Here every turn is taken: a read waits, a transaction on another connection
-    still commits, and the read goes on once a turn is free."""
+    are after. Here every turn is taken: a write on its own (which goes to its thread, as
+    no write runs on the event loop) waits, a transaction on another connection still
+    commits, and the waiting write goes on once a turn is free."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's connections each run in a thread of their own")
+    mine = offices.c.id == OFFICE["id"]
 
     async def work(_conn):
         db = create_database(database_url)
@@ -188,25 +190,79 @@ def test_sqlite_statements_wait_their_turn_but_a_transactions_never_do(database_
             for _ in range(db_sqlite.QUERIES_AT_ONCE):
                 await turns.acquire()
 
-            async def read():
+            async def rename():
                 async with db.connection() as conn:
-                    mine = offices.c.id == OFFICE["id"]
-                    return await conn.fetch_val(sa.select(sa.func.count()).where(mine))
+                    await conn.execute(offices.update().where(mine).values(name="改称"))
 
             async def write():
                 async with db.connection() as conn, conn.transaction():
                     await conn.execute(offices.insert().values(OFFICE))
-                    return await conn.fetch_val(
-                        sa.select(offices.c.name).where(offices.c.id == OFFICE["id"])
-                    )
+                    return await conn.fetch_val(sa.select(offices.c.name).where(mine))
 
-            waiting = asyncio.create_task(read())
+            waiting = asyncio.create_task(rename())
             written = await asyncio.wait_for(write(), timeout=10)
             await asyncio.sleep(0)
             assert not waiting.done()
             turns.release()
-            return written, await asyncio.wait_for(waiting, timeout=10)
+            await asyncio.wait_for(waiting, timeout=10)
+            async with db.connection() as conn:
+                return written, await conn.fetch_val(sa.select(offices.c.name).where(mine))
         finally:
             await db.disconnect()
 
-    assert run_db(database_url, work) == (OFFICE["name"], 1)
+    assert run_db(database_url, work) == (OFFICE["name"], "改称")
+
+
+# A read SQLite takes far longer than db_sqlite.ON_LOOP_SECONDS over.
+LONG_READ = sa.text(
+    "SELECT thread_of(), (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+    " WHERE x < 300000) SELECT count(*) FROM c)"
+)
+
+
+def test_sqlite_short_reads_run_on_the_event_loop_and_the_rest_in_their_threads(database_url):
+    """A short read outside a transaction runs on the event loop's thread (no trip to the
+    connection's); a read that runs past ON_LOOP_SECONDS is stopped, answered from the
+    connection's thread, and goes there directly from then on; a transaction's reads and
+    every write go to the thread."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's connections each run in a thread of their own")
+    import threading
+
+    async def work(_conn):
+        loop_thread = threading.get_ident()
+        db = create_database(database_url)
+        await db.connect()
+        seen: list[int] = []
+
+        def thread_of() -> int:
+            seen.append(threading.get_ident())
+            return threading.get_ident()
+
+        try:
+            async with db.connection() as conn:
+                await conn.raw_connection.create_function("thread_of", 0, thread_of)
+                assert await conn.fetch_val(sa.text("SELECT thread_of()")) == loop_thread
+
+                row = await conn.fetch_one(LONG_READ)
+                assert (row[0], row[1]) == (seen[-1], 300000)
+                assert seen[-1] != loop_thread  # answered by the thread
+                seen.clear()
+                row = await conn.fetch_one(LONG_READ)
+                assert loop_thread not in seen and row[1] == 300000
+
+                async with conn.transaction():
+                    assert await conn.fetch_val(sa.text("SELECT thread_of()")) != loop_thread
+                seen.clear()
+                await conn.execute(
+                    sa.text(
+                        "INSERT INTO offices (id, code, name, phone)"
+                        " VALUES (903, '99903', 'ハローワーク試験', thread_of())"
+                    )
+                )
+                assert await conn.fetch_val(sa.text("SELECT thread_of()")) == loop_thread
+            return seen[0] != loop_thread
+        finally:
+            await db.disconnect()
+
+    assert run_db(database_url, work) is True

@@ -47,6 +47,7 @@ from webapp.referrals import routes as referral_routes
 from webapp.registration import online_corrections
 from webapp.registration import online_routes as apply_routes
 from webapp.registration import routes as registration_routes
+from webapp.route_index import SegmentRouter
 from webapp.security import passwords
 from webapp.security.csrf import CSRFMiddleware, allowed_origin, cookie_name
 from webapp.security.headers import SecurityHeadersMiddleware
@@ -61,11 +62,13 @@ log = logging.getLogger(__name__)
 class App(Starlette):
     """Starlette, with `outer_middleware` around its ServerErrorMiddleware too (Starlette
     puts every other middleware inside it): what must reach every response, the 500
-    page of a bug included, goes there."""
+    page of a bug included, goes there. Its router tries only the routes a path's first
+    segment can reach (route_index)."""
 
     def __init__(self, *args, outer_middleware: Sequence[Middleware] = (), **kwargs) -> None:
         self.outer_middleware = list(outer_middleware)
         super().__init__(*args, **kwargs)
+        self.router = SegmentRouter(self.router.routes, lifespan=kwargs.get("lifespan"))
 
     def build_middleware_stack(self) -> ASGIApp:
         app = super().build_middleware_stack()

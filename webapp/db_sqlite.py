@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import unicodedata
 import weakref
 from typing import Any, cast
@@ -41,6 +42,15 @@ POOL_SIZE = 32
 # posting page: 2.3 ms of CPU a request, 1.7 with two at once; bench/README.md). The event
 # loop is one thread: more statements at once add no throughput, only waiting.
 QUERIES_AT_ONCE = 2
+# A read outside a transaction runs on the event loop itself while it stays this short: the
+# trip to a connection's thread and back (a queue, a wake-up, Python's lock twice) costs
+# more CPU than a lookup by key takes, a third of a signed-in SQLite page's (bench/README.md).
+# A read that takes longer (CPU seconds of SQLite's work: a busy machine's waits do not
+# count) is stopped there by SQLite's progress handler and run again in its thread, and its
+# statement goes to the thread from then on: the loop is never held longer than this.
+ON_LOOP_SECONDS = 0.001
+# SQLite virtual-machine instructions between two looks at the clock (some tens of µs).
+ON_LOOP_CHECK_EVERY = 10_000
 
 
 def nfkc_lower(value: str | None) -> str | None:
@@ -70,7 +80,10 @@ class PooledSQLitePool(SQLitePool):
             return self._idle.get_nowait()
         except asyncio.QueueEmpty:
             pass
-        connection = aiosqlite.connect(self._database, isolation_level=None, **self._options)
+        # Not bound to its thread: short reads run on the event loop's (_on_loop).
+        connection = aiosqlite.connect(
+            self._database, isolation_level=None, check_same_thread=False, **self._options
+        )
         try:
             await connection
         except (sqlite3.Error, OSError) as error:
@@ -121,6 +134,24 @@ def _fetch(conn: sqlite3.Connection, sql: str, args: list, one: bool):
         cursor.close()
 
 
+class _TooLong(Exception):
+    """A read on the event loop ran past ON_LOOP_SECONDS and was stopped."""
+
+
+def _on_loop(conn: sqlite3.Connection, sql: str, args: list, one: bool):
+    """_fetch on the event loop's thread, stopped once it runs past ON_LOOP_SECONDS."""
+    deadline = time.thread_time() + ON_LOOP_SECONDS
+    conn.set_progress_handler(lambda: time.thread_time() > deadline, ON_LOOP_CHECK_EVERY)
+    try:
+        return _fetch(conn, sql, args, one)
+    except sqlite3.OperationalError as error:
+        if time.thread_time() > deadline and "interrupted" in str(error):
+            raise _TooLong from error
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
 def _run(conn: sqlite3.Connection, sql: str, args: list) -> int | None:
     """In the connection's thread: execute, then what databases' execute returns."""
     cursor = conn.execute(sql, args)
@@ -149,7 +180,7 @@ class PooledSQLiteConnection(SQLiteConnection):
         keeps its own metadata on the compiled statement the same way)."""
         assert self._connection is not None, "Connection is not acquired"
         prepared = self._prepare(query)
-        found, description = await self._in_thread(_fetch, prepared.sql, prepared.args, one)
+        found, description = await self._read(prepared, one)
         rows = ([found] if found is not None else []) if one else found
         if not rows:
             return []
@@ -175,6 +206,23 @@ class PooledSQLiteConnection(SQLiteConnection):
         assert self._connection is not None, "Connection is not acquired"
         prepared = self._prepare(query)
         return await self._in_thread(_run, prepared.sql, prepared.args)
+
+    async def _read(self, prepared: Prepared, one: bool) -> tuple[Any, Any]:
+        """The rows and description of a statement: a short read on the event loop, any
+        other in the connection's thread (ON_LOOP_SECONDS)."""
+        connection = self._connection
+        assert connection is not None, "Connection is not acquired"
+        compiled = prepared.compiled
+        if (
+            not connection.in_transaction
+            and not getattr(compiled, "_app_in_thread", False)
+            and prepared.sql.startswith("SELECT")
+        ):
+            try:
+                return _on_loop(connection._conn, prepared.sql, prepared.args, one)
+            except _TooLong:
+                compiled._app_in_thread = True
+        return await self._in_thread(_fetch, prepared.sql, prepared.args, one)
 
     async def _in_thread(self, work, *args) -> Any:
         """`work(sqlite3 connection, *args)` in the connection's thread. Outside a
