@@ -95,3 +95,17 @@ def test_database_rows_are_frozen_by_their_values(seeker_client):
     assert keys[0] != keys[1]
     assert keys[0] == frozen(rows[0]) and hash(keys[0]) == hash(frozen(rows[0]))
     assert "甲" in keys[0] and "乙" in keys[1]
+
+
+def test_a_kept_part_shows_each_page_its_own_form_token():
+    part = templates.env.from_string(
+        '{% cache key %}<input name="csrf_token" value="{{ csrf_token }}">'
+        "<p>{{ text }}</p>{% endcache %}"
+    )
+    key = ("test-part", "token")
+    first = part.render(key=key, csrf_token="tokenA-1234567890", text="一回目")
+    assert first == '<input name="csrf_token" value="tokenA-1234567890"><p>一回目</p>'
+    again = part.render(key=key, csrf_token="tokenB-0987654321", text="二回目")
+    assert again == '<input name="csrf_token" value="tokenB-0987654321"><p>一回目</p>'
+    # A page without a token (a public one) gets none, not the placeholder.
+    assert part.render(key=key, text="三回目") == '<input name="csrf_token" value=""><p>一回目</p>'

@@ -4,7 +4,8 @@ the same typed conditions (about half of a signed-in search page's rendering), t
 求人票's sections for the same posting row (a third of the posting page's).
 
 The key must hold everything the part shows (`frozen` makes a form's values hashable); a
-part that shows who is signed in, a CSRF token or an error stays outside. A part small
+part that shows who is signed in or an error stays outside. The page's CSRF token may be
+inside: it is kept as a placeholder and each page's own put back (the 保存 box's form). A part small
 enough to render in a few microseconds gains nothing: entering the block costs about as
 much (a result card was measured so, and is not cached).
 `none` as the key renders without keeping. The cache is each process's own, bounded, and
@@ -14,27 +15,40 @@ The shape is the fragment cache of Jinja's own documentation (Extensions, "Cache
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from databases.interfaces import Record
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
-from jinja2.utils import LRUCache
+from markupsafe import Markup, escape
+from sqlalchemy.util import LRUCache
 
-# About 1,000 search forms (8 KB each): a few MB per process.
+# About 1,000 search forms (8 KB each): a few MB per process. SQLAlchemy's LRU cache (as
+# db_statements'): Jinja's moves a key found to its end by a linear search of all 1,000.
 SIZE = 1024
+# Values that are their own key: checked first, as a 求人票's row holds some 80 of them
+# and the ABC checks below cost a tenth of the posting page.
+# Where the page's CSRF token stood in a kept part (escaped text never holds a comment).
+TOKEN = "<!--csrf-token-->"
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, Decimal})
 
 
 def frozen(value: Any) -> Any:
     """`value` as a key: mappings, database rows and lists become tuples, all the way
     down. A row's columns stand in its statement's order, so a row is told apart from
     another of the same statement by its values alone."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Mapping):
         return tuple((key, frozen(item)) for key, item in value.items())
     if isinstance(value, Record):
-        return tuple(frozen(item) for item in value._mapping.values())
+        return tuple(
+            item if type(item) in _PLAIN else frozen(item) for item in value._mapping.values()
+        )
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(frozen(item) for item in value)
     return value
@@ -51,14 +65,21 @@ class FragmentCache(Extension):
         lineno = next(parser.stream).lineno
         key = parser.parse_expression()
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        call = self.call_method("_cached", [key])
+        token = nodes.Name("csrf_token", "load")
+        call = self.call_method("_cached", [key, token])
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
-    def _cached(self, key: Any, caller) -> str:
+    def _cached(self, key: Any, token: Any, caller) -> str:
         if key is None:
             return caller()
+        token = str(escape(token)) if isinstance(token, str) else ""  # as the page writes it
         cache = self.environment.fragment_cache  # type: ignore[attr-defined]
         found = cache.get(key)
         if found is None:
-            found = cache[key] = caller()
-        return found
+            html = caller()
+            has_token = bool(token) and token in html
+            # str's replace: Markup's would escape the placeholder
+            cache[key] = (str(html).replace(token, TOKEN) if has_token else html, has_token)
+            return html
+        kept, has_token = found
+        return Markup(str.replace(kept, TOKEN, token)) if has_token else kept

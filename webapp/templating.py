@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -80,7 +83,32 @@ def _sender(header: str) -> dict[str, str]:
     return {"name": name, "address": f"<{address}>" if name else address}
 
 
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_common])
+class _Environment(Environment):
+    """Jinja's, with no globals of a template's own: every template reads the
+    environment's dict itself, where Jinja puts a ChainMap over it that each include and
+    import iterated (a twentieth of the search page). Changes to env.globals still show
+    in every template, as with Jinja's own."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return self.globals if not d else super().make_globals(d)
+
+
+templates = Jinja2Templates(
+    env=_Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(),
+        # Every template kept in a plain dict (cache_size -1): they are a fixed few
+        # hundred, and Jinja's LRU cache moved each one found to its end by a linear
+        # search, on every include and import of every page.
+        cache_size=-1,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # No stat() of every template and include on each render; the server does not
+        # reload code either, so a changed template shows after a restart, like a module.
+        auto_reload=False,
+    ),
+    context_processors=[_common],
+)
 templates.env.filters["jst"] = _jst
 templates.env.filters["sender"] = _sender
 
@@ -103,11 +131,6 @@ templates.env.globals["select_options"] = form_markup.select_options
 templates.env.add_extension(fragment_cache.FragmentCache)
 templates.env.globals["frozen"] = fragment_cache.frozen
 templates.env.globals["site_nav"] = site_nav.nav
-templates.env.trim_blocks = True
-templates.env.lstrip_blocks = True
-# No stat() of every template and include on each render; the server does not reload code
-# either, so a changed template shows after a restart, like a changed module.
-templates.env.auto_reload = False
 # The headers that decide between the full page and a fragment (htmx.wants_fragment).
 VARY = "HX-Request, HX-Boosted, HX-History-Restore-Request"
 

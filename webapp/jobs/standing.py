@@ -80,6 +80,10 @@ def _query() -> sa.Select:
 
 
 _QUERY = _query()
+# (prefix, ((column name, its label in _QUERY), …)) of each row read whole.
+_LABELS = tuple(
+    (prefix, tuple((c.name, f"{prefix}__{c.name}") for c in table.c)) for prefix, table in _ROWS
+)
 
 
 async def standing(conn: Connection, seeker_id: int | None, posting_id: int) -> Standing:
@@ -89,10 +93,10 @@ async def standing(conn: Connection, seeker_id: int | None, posting_id: int) -> 
     row = await fetch_bound(conn, _QUERY, {"seeker_id": seeker_id, "posting_id": posting_id})
     if row is None:
         return SIGNED_OUT
-    found: dict[str, dict | None] = {}
-    for prefix, table in _ROWS:
-        values = {column.name: row[f"{prefix}__{column.name}"] for column in table.c}
-        found[prefix] = values if values["id"] is not None else None
+    found: dict[str, dict | None] = {
+        prefix: {name: row[label] for name, label in labels} if row[f"{prefix}__id"] else None
+        for prefix, labels in _LABELS
+    }
     application = found["application"]
     return Standing(
         favourite=row["favourite"] is not None,
