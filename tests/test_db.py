@@ -266,3 +266,29 @@ def test_sqlite_short_reads_run_on_the_event_loop_and_the_rest_in_their_threads(
             await db.disconnect()
 
     assert run_db(database_url, work) is True
+
+
+def test_no_statement_sets_postgres_session_state():
+    """db.keep_session gives a connection back to the pool without RESET ALL, so no
+    statement may leave session state behind for the next request: every set_config is
+    local to its transaction (third argument true), and nothing says SET, LISTEN, or takes
+    an advisory lock that outlives its transaction."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "webapp"
+    found = []
+    for path in root.rglob("*.py"):
+        if "migrations" in path.parts:  # Alembic's own connection, not the pool
+            continue
+        source = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"set_config\(([^)]*)\)", source):
+            if not call.group(1).replace(" ", "").endswith(",true"):
+                found.append(f"{path.name}: set_config({call.group(1)})")
+        for statement in re.finditer(
+            r"""["'](\s*(?:SET|RESET|LISTEN|DECLARE)\s[^"']*|[^"']*pg_advisory_lock[^"']*)""",
+            source,
+        ):
+            if not statement.group(1).strip().startswith("SET NULL"):
+                found.append(f"{path.name}: {statement.group(1)[:60]}")
+    assert found == []

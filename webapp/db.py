@@ -80,10 +80,20 @@ def is_sqlite(conn: Connection) -> bool:
 POSTGRES_SETTINGS = {"work_mem": "16MB", "jit": "off"}
 
 
+async def keep_session(connection) -> None:
+    """asyncpg's pool, on giving a connection back: nothing past its own rollback of an
+    open transaction. Its default sends `RESET ALL`, `CLOSE ALL`, `UNLISTEN *` and an
+    advisory unlock, a round trip after every request, for session state this app never
+    sets: each set_config is local to its transaction (tests/test_db.py), and it uses no
+    LISTEN, no cursor outside a transaction, no session advisory lock."""
+
+
 def create_database(url: str) -> AppDatabase:
     if url.startswith("sqlite"):
         return AppDatabase(url)
-    return AppDatabase(url, min_size=2, max_size=10, server_settings=POSTGRES_SETTINGS)
+    return AppDatabase(
+        url, min_size=2, max_size=10, server_settings=POSTGRES_SETTINGS, reset=keep_session
+    )
 
 
 async def with_connection(url: str, work):

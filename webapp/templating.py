@@ -70,7 +70,10 @@ def _address(header: str) -> str:
     return parseaddr(header)[1]
 
 
+@lru_cache(maxsize=4096)
 def _jst(moment, fmt: str = "%Y年%m月%d日 %H:%M") -> str:
+    """A moment as Japan's clock shows it. Kept: a thread's or a list's times are shown
+    again on every view, and each conversion and strftime cost more than the lookup."""
     return to_jst(moment).strftime(fmt) if moment else ""
 
 
@@ -83,14 +86,28 @@ def _sender(header: str) -> dict[str, str]:
     return {"name": name, "address": f"<{address}>" if name else address}
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Environment(Environment):
-    """Jinja's, with no globals of a template's own: every template reads the
-    environment's dict itself, where Jinja puts a ChainMap over it that each include and
-    import iterated (a twentieth of the search page). Changes to env.globals still show
-    in every template, as with Jinja's own."""
+    """Jinja's, made cheaper where every page paid for it, with the same results."""
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """No globals of a template's own: every template reads the environment's dict
+        itself, where Jinja puts a ChainMap over it that each include and import iterated
+        (a twentieth of the search page). Changes to env.globals still show everywhere."""
         return self.globals if not d else super().make_globals(d)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`row.name` on a dict: its item at once. Jinja tries the attribute first, and a
+        dict has none but its methods, so every such lookup raised and caught an
+        AttributeError (a tenth of a message thread's time). Same answer as Jinja's."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 templates = Jinja2Templates(
