@@ -7,6 +7,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+import sqlalchemy as sa
 
 from tests import factories
 from tests.helpers import CSRF, OTHER_SEEKER, another_browser, csrf_token, signed_in, submit
@@ -211,3 +212,27 @@ def test_an_open_postings_actions_are_in_the_bar_a_closed_ones_favourite_at_the_
     page = taro.get(f"/jobs/{filled['job_number']}").text
     header = page.split('<header class="posting__header">')[1].split("</header>", 1)[0]
     assert 'class="posting-bar"' not in page and control in header
+
+
+def test_favourites_read_with_the_session_are_the_ones_asked_for(taro):
+    """The search page reads the job-seeker's favourites with their session
+    (favourites.session_columns); anywhere else ids_among asks. Both say the same, on
+    both databases, with no favourite, some, and postings outside the page."""
+    postings = [factories.posting(taro, job_title=f"倉庫作業{n}") for n in range(3)]
+    seeker_id = factories.seeker_id(taro, email="taro@example.com")
+    on_page = [postings[0]["id"], postings[1]["id"]]
+
+    async def both(conn):
+        kept = await conn.fetch_val(
+            sa.select(favourites.session_columns(seeker_id)["favourite_ids"])
+        )
+        from_session = {"id": seeker_id, "extras": {"favourite_ids": kept}}
+        return (
+            await favourites.ids_among(conn, from_session, on_page),
+            await favourites.ids_among(conn, {"id": seeker_id}, on_page),
+        )
+
+    assert factories.run(taro, both) == (set(), set())
+    favourite(taro, postings[1])
+    favourite(taro, postings[2])
+    assert factories.run(taro, both) == ({postings[1]["id"]}, {postings[1]["id"]})

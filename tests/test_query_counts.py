@@ -54,16 +54,17 @@ def world(client):
 def _pages(world) -> list[tuple[str, object, str, int]]:
     return [
         ("My Page home", SEEKER, "/mypage", 1),
-        # 精密部品の検査 is found: the page asks which results are the seeker's favourites.
-        ("search, a keyword", SEEKER, "/jobs/search?q=" + quote("精密部品"), 2),
+        # 精密部品の検査 is found: which results are the seeker's favourites came with the
+        # session (favourites.session_columns).
+        ("search, a keyword", SEEKER, "/jobs/search?q=" + quote("精密部品"), 1),
         (
             "search, keyword and prefecture",
             SEEKER,
             "/jobs/search?q=" + quote("検査") + "&pref=13",
-            2,
+            1,
         ),
         # Nothing found: the page counts what dropping the one condition would find (the
-        # 0-result suggestions), and asks for no favourites.
+        # 0-result suggestions).
         ("search, two characters", SEEKER, "/jobs/search?q=" + quote("介護"), 2),
         # The posting, then お気に入り, application, 紹介状 and 紹介希望 in one query.
         ("posting page", SEEKER, f"/jobs/{world.posting['job_number']}", 3),

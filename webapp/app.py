@@ -28,6 +28,7 @@ from webapp.direct_requests import routes as direct_request_routes
 from webapp.employer import postings as employer_postings
 from webapp.employer import routes as employer_routes
 from webapp.errors import ErrorPages, error_page, http_exception, server_error
+from webapp.jobs import favourites
 from webapp.jobs import routes as job_routes
 from webapp.mail.catcher import MailCatcher
 from webapp.mail.outbox import WakeSenderAfterResponse
@@ -208,6 +209,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 clock=clock,
                 # The My Page menu's counts, read with the session (one query).
                 seeker_counts=mypage_service.count_columns,
+                # The search page's ☆ (which results are the job-seeker's favourites).
+                page_extras={"/jobs/search": favourites.session_columns},
             ),
             # The unread counts in a signed-in job-seeker's header menu.
             Middleware(HeaderCountsMiddleware),

@@ -4,6 +4,7 @@ request.state.member (Hello Work staff or an employer user), else None for both.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,9 +28,12 @@ class SessionUserMiddleware:
         cookie: str,
         clock,
         seeker_counts: service.SeekerCounts | None = None,
+        page_extras: Mapping[str, service.SeekerCounts] | None = None,
     ) -> None:
         self.app, self.db, self.secret_key = app, db, secret_key
         self.cookie, self.clock, self.seeker_counts = cookie, clock, seeker_counts
+        # Path → what that page reads of the job-seeker with the session (one query less).
+        self.page_extras = dict(page_extras or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
@@ -44,5 +48,6 @@ class SessionUserMiddleware:
             self.clock.now(),
             touch=not BACKGROUND.search(scope["path"]),
             seeker_counts=self.seeker_counts,
+            page_extras=self.page_extras.get(scope["path"]),
         )
         await self.app(scope, receive, send)

@@ -141,10 +141,13 @@ SeekerCounts = Callable[[Any], Mapping[str, Any]]
 
 
 @functools.cache
-def _session_query(seeker_counts: SeekerCounts | None) -> tuple[sa.Select, tuple[str, ...]]:
+def _session_query(
+    seeker_counts: SeekerCounts | None, page_extras: SeekerCounts | None = None
+) -> tuple[sa.Select, tuple[str, ...], tuple[str, ...]]:
     """The session's one query (for a token_hash bound at each run) and the names of its
-    counts: built once per app (db.fetch_bound), not on every request."""
+    counts and of the page's extras: built once per app and page (db.fetch_bound)."""
     counts = dict(seeker_counts(sessions.c.seeker_id)) if seeker_counts else {}
+    extras = dict(page_extras(sessions.c.seeker_id)) if page_extras else {}
     query = (
         sa.select(
             sessions.c.id,
@@ -155,6 +158,7 @@ def _session_query(seeker_counts: SeekerCounts | None) -> tuple[sa.Select, tuple
             *(column.label(f"seeker__{name}") for name, column in _SEEKER_COLUMNS.items()),
             *(column.label(f"member__{name}") for name, column in _MEMBER_COLUMNS.items()),
             *(column.label(f"count__{name}") for name, column in counts.items()),
+            *(column.label(f"extra__{name}") for name, column in extras.items()),
         )
         .select_from(
             # A closed account's session opens nothing (closing deletes them anyway).
@@ -174,7 +178,7 @@ def _session_query(seeker_counts: SeekerCounts | None) -> tuple[sa.Select, tuple
         )
         .where(sessions.c.token_hash == sa.bindparam("token_hash", type_=sa.String))
     )
-    return query, tuple(counts)
+    return query, tuple(counts), tuple(extras)
 
 
 async def load_session(
@@ -185,15 +189,17 @@ async def load_session(
     *,
     touch: bool = True,
     seeker_counts: SeekerCounts | None = None,
+    page_extras: SeekerCounts | None = None,
 ):
     """(the signed-in job-seeker or None, the signed-in staff or employer member or None,
     the job-seeker id of a session that has just expired or None): the last lets typed
     input be kept for its owner only. One query on every request, whoever holds it: the
-    session, the person and, for a job-seeker, `seeker_counts` (in seeker["counts"]); a
-    write only when the session ends or last_seen_at is TOUCH_INTERVAL old."""
+    session, the person and, for a job-seeker, `seeker_counts` (in seeker["counts"]) and
+    what this page needs of them beside (`page_extras`, in seeker["extras"]); a write only
+    when the session ends or last_seen_at is TOUCH_INTERVAL old."""
     if not token:
         return None, None, None
-    query, counts = _session_query(seeker_counts)
+    query, counts, extras = _session_query(seeker_counts, page_extras)
     row = await fetch_bound(conn, query, {"token_hash": _hash(secret_key, token)})
     if row is None:
         return None, None, None
@@ -205,6 +211,7 @@ async def load_session(
         seeker = {name: row[label] for name, label in _SEEKER_LABELS}
         seeker["session_id"] = row["id"]
         seeker["counts"] = {name: row[f"count__{name}"] for name in counts}
+        seeker["extras"] = {name: row[f"extra__{name}"] for name in extras}
     elif row["member__id"] is not None:  # NULL when the member was disabled
         member = {name: row[label] for name, label in _MEMBER_LABELS}
         member["session_id"] = row["id"]

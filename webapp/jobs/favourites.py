@@ -58,20 +58,35 @@ async def set_favourite(
         )
 
 
-async def ids_among(conn: Connection, seeker_id: int | None, posting_ids: list[int]) -> set[int]:
-    """Which of these postings the seeker has as favourites."""
-    if not seeker_id or not posting_ids:
+async def ids_among(conn: Connection, seeker: dict | None, posting_ids: list[int]) -> set[int]:
+    """Which of these postings the signed-in job-seeker `seeker` has as favourites: read
+    with their session where the page asked for it (session_columns), else here."""
+    if not seeker or not posting_ids:
         return set()
+    extras = seeker.get("extras") or {}
+    if "favourite_ids" in extras:
+        kept = extras["favourite_ids"]
+        return {int(i) for i in kept.split(",")}.intersection(posting_ids) if kept else set()
     # All of the seeker's (at most LIMIT) and the page's picked out here: an IN list of the
     # page's ids is expanded by SQLAlchemy afresh on every search page, a statement with
     # only the seeker compiles once (a tenth of the signed-in search page's time).
-    rows = await fetch_all_bound(conn, _SEEKERS_FAVOURITES, {"seeker_id": seeker_id})
+    rows = await fetch_all_bound(conn, _SEEKERS_FAVOURITES, {"seeker_id": seeker["id"]})
     return {row["posting_id"] for row in rows}.intersection(posting_ids)
 
 
 _SEEKERS_FAVOURITES = sa.select(favourites.c.posting_id).where(
     favourites.c.seeker_id == sa.bindparam("seeker_id", type_=sa.Integer)
 )
+
+
+def session_columns(seeker_id) -> dict[str, sa.ScalarSelect]:
+    """The job-seeker's favourites (at most LIMIT ids, comma-separated) as a column of
+    their session's query, for the search page (webapp.app): on PostgreSQL each query is a
+    round trip, and this one was a tenth of the page's CPU."""
+    ids = sa.func.aggregate_strings(sa.cast(favourites.c.posting_id, sa.Text), ",")
+    return {
+        "favourite_ids": sa.select(ids).where(favourites.c.seeker_id == seeker_id).scalar_subquery()
+    }
 
 
 async def listing(conn: Connection, seeker_id: int):

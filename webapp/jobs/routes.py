@@ -93,7 +93,7 @@ async def search_page(request: Request) -> Response:
     context.update(
         page=page,
         favourite_ids=await favourites.ids_among(
-            conn, _seeker_id(request), [r["id"] for r in page.rows]
+            conn, request.state.user, [r["id"] for r in page.rows]
         ),
         next_url="/jobs/search?" + conditions.with_page(conditions.page + 1).to_query(),
         here=_here(conditions),

@@ -125,8 +125,14 @@ class SearchConditions:
             items.append(("page", str(self.page)))
         return items
 
-    def to_query(self, **kwargs) -> str:
-        return urlencode(self.query_items(**kwargs))
+    def to_query(self, *, page: bool = True, sort: bool = True) -> str:
+        """The conditions as a query string. Kept on the conditions, which never change:
+        a search page writes its own address four times over (links, ☆, the 保存 box)."""
+        kept = self.__dict__.setdefault("_queries", {})  # not a field: not compared
+        found = kept.get((page, sort))
+        if found is None:
+            found = kept[page, sort] = urlencode(self.query_items(page=page, sort=sort))
+        return found
 
     @property
     def is_empty(self) -> bool:
