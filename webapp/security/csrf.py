@@ -69,7 +69,6 @@ class CSRFMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = Headers(scope=scope)
         secret = cookies(scope).get(self.cookie, "")
         fresh = not secret
         if fresh:
@@ -77,7 +76,7 @@ class CSRFMiddleware:
         scope.setdefault("state", {})["csrf_token"] = form_token(self.secret_key, secret)
 
         if scope["method"] not in SAFE_METHODS:
-            refusal = await self._check(scope, receive, headers, secret, fresh)
+            refusal = await self._check(scope, receive, Headers(scope=scope), secret, fresh)
             if isinstance(refusal, Response):
                 return await refusal(scope, receive, send)
             receive = refusal

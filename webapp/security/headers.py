@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from webapp.config import HTMX_CDN_URL
@@ -42,6 +41,9 @@ class SecurityHeadersMiddleware:
         }
         if https:
             self.headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+        self.raw = [
+            (name.encode(), value.encode("latin-1")) for name, value in self.headers.items()
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,9 +51,13 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                # MutableHeaders.setdefault's way, once for all of them: a name the
+                # response set itself keeps its value.
+                raw = message.setdefault("headers", [])
+                if not isinstance(raw, list):
+                    raw = message["headers"] = list(raw)
+                present = {name.lower() for name, _ in raw}
+                raw.extend(pair for pair in self.raw if pair[0] not in present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
