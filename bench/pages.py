@@ -7,10 +7,11 @@ a staff member and an employer user are signed in (sessions started as the login
 start them). Two servers run side by side, each uvicorn with `--workers` processes: the
 bare page (`bench/bare_page.py`) and the product (`webapp.app:create_app`). Each page is
 loaded from `--concurrency` keep-alive connections for `--seconds` (an in-Python load
-generator: no wrk needed), one page at a time; the bare page before and after them all, and
-each ratio is against their mean. Beside req/s, the CPU milliseconds each request cost the
-server (its process and workers, from /proc): on a shared machine req/s follow everyone
-else's load, CPU per request much less; the CPU ratio is the bare page's over the page's.
+generator: no wrk needed), one page at a time, with the bare page before the first and after
+each; each ratio is against the mean of the bare page's runs just before and after it.
+Beside req/s, the CPU milliseconds each request cost the server (its process and workers,
+from /proc): on a shared machine req/s follow everyone else's load, CPU per request much
+less; the CPU ratio is the bare page's over the page's.
 The load average is printed beside each run.
 """
 
@@ -312,7 +313,14 @@ async def measure(url: str, workdir: Path, args) -> list[tuple[str, float, float
         warm = min(2.0, args.seconds)
         bare_pid, app_pid = servers[0].pid, servers[1].pid
         await load(bare_port, "/bare", {}, warm, args.concurrency)
-        bare = [await load(bare_port, "/bare", {}, args.seconds, args.concurrency, bare_pid)]
+
+        async def bare_page() -> tuple[float, float]:
+            return await load(bare_port, "/bare", {}, args.seconds, args.concurrency, bare_pid)
+
+        # The bare page before each page and after the last: each page is compared with the
+        # bare page just before and just after it, so a shared machine's load drifting
+        # through the run moves both sides of a ratio alike.
+        bare = [await bare_page()]
         results = []
         for name, who, path in pages(ids):
             await load(app_port, path, headers[who], warm, args.concurrency)
@@ -320,7 +328,7 @@ async def measure(url: str, workdir: Path, args) -> list[tuple[str, float, float
                 app_port, path, headers[who], args.seconds, args.concurrency, app_pid
             )
             results.append((name, rps, cpu))
-        bare.append(await load(bare_port, "/bare", {}, args.seconds, args.concurrency, bare_pid))
+            bare.append(await bare_page())
     finally:
         for server in servers:
             server.terminate()
@@ -328,12 +336,13 @@ async def measure(url: str, workdir: Path, args) -> list[tuple[str, float, float
             server.wait(timeout=30)
     bare_rps = sum(rps for rps, _ in bare) / len(bare)
     bare_cpu = sum(cpu for _, cpu in bare) / len(bare)
-    each = " / ".join(f"{rps:,.0f}" for rps, _ in bare)
-    rows = [(f"bare 20-row Jinja page ({each})", bare_rps, 1.0, bare_cpu, 1.0)]
-    return rows + [
-        (name, rps, rps / bare_rps, cpu, bare_cpu / cpu if cpu else 0.0)
-        for name, rps, cpu in results
-    ]
+    low, high = min(rps for rps, _ in bare), max(rps for rps, _ in bare)
+    rows = [(f"bare 20-row Jinja page ({low:,.0f}–{high:,.0f})", bare_rps, 1.0, bare_cpu, 1.0)]
+    for n, (name, rps, cpu) in enumerate(results):
+        (before_rps, before_cpu), (after_rps, after_cpu) = bare[n], bare[n + 1]
+        near_rps, near_cpu = (before_rps + after_rps) / 2, (before_cpu + after_cpu) / 2
+        rows.append((name, rps, rps / near_rps, cpu, near_cpu / cpu if cpu else 0.0))
+    return rows
 
 
 async def main() -> None:

@@ -517,3 +517,32 @@ def test_polling_does_not_keep_an_idle_session_alive(client, thread, clock):
         clock.advance(minutes=8)
         seeker.get(f"{thread.seeker_url}/since/{last}", headers=htmx)
     assert seeker.get("/mypage", follow_redirects=False).status_code == 303
+
+
+def test_the_page_reads_the_thread_and_its_messages_as_the_two_lookups_do(client, thread):
+    """thread_with_messages (the page's one statement) says what thread() and
+    messages_after() say: with no message yet, with both sides', and None for a job-seeker
+    whose application it is not."""
+    from webapp.messages import service as messages_service
+
+    def both(**mine):
+        async def work(conn):
+            apart = await messages_service.thread(conn, thread.id, **mine)
+            together = await messages_service.thread_with_messages(conn, thread.id, **mine)
+            if apart is None:
+                return None, together
+            return (apart, await messages_service.messages_after(conn, apart)), together
+
+        return factories.run(client, work)
+
+    apart, together = both(seeker_id=thread.taro)
+    assert together == apart and together[1] == []
+    factories.message(client, thread.id, "seeker", "よろしくお願いします。")
+    factories.message(client, thread.id, "employer", "面接の日程をご連絡します。")
+    factories.message(client, thread.id, "seeker", "承知しました。")
+    for mine in ({"seeker_id": thread.taro}, {}):
+        apart, together = both(**mine)
+        assert together == apart
+        assert [item["sender"] for item in together[1]] == ["seeker", "employer", "seeker"]
+    hanako = factories.seeker_id(client, email="hanako@example.com")
+    assert both(seeker_id=hanako) == (None, None)

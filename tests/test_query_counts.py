@@ -69,8 +69,8 @@ def _pages(world) -> list[tuple[str, object, str, int]]:
         # The posting, then お気に入り, application, 紹介状 and 紹介希望 in one query.
         ("posting page", SEEKER, f"/jobs/{world.posting['job_number']}", 3),
         ("応募履歴", SEEKER, "/mypage/applications", 2),
-        # The thread and its messages; nothing unread, nothing written.
-        ("message thread", SEEKER, f"/mypage/applications/{world.application}/messages", 3),
+        # The thread with its messages; nothing unread, nothing written.
+        ("message thread", SEEKER, f"/mypage/applications/{world.application}/messages", 2),
         ("staff job-seeker search", STAFF, "/staff/seekers?q=" + quote("ヤマダ"), 2),
         ("staff job-seeker search, all", STAFF, "/staff/seekers", 2),
         ("employer applicant list", EMPLOYER, "/employer/applicants", 3),

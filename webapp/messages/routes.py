@@ -59,6 +59,29 @@ async def _employer_thread(request: Request) -> Thread:
     return found
 
 
+async def _seeker_thread_page(request: Request) -> tuple[Thread, list[dict]]:
+    """_seeker_thread with all its messages, read together for the page."""
+    found = await service.thread_with_messages(
+        current(request.app),
+        request.path_params["application_id"],
+        seeker_id=request.state.user["id"],
+    )
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+async def _employer_thread_page(request: Request) -> tuple[Thread, list[dict]]:
+    """_employer_thread with all its messages, read together for the page."""
+    conn = current(request.app)
+    application_id = request.path_params["application_id"]
+    await application_for_employer(conn, request.state.member, application_id)
+    found = await service.thread_with_messages(conn, application_id)
+    if found is None:  # deleted in between
+        raise HTTPException(404)
+    return found
+
+
 def _path(viewer: str, thread: Thread) -> str:
     if viewer == service.SEEKER:
         return service.seeker_path(thread.application_id)
@@ -81,10 +104,14 @@ def _context(viewer: str, thread: Thread, items: list[dict], **extra) -> dict:
     }
 
 
-async def _shown(request: Request, viewer: str, thread: Thread, after: int = 0) -> list[dict]:
-    """The messages after `after`, marked read for the viewer now that they are shown."""
+async def _shown(
+    request: Request, viewer: str, thread: Thread, after: int = 0, items: list[dict] | None = None
+) -> list[dict]:
+    """The messages after `after` (or `items`, read with the thread), marked read for the
+    viewer now that they are shown."""
     conn = current(request.app)
-    items = await service.messages_after(conn, thread, after)
+    if items is None:
+        items = await service.messages_after(conn, thread, after)
     # A write only when something shown is still unread (not on every view and poll).
     other = service.OTHER[viewer]
     if any(item["sender"] == other and item["read_at"] is None for item in items):
@@ -109,13 +136,15 @@ async def _page(
     form: Form | None = None,
     seen: int | None = None,
     status_code: int = 200,
+    items: list[dict] | None = None,
 ) -> Response:
-    """The thread page; for an htmx form post with errors, only the form (422)."""
+    """The thread page (with `items`, its messages read with the thread); for an htmx form
+    post with errors, only the form (422)."""
     if htmx.wants_fragment(request) and form is not None:
         # The page keeps its list; the form keeps the last id that page has shown.
         context = _context(viewer, thread, [], form=form, last_id=seen or 0)
         return render(request, "messages/_form.html", context, status_code=status_code)
-    items = await _shown(request, viewer, thread)
+    items = await _shown(request, viewer, thread, items=items)
     last_id = items[-1]["id"] if items else 0
     context = _context(
         viewer,
@@ -182,13 +211,17 @@ def _signed_in_as(viewer: str, request: Request) -> bool:
 
 
 def _handlers(
-    guard: Callable, load: Callable[[Request], Awaitable[Thread]], viewer: str
+    guard: Callable,
+    load: Callable[[Request], Awaitable[Thread]],
+    load_page: Callable[[Request], Awaitable[tuple[Thread, list[dict]]]],
+    viewer: str,
 ) -> tuple[Callable, Callable, Callable]:
     """The thread page, the send and the poll of one side, behind that side's guard."""
 
     @guard
     async def page(request: Request) -> Response:
-        return await _page(request, viewer, await load(request))
+        thread, items = await load_page(request)
+        return await _page(request, viewer, thread, items=items)
 
     @guard
     async def send(request: Request) -> Response:
@@ -212,9 +245,11 @@ def _handlers(
     return page, send, since
 
 
-seeker_page, seeker_send, seeker_since = _handlers(login_required, _seeker_thread, service.SEEKER)
+seeker_page, seeker_send, seeker_since = _handlers(
+    login_required, _seeker_thread, _seeker_thread_page, service.SEEKER
+)
 employer_page, employer_send, employer_since = _handlers(
-    member_required(EMPLOYER), _employer_thread, service.EMPLOYER
+    member_required(EMPLOYER), _employer_thread, _employer_thread_page, service.EMPLOYER
 )
 
 routes = [
