@@ -310,3 +310,28 @@ def test_enter_in_the_search_form_searches(seeker_client):
         first = re.search(r"<button\b[^>]*>", form).group(0)
         assert 'type="submit"' in first and "name=" not in first
         assert form.index(first) < form.index('name="pick"')
+
+
+def test_a_kept_parse_of_an_address_is_each_requests_own():
+    """search_form.parse_query keeps a parse per query string: each request still gets a
+    form of its own (a restored sign-in writes into its values), equal to a fresh parse,
+    errors included."""
+    from starlette.datastructures import QueryParams
+
+    from webapp.postings import search_form
+
+    for query in (b"q=%E4%BB%8B%E8%AD%B7&pref=13&emp=regular&emp=part", b"wage_min=abc&q=x"):
+        first = search_form.parse_query(query)
+        fresh = search_form.parse_conditions(QueryParams(query))
+        assert (first.values, first.errors, first.conditions) == (
+            fresh.values,
+            fresh.errors,
+            fresh.conditions,
+        )
+        first.values["q"] = "書き換え"
+        first.errors.setdefault("q", []).append("書き換え")
+        for values in first.values.values():
+            if isinstance(values, list):
+                values.append("書き換え")
+        second = search_form.parse_query(query)
+        assert (second.values, second.errors) == (fresh.values, fresh.errors)

@@ -62,13 +62,14 @@ def _here(conditions: search.SearchConditions) -> str:
 
 async def search_page(request: Request) -> Response:
     """求人検索: the form and the results; htmx gets the results region or one more page."""
-    form = search_form.parse_conditions(request.query_params)
+    query_string = request.scope["query_string"]
+    form = search_form.parse_query(query_string)
     context = {
         "form": form,
         # Conditions in the URL: a search was made, so the form folds into its summary.
-        "searched": bool(request.query_params),
+        "searched": bool(query_string),
         # 「中分類を選ぶ」 (without JavaScript): the form stays open at the 中分類 list.
-        "picking": request.query_params.get("pick") == "occm",
+        "picking": b"pick" in query_string and request.query_params.get("pick") == "occm",
         "conditions": form.conditions,
         "page": None,
         "favourite_ids": set(),

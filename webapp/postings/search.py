@@ -86,7 +86,12 @@ class SearchConditions:
     terms: tuple[text.Term, ...] = field(default=(), compare=False)
 
     def with_page(self, page: int) -> SearchConditions:
-        return replace(self, page=page)
+        """These conditions at another page (kept: the next page's link is on every page)."""
+        kept = self.__dict__.setdefault("_pages", {})  # not a field: not compared
+        found = kept.get(page)
+        if found is None:
+            found = kept[page] = replace(self, page=page)
+        return found
 
     def query_items(self, *, page: bool = True, sort: bool = True) -> list[tuple[str, str]]:
         """The conditions as URL parameters, in a fixed order, defaults left out."""
@@ -126,8 +131,9 @@ class SearchConditions:
         return items
 
     def to_query(self, *, page: bool = True, sort: bool = True) -> str:
-        """The conditions as a query string. Kept on the conditions, which never change:
-        a search page writes its own address four times over (links, ☆, the 保存 box)."""
+        """The conditions as a query string. Kept on the conditions, which never change
+        (and are kept per address: search_form.parse_query): a search page writes its own
+        address four times over (links, ☆, the 保存 box)."""
         kept = self.__dict__.setdefault("_queries", {})  # not a field: not compared
         found = kept.get((page, sort))
         if found is None:

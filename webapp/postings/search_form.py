@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy.util import LRUCache
 from starlette.datastructures import QueryParams
 
 from webapp import validation
@@ -33,6 +34,32 @@ DISABLED_KIND = "disabled"  # kind=disabled: 障害のある方のための求�
 @dataclass
 class ConditionsForm(Form):
     conditions: SearchConditions = field(default_factory=SearchConditions)
+
+    def copy(self) -> ConditionsForm:
+        """A form of its own (what is typed may be added to later: auth.form_restore); the
+        conditions, which never change, shared."""
+        return replace(
+            self,
+            values={k: list(v) if isinstance(v, list) else v for k, v in self.values.items()},
+            errors={name: list(messages) for name, messages in self.errors.items()},
+            refused=set(self.refused),
+        )
+
+
+# Parsed search forms by their address's query string: the same searches are asked again
+# and again (everyone's 介護, もっと見る, Back), and reading one was a tenth of the page.
+_PARSED: LRUCache = LRUCache(1024)
+_LONGEST_KEPT = 2000  # bytes of query string; a longer one is parsed every time
+
+
+def parse_query(query_string: bytes) -> ConditionsForm:
+    """parse_conditions of a request's raw query string, kept per query string."""
+    if len(query_string) > _LONGEST_KEPT:
+        return parse_conditions(QueryParams(query_string))
+    found = _PARSED.get(query_string)
+    if found is None:
+        found = _PARSED[query_string] = parse_conditions(QueryParams(query_string))
+    return found.copy()
 
 
 def _one(params, name: str, limit: int = 200) -> str:
