@@ -46,9 +46,13 @@ def frozen(value: Any) -> Any:
     if isinstance(value, Mapping):
         return tuple((key, frozen(item)) for key, item in value.items())
     if isinstance(value, Record):
-        return tuple(
-            item if type(item) in _PLAIN else frozen(item) for item in value._mapping.values()
-        )
+        # The row's values as the driver gave them (SQLAlchemy's row data on SQLite,
+        # asyncpg's record): the same row, the same values, without a lookup per column.
+        raw = getattr(value, "_row", None)
+        items = getattr(raw, "_data", None) if raw is not None else None
+        if items is None:
+            items = tuple(raw) if raw is not None else tuple(value._mapping.values())
+        return tuple(item if type(item) in _PLAIN else frozen(item) for item in items)
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(frozen(item) for item in value)
     return value
