@@ -197,7 +197,10 @@ def test_spraying_slows_that_address_with_a_growing_wait(client, smtp, clock):
         wait = int(refused.headers["retry-after"])
         waits.append(wait)
         assert SLOWED in refused.text
-        assert f"{shown(now + dt.timedelta(seconds=wait + 59))}以降に" in refused.text
+        # The wait's end rounded up to the minute (throttle.until): a minute less a
+        # microsecond later, floored. (+59 s missed when the end fell at :00.5.)
+        back = now + dt.timedelta(seconds=wait + 60, microseconds=-1)
+        assert f"{shown(back)}以降に" in refused.text
         clock.advance(seconds=wait - 1)
         assert sign_in(sprayer, f"more{number}@example.com", "x").status_code == 429
         clock.advance(seconds=1)
