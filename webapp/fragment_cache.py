@@ -32,9 +32,15 @@ from sqlalchemy.util import LRUCache
 SIZE = 1024
 # Values that are their own key: checked first, as a 求人票's row holds some 80 of them
 # and the ABC checks below cost a tenth of the posting page.
-# Where the page's CSRF token stood in a kept part (escaped text never holds a comment).
-TOKEN = "<!--csrf-token-->"
+# Where the page's CSRF token stands in a kept part (escaped text never holds a comment):
+# here and in the search page's result cards (jobs/result_cards.py).
+TOKEN = Markup("<!--csrf-token-->")
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, Decimal})
+
+
+def with_token(kept: str, token: str) -> Markup:
+    """A kept part with the page's own form token where TOKEN stands."""
+    return Markup(str.replace(kept, TOKEN, escape(token)))
 
 
 def frozen(value: Any) -> Any:
@@ -48,10 +54,8 @@ def frozen(value: Any) -> Any:
     if isinstance(value, Record):
         # The row's values as the driver gave them (SQLAlchemy's row data on SQLite,
         # asyncpg's record): the same row, the same values, without a lookup per column.
-        raw = getattr(value, "_row", None)
-        items = getattr(raw, "_data", None) if raw is not None else None
-        if items is None:
-            items = tuple(raw) if raw is not None else tuple(value._mapping.values())
+        raw = value._row  # type: ignore[attr-defined]
+        items = getattr(raw, "_data", raw)
         return tuple(item if type(item) in _PLAIN else frozen(item) for item in items)
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(frozen(item) for item in value)
@@ -76,14 +80,15 @@ class FragmentCache(Extension):
     def _cached(self, key: Any, token: Any, caller) -> str:
         if key is None:
             return caller()
-        token = str(escape(token)) if isinstance(token, str) else ""  # as the page writes it
+        token = token if isinstance(token, str) else ""
         cache = self.environment.fragment_cache  # type: ignore[attr-defined]
         found = cache.get(key)
         if found is None:
             html = caller()
-            has_token = bool(token) and token in html
+            written = str(escape(token))  # as the page writes it
+            has_token = bool(token) and written in html
             # str's replace: Markup's would escape the placeholder
-            cache[key] = (str(html).replace(token, TOKEN) if has_token else html, has_token)
+            cache[key] = (str.replace(html, written, TOKEN) if has_token else html, has_token)
             return html
         kept, has_token = found
-        return Markup(str.replace(kept, TOKEN, token)) if has_token else kept
+        return with_token(kept, token) if has_token else kept

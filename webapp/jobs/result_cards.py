@@ -14,10 +14,11 @@ from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from webapp.fragment_cache import TOKEN, with_token
 
 HOLE = re.compile(r"<!--favourite (\d+)-->")
-TOKEN = Markup("<!--csrf-token-->")
 # Renderings kept per page of results: signed in or not, on the date, each with its ☆ in
 # both states (the address a ☆ comes back to is the page's own: jobs.routes._here).
 MAX_KEPT = 8
@@ -53,7 +54,7 @@ def result_cards(context: Context) -> Markup:
         out.append(star)
     html = "".join(out)
     if signed_in:
-        html = html.replace(TOKEN, escape(context["csrf_token"]))
+        return with_token(html, context["csrf_token"])
     return Markup(html)
 
 

@@ -11,6 +11,7 @@ forbid, so it polls on; a poll that finds nothing is one indexed query and a 204
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -36,50 +37,38 @@ CLOSED_MESSAGES = {
 }
 
 
-async def _seeker_thread(request: Request) -> Thread:
-    """The signed-in job-seeker's own application's thread; anyone else's is a 404."""
-    thread = await service.thread(
-        current(request.app),
-        request.path_params["application_id"],
-        seeker_id=request.state.user["id"],
-    )
-    if thread is None:
-        raise HTTPException(404)
-    return thread
+def _seeker_loader(lookup: Callable[..., Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
+    """`lookup` (service.thread, or thread_with_messages for the page) of the signed-in
+    job-seeker's own application; anyone else's is a 404."""
+
+    async def load(request: Request) -> Any:
+        found = await lookup(
+            current(request.app),
+            request.path_params["application_id"],
+            seeker_id=request.state.user["id"],
+        )
+        if found is None:
+            raise HTTPException(404)
+        return found
+
+    return load
 
 
-async def _employer_thread(request: Request) -> Thread:
-    """The thread of an application to one of the member's 事業所's postings; else 404."""
-    conn = current(request.app)
-    application_id = request.path_params["application_id"]
-    await application_for_employer(conn, request.state.member, application_id)
-    found = await service.thread(conn, application_id)
-    if found is None:  # deleted in between
-        raise HTTPException(404)
-    return found
+def _employer_loader(
+    lookup: Callable[..., Awaitable[Any]],
+) -> Callable[[Request], Awaitable[Any]]:
+    """`lookup` of an application to one of the member's 事業所's postings; else 404."""
 
+    async def load(request: Request) -> Any:
+        conn = current(request.app)
+        application_id = request.path_params["application_id"]
+        await application_for_employer(conn, request.state.member, application_id)
+        found = await lookup(conn, application_id)
+        if found is None:  # deleted in between
+            raise HTTPException(404)
+        return found
 
-async def _seeker_thread_page(request: Request) -> tuple[Thread, list[dict]]:
-    """_seeker_thread with all its messages, read together for the page."""
-    found = await service.thread_with_messages(
-        current(request.app),
-        request.path_params["application_id"],
-        seeker_id=request.state.user["id"],
-    )
-    if found is None:
-        raise HTTPException(404)
-    return found
-
-
-async def _employer_thread_page(request: Request) -> tuple[Thread, list[dict]]:
-    """_employer_thread with all its messages, read together for the page."""
-    conn = current(request.app)
-    application_id = request.path_params["application_id"]
-    await application_for_employer(conn, request.state.member, application_id)
-    found = await service.thread_with_messages(conn, application_id)
-    if found is None:  # deleted in between
-        raise HTTPException(404)
-    return found
+    return load
 
 
 def _path(viewer: str, thread: Thread) -> str:
@@ -246,10 +235,16 @@ def _handlers(
 
 
 seeker_page, seeker_send, seeker_since = _handlers(
-    login_required, _seeker_thread, _seeker_thread_page, service.SEEKER
+    login_required,
+    _seeker_loader(service.thread),
+    _seeker_loader(service.thread_with_messages),
+    service.SEEKER,
 )
 employer_page, employer_send, employer_since = _handlers(
-    member_required(EMPLOYER), _employer_thread, _employer_thread_page, service.EMPLOYER
+    member_required(EMPLOYER),
+    _employer_loader(service.thread),
+    _employer_loader(service.thread_with_messages),
+    service.EMPLOYER,
 )
 
 routes = [
