@@ -5,13 +5,14 @@ It is handed to the page through Playwright's evaluate, which the page's CSP doe
 govern, so the app's real CSP stays on during the tests.
 
 Every page is audited in a twin: a JavaScript-enabled page of the same viewport on the
-same app, into which the page's document as it stands (after htmx's swaps, with what the
-page's scripts changed in it) is written, its scripts left out so nothing runs twice; same
-CSS from the same server, so it looks exactly as the page does. A context with JavaScript
-disabled lets `page.evaluate` run but never fires a timer, and axe waits on timers, so
-without JavaScript there is no other way; with it, the twin keeps axe-core loaded from one
-audit to the next, where the page itself would compile its 550 kB again after every
-navigation (most of an audit's time).
+same app (its own instance, served once per test worker: same files, same CSP), into
+which the page's document as it stands (after htmx's swaps, with what the page's scripts
+changed in it) is written, its scripts left out so nothing runs twice; so it looks exactly
+as the page does. A context with JavaScript disabled lets `page.evaluate` run but never
+fires a timer, and axe waits on timers, so without JavaScript there is no other way. The
+twins are kept for the worker's session, one per size: axe-core is compiled once in each,
+where the page itself would compile its 550 kB again after every navigation, and a new
+twin per walk cost a context, a first page and that compilation (about 2.4 CPU-seconds).
 """
 
 from __future__ import annotations
@@ -61,14 +62,40 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+class Twin:
+    """A JavaScript-enabled page of one size on an app of its own (see the top of this
+    module), kept for the worker's whole session: axe-core is loaded into it once."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self.source = axe_source()
+        self._page: Page | None = None
+
+    def audit(self, url: str, html: str) -> list[dict]:
+        """axe-core's violations in `html`, the document of the page at `url`, written into
+        the twin's document (Playwright's set_content: document.write, no navigation), so
+        axe-core stays loaded between audits: a navigation per audit made the twin parse
+        and compile axe-core afresh each time, most of a walk's audit time."""
+        page = self._page
+        if page is None:
+            page = self._page = self.context.new_page()
+            # Any page of the twin's own app: what is audited is written over it.
+            page.goto("/offline")
+        # The twin's address takes the page's path and query, so relative links resolve
+        # alike (the origin stays the twin's app: same files, same CSP).
+        page.evaluate("(path) => history.replaceState(null, '', path)", path_of(url))
+        page.set_content(_SCRIPTS.sub("", html), wait_until="load")
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(self.source)
+        return page.evaluate(RUN, WCAG_TAGS)
+
+
 class Axe:
     """`axe(page)` audits the page as it is now; `watch(page)` records what a page visits,
     so that `assert_every_page_audited()` can tell whether a visited URL went unchecked."""
 
-    def __init__(self, twin_context: BrowserContext) -> None:
-        self.twin_context = twin_context
-        self.source = axe_source()
-        self._twin: Page | None = None
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
         self.visited: list[str] = []
         self.audited: list[str] = []
 
@@ -81,32 +108,12 @@ class Axe:
 
     def __call__(self, page: Page) -> None:
         page.wait_for_load_state("load")
-        violations = self._run_in_twin(page.url, page.content())
+        violations = self.twin.audit(page.url, page.content())
         self.audited.append(path_of(page.url))
         assert not violations, (
             f"axe-core: {len(violations)} WCAG violation(s) on {path_of(page.url)}:\n"
             + describe(violations)
         )
-
-    def _run(self, page: Page) -> list[dict]:
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.evaluate(self.source)
-        return page.evaluate(RUN, WCAG_TAGS)
-
-    def _run_in_twin(self, url: str, html: str) -> list[dict]:
-        """The page's HTML written into the twin's document (Playwright's set_content:
-        document.write, no navigation), so axe-core stays loaded between audits: a
-        navigation per audit made the twin parse and compile axe-core afresh each time,
-        most of a walk's audit time."""
-        if self._twin is None:
-            self._twin = self.twin_context.new_page()
-            # Any page of the app's origin: what is audited is written over it.
-            parts = urlsplit(url)
-            self._twin.goto(f"{parts.scheme}://{parts.netloc}/offline")
-        # The twin's address follows the page's, so relative links resolve alike.
-        self._twin.evaluate("(url) => history.replaceState(null, '', url)", url)
-        self._twin.set_content(_SCRIPTS.sub("", html), wait_until="load")
-        return self._run(self._twin)
 
     def assert_every_page_audited(self) -> None:
         missed = sorted(set(self.visited) - set(self.audited))

@@ -7,6 +7,9 @@ The app runs with SMTP_HOST unset, so it starts its built-in mail catcher and th
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -14,11 +17,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests import factories
-from tests.browser.axe import Axe
-from tests.conftest import free_port, settings_for
+from tests.browser.axe import Axe, Twin
+from tests.conftest import free_port, fresh_database, settings_for
 from tests.helpers import run_db
 from webapp import create_app
 from webapp.__main__ import server_config
@@ -64,10 +67,10 @@ async def _register_seeker(conn) -> str:
     return await seekers.register(conn, new, office_code=None, now=now)
 
 
-@pytest.fixture
-def live_app(database_url):
-    """The app on a real socket, in a thread of its own, with a counter-registered seeker."""
-    number = run_db(database_url, _register_seeker)
+@contextlib.contextmanager
+def served(database_url: str):
+    """The app on a real socket of a free loopback port, in a thread of its own; its
+    settings while it runs."""
     port = free_port()
     settings = settings_for(
         database_url,
@@ -86,10 +89,44 @@ def live_app(database_url):
             server.should_exit = True
             pytest.fail("the app did not start under uvicorn (see the log above)")
         time.sleep(0.02)
-    yield LiveApp(settings.base_url, number, SEEKER)
+    yield settings
     server.should_exit = True
     thread.join(15)
     assert not thread.is_alive(), "uvicorn did not stop"
+
+
+@pytest.fixture
+def live_app(database_url):
+    """The app on a real socket, in a thread of its own, with a counter-registered seeker."""
+    number = run_db(database_url, _register_seeker)
+    with served(database_url) as settings:
+        yield LiveApp(settings.base_url, number, SEEKER)
+
+
+# Headless Chromium is the whole browser without a screen: each window (one per context)
+# preloads the address bar's suggestion popup, a WebUI page in a renderer of its own that
+# follows every navigation. No test types in an address bar; without it the walks used
+# about a fifth less CPU (816 against 996 CPU-seconds for the 65).
+UNUSED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium with UNUSED_FEATURES off as well as those Playwright turns off.
+
+    Chromium heeds only the last --disable-features, and Playwright gives its own (no
+    calls to Google, no paint holding …), which one of ours would replace: so a first
+    launch shows on chrome://version what Playwright passed, and the second adds ours."""
+    probe = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        page = probe.new_page()
+        page.goto("chrome://version")
+        command_line = page.locator("#command_line").inner_text()
+    finally:
+        probe.close()
+    given = re.findall(r"--disable-features=(\S+)", command_line)
+    features = (given[-1].split(",") if given else []) + UNUSED_FEATURES
+    args = [*CHROMIUM_ARGS, "--disable-features=" + ",".join(features)]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +142,7 @@ def chromium():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
     except Exception:
         playwright.stop()
         raise
@@ -188,13 +225,46 @@ def mail_app_browser(browser, live_app, javascript):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def twins(chromium, migrated_template, tmp_path_factory):
+    """The worker's audit twins (see axe.py): one per size, on an app of their own served
+    for the whole session, so a walk does not pay for a new context, a first page and
+    axe-core's compilation (about 2.4 CPU-seconds each time)."""
+    directory = tmp_path_factory.mktemp("twins")
+    with fresh_database(migrated_template, directory) as url, served(url) as settings:
+        registry = Twins(chromium, settings.base_url)
+        yield registry
+        registry.close()
+
+
+class Twins:
+    """One twin context per set of size options, made on first use."""
+
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.made: dict[str, Twin] = {}
+
+    def axe(self, size: dict) -> Axe:
+        """A new audit log on the twin of `size` (PHONE, TABLET, DESK …)."""
+        key = json.dumps(size, sort_keys=True)
+        if key not in self.made:
+            context = self.browser.new_context(
+                **size, base_url=self.base_url, service_workers="block"
+            )
+            context.set_default_timeout(10_000)
+            self.made[key] = Twin(context)
+        return Axe(self.made[key])
+
+    def close(self) -> None:
+        for twin in self.made.values():
+            twin.context.close()
+
+
 @pytest.fixture
-def axe(browser, live_app):
+def axe(twins, live_app):
     """axe-core for each page, audited in a JavaScript twin of the phone (see axe.py)."""
-    twin = _phone_context(browser, live_app.url, True)
-    twin.set_default_timeout(10_000)
-    yield Axe(twin)
-    twin.close()
+    return twins.axe(PHONE)
 
 
 TABLET = {**PHONE, "viewport": {"width": 820, "height": 1180}}
@@ -227,12 +297,9 @@ def tablet(browser, live_app, javascript):
 
 
 @pytest.fixture
-def tablet_axe(browser, live_app):
+def tablet_axe(twins, live_app):
     """axe-core for a tablet's pages, in a twin of the tablet's size."""
-    twin = _tablet_context(browser, live_app.url, True)
-    twin.set_default_timeout(10_000)
-    yield Axe(twin)
-    twin.close()
+    return twins.axe(TABLET)
 
 
 @pytest.fixture
@@ -259,10 +326,3 @@ def sized_device(browser: Browser, base_url: str, javascript: bool, size: dict) 
     device = Phone(context, [], [], [])
     context.on("request", device.record_cdn)
     return device
-
-
-def sized_axe(browser: Browser, base_url: str, javascript: bool, size: dict) -> Axe:
-    """axe-core for a `size` browser's pages; close `twin_context` at the end."""
-    twin = browser.new_context(**size, base_url=base_url, service_workers="block")
-    twin.set_default_timeout(10_000)
-    return Axe(twin)

@@ -23,7 +23,7 @@ from tests.browser.apply_online_steps import (
     open_account,
     world,
 )
-from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_axe, sized_device
+from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_device
 from tests.browser.steps import (
     _code_from_mail_app,
     heading,
@@ -187,7 +187,7 @@ def staff_confirm_and_refer(device, axe, name: str) -> None:
 
 
 def test_apply_online_in_two_sittings_then_confirmed_and_referred(
-    browser, phone, axe, live_app, database_url, javascript
+    browser, twins, phone, axe, live_app, database_url, javascript
 ):
     prepare(database_url, world)
     name = "js" if javascript else "nojs"
@@ -197,9 +197,9 @@ def test_apply_online_in_two_sittings_then_confirmed_and_referred(
     first.close()  # the first device is put away (its context stays: not the second)
 
     second = sized_device(browser, live_app.url, javascript, PHONE)
-    second_axe = sized_axe(browser, live_app.url, javascript, PHONE)
+    second_axe = twins.axe(PHONE)
     staff = sized_device(browser, live_app.url, javascript, STAFF_TABLET_PORTRAIT)
-    staff_axe = sized_axe(browser, live_app.url, javascript, STAFF_TABLET_PORTRAIT)
+    staff_axe = twins.axe(STAFF_TABLET_PORTRAIT)
     try:
         page = second.new_tab()
         second_axe.watch(page)
@@ -213,6 +213,5 @@ def test_apply_online_in_two_sittings_then_confirmed_and_referred(
         assert not second.page_errors and not second.console_errors
         assert not staff.page_errors and not staff.console_errors
     finally:
-        for context in (second.context, second_axe.twin_context, staff.context):
+        for context in (second.context, staff.context):
             context.close()
-        staff_axe.twin_context.close()

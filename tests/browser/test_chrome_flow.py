@@ -31,7 +31,6 @@ from tests.browser.conftest import (
     PHONE,
     STAFF_TABLET_LANDSCAPE,
     STAFF_TABLET_PORTRAIT,
-    sized_axe,
     sized_device,
 )
 from tests.browser.steps import (
@@ -280,11 +279,11 @@ DOORS = [
     ("door", "size", "login", "email", "name", "menu", "inner"), DOORS, ids=["staff", "employer"]
 )
 def test_each_door_wears_its_own_name_and_menu(
-    browser, live_app, database_url, javascript, door, size, login, email, name, menu, inner
+    browser, twins, live_app, database_url, javascript, door, size, login, email, name, menu, inner
 ):
     prepare(database_url, _members)
     device = sized_device(browser, live_app.url, javascript, size)
-    axe = sized_axe(browser, live_app.url, javascript, size)
+    axe = twins.axe(size)
     try:
         page = device.new_tab()
         axe.watch(page)
@@ -323,7 +322,6 @@ def test_each_door_wears_its_own_name_and_menu(
         shoot(page, f"{tag}-320")
         _finish(device, axe)
     finally:
-        axe.twin_context.close()
         device.context.close()
 
 
@@ -344,11 +342,11 @@ async def _posting_taking_online_applications(conn, now) -> None:
 
 
 def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
-    browser, live_app, database_url, javascript
+    browser, twins, live_app, database_url, javascript
 ):
     prepare(database_url, _posting_taking_online_applications)
     device = sized_device(browser, live_app.url, javascript, ZOOM_200)
-    axe = sized_axe(browser, live_app.url, javascript, ZOOM_200)
+    axe = twins.axe(ZOOM_200)
     try:
         page = device.new_tab()
         axe.watch(page)
@@ -486,5 +484,4 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
         tab_to(page, page.locator("#apply-form button[type=submit]").first)
         _finish(device, axe)
     finally:
-        axe.twin_context.close()
         device.context.close()

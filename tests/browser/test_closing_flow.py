@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import DESK, sized_axe, sized_device
+from tests.browser.conftest import DESK, sized_device
 from tests.browser.steps import give_password, heading, log_in, member_log_in, prepare, shoot
 from webapp.applications import service as applications_service
 from webapp.applications.documents import Document
@@ -127,7 +127,7 @@ def test_download_my_data_then_close_the_account(walk_data, phone, axe, live_app
 
 
 def test_staff_end_a_registration_and_the_employer_sees_no_name(
-    walk_data, tablet, tablet_axe, browser, live_app, javascript
+    walk_data, tablet, tablet_axe, browser, twins, live_app, javascript
 ):
     mode = "js" if javascript else "nojs"
     """At the counter's tablet (820×1180) staff end the registration (就職) with a reason,
@@ -161,7 +161,7 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
     shoot(page, f"closing-staff-ended-{mode}")
 
     desk = sized_device(browser, live_app.url, javascript, DESK)
-    desk_axe = sized_axe(browser, live_app.url, javascript, DESK)
+    desk_axe = twins.axe(DESK)
     try:
         employer = desk.new_tab()
         desk_axe.watch(employer)
@@ -182,7 +182,6 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
         assert desk.console_errors == []
         desk_axe.assert_every_page_audited()
     finally:
-        desk_axe.twin_context.close()
         desk.context.close()
     tablet_axe.assert_every_page_audited()
     assert tablet.page_errors == [] and tablet.console_errors == []

@@ -25,7 +25,6 @@ from tests.browser.conftest import (
     DESK,
     STAFF_TABLET_LANDSCAPE,
     STAFF_TABLET_PORTRAIT,
-    sized_axe,
     sized_device,
 )
 from tests.browser.steps import (
@@ -52,11 +51,10 @@ TITLE = "金型メンテナンス（砺波工場）"
 
 
 @pytest.fixture
-def desk(browser, live_app, javascript):
+def desk(browser, twins, live_app, javascript):
     device = sized_device(browser, live_app.url, javascript, DESK)
-    axe = sized_axe(browser, live_app.url, javascript, DESK)
+    axe = twins.axe(DESK)
     yield device, axe
-    axe.twin_context.close()
     device.context.close()
 
 
@@ -324,15 +322,14 @@ async def _counter(conn, now) -> None:
 
 @pytest.mark.parametrize("size", ["portrait", "landscape"])
 def test_staff_correct_a_mistyped_address_and_see_a_waiting_request(
-    browser, live_app, database_url, javascript, size
+    browser, twins, live_app, database_url, javascript, size
 ):
     options = STAFF_TABLET_PORTRAIT if size == "portrait" else STAFF_TABLET_LANDSCAPE
     device = sized_device(browser, live_app.url, javascript, options)
-    axe = sized_axe(browser, live_app.url, javascript, options)
+    axe = twins.axe(options)
     try:
         _walk_the_correction(device, axe, database_url, javascript, size)
     finally:
-        axe.twin_context.close()
         device.context.close()
 
 

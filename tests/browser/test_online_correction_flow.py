@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.apply_online_steps import STAFF
-from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_axe, sized_device
+from tests.browser.conftest import PHONE, STAFF_TABLET_PORTRAIT, sized_device
 from tests.browser.steps import heading, member_log_in, prepare, shoot
 from webapp.schema import job_seekers, online_applications
 from webapp.security import capabilities
@@ -57,12 +57,14 @@ async def _online_registrant(conn, now) -> None:
 
 
 @pytest.mark.parametrize("size", ["tablet", "phone"])
-def test_staff_correct_an_online_application(browser, live_app, database_url, javascript, size):
+def test_staff_correct_an_online_application(
+    browser, twins, live_app, database_url, javascript, size
+):
     prepare(database_url, _online_registrant)
     name = f"correct-{size}-{'js' if javascript else 'nojs'}"
     viewport = STAFF_TABLET_PORTRAIT if size == "tablet" else PHONE
     device = sized_device(browser, live_app.url, javascript, viewport)
-    axe = sized_axe(browser, live_app.url, javascript, viewport)
+    axe = twins.axe(viewport)
     try:
         page = device.new_tab()
         axe.watch(page)
@@ -101,4 +103,3 @@ def test_staff_correct_an_online_application(browser, live_app, database_url, ja
         assert not device.page_errors and not device.console_errors
     finally:
         device.context.close()
-        axe.twin_context.close()

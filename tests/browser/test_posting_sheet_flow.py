@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import DESK, sized_axe, sized_device
+from tests.browser.conftest import DESK, sized_device
 from tests.browser.steps import fill_whole_posting, heading, member_log_in, prepare, shoot
 from webapp.demo.employer_postings import DEMO_POSTINGS
 
@@ -112,11 +112,10 @@ async def _employer(conn, now) -> None:
 
 
 @pytest.fixture
-def desk(browser, live_app, javascript):
+def desk(browser, twins, live_app, javascript):
     device = sized_device(browser, live_app.url, javascript, DESK)
-    axe = sized_axe(browser, live_app.url, javascript, DESK)
+    axe = twins.axe(DESK)
     yield device, axe
-    axe.twin_context.close()
     device.context.close()
 
 
