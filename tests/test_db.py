@@ -20,6 +20,7 @@ from webapp.db import (
     fetch_existing,
     is_unique_violation,
 )
+from webapp.db_statements import Bound
 from webapp.schema import job_seekers, offices
 
 OFFICE = {"id": 901, "code": "99901", "name": "ハローワーク試験", "phone": "03-0000-0000"}
@@ -121,6 +122,18 @@ def test_a_statement_built_once_runs_with_each_value_and_is_counted(database_url
     assert (first["name"], second["name"], none) == ("ハローワーク試験", "ハローワーク別所", None)
     assert second[1] == OFFICE["phone"]  # by position too
     assert len(statements) == 3 and len(set(statements)) == 1
+
+
+def test_databases_of_one_kind_share_their_compiled_statements(tmp_path):
+    """A process compiles a statement once per kind of database, not once per database
+    (the suite makes hundreds of apps); each kind keeps its own SQL."""
+    sqlite = [create_database(f"sqlite:///{tmp_path}/{name}.db") for name in ("a", "b")]
+    postgres = [create_database(f"postgresql://nobody@127.0.0.1/{name}") for name in ("a", "b")]
+    caches = [db._backend._statements for db in sqlite + postgres]  # none connected
+    assert caches[0] is caches[1] and caches[2] is caches[3] and caches[0] is not caches[2]
+    bound = Bound(BY_CODE, {"code": "99901"})
+    assert caches[0].prepare(bound).sql.endswith("offices.code = ?")
+    assert caches[2].prepare(bound).sql.endswith("offices.code = $1")
 
 
 def test_a_keyword_count_is_checked_on_the_narrow_index_where_it_can_be(database_url):

@@ -68,7 +68,7 @@ class AppPostgresConnection(PostgresConnection):
 class AppPostgresBackend(PostgresBackend):
     def __init__(self, database_url, **options) -> None:
         super().__init__(database_url, **options)
-        self._statements = StatementCache(self._dialect)
+        self._statements = StatementCache.shared(self._dialect)
 
     def _get_dialect(self) -> Dialect:
         """databases' dialect, compiling to asyncpg's own `$n` (it compiles `%(name)s` and

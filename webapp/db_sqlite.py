@@ -271,7 +271,7 @@ class PooledSQLiteBackend(SQLiteBackend):
         super().__init__(database_url, **options)
         self._dialect.statement_compiler = HintingSQLiteCompiler
         self._pool = PooledSQLitePool(self._database_url, **self._options)
-        self._statements = StatementCache(self._dialect)
+        self._statements = StatementCache.shared(self._dialect)
 
     async def disconnect(self) -> None:
         await self._pool.close()

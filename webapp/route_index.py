@@ -37,10 +37,10 @@ class SegmentRouter(Router):
     def _index(self) -> dict[str, tuple[BaseRoute, ...]]:
         placed = [(route, _route_segment(route)) for route in self.routes]
         self._anywhere = tuple(route for route, segment in placed if segment is None)
+        segments = dict.fromkeys(segment for _, segment in placed if segment is not None)
         groups = {
             segment: tuple(route for route, s in placed if s in (segment, None))
-            for _, segment in placed
-            if segment is not None
+            for segment in segments
         }
         self._groups = groups
         return groups
