@@ -117,6 +117,15 @@ def test_other_errors_are_bugs_not_outages():
     assert not is_database_unavailable(KeyError("id"))
 
 
+def test_a_connection_broken_mid_answer_is_an_outage_but_one_shared_by_two_tasks_a_bug():
+    """asyncpg's words for each, as it raises them (see is_database_unavailable)."""
+    broken = "cannot switch to state 11; another operation (2) is in progress"
+    shared = "cannot perform operation: another operation is in progress"
+    assert is_database_unavailable(asyncpg.exceptions.InternalClientError(broken))
+    assert not is_database_unavailable(asyncpg.InterfaceError(shared))
+    assert not is_database_unavailable(asyncpg.exceptions.InternalClientError("other"))
+
+
 async def _errors_from_postgresql() -> dict:
     """Each error as asyncpg raises it, from the server itself."""
     base = DatabaseURL(PG_URL)

@@ -193,14 +193,20 @@ def is_database_unavailable(error: BaseException) -> bool:
         code = getattr(error, "sqlite_errorcode", None)
         return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
     # Imported here: a SQLite-only process (the CLI, say) never loads asyncpg.
-    from asyncpg.exceptions import InterfaceError, PostgresError
+    from asyncpg.exceptions import InterfaceError, InternalClientError, PostgresError
 
     if isinstance(error, PostgresError):
         state = error.sqlstate or ""
         return state.startswith("08") or state in _POSTGRES_UNAVAILABLE
     # A pooled connection the server closed under it (asyncpg has no class of its own
     # for this one: "cannot call Connection.fetch(): connection is closed").
-    return isinstance(error, InterfaceError) and "connection is closed" in str(error)
+    if isinstance(error, InterfaceError):
+        return "connection is closed" in str(error)
+    # One the server broke in the middle of an answer, taken before asyncpg saw the
+    # socket close: its protocol still waits for the rest ("cannot switch to state 11;
+    # another operation (2) is in progress", MagicStack/asyncpg#784 and #1069). Seen once
+    # in the outage test. Two tasks sharing a connection, a bug, raise InterfaceError.
+    return isinstance(error, InternalClientError) and "cannot switch to state" in str(error)
 
 
 async def migrate_async(url: str) -> None:
