@@ -30,11 +30,11 @@ from sqlalchemy.util import LRUCache
 # About 1,000 search forms (8 KB each): a few MB per process. SQLAlchemy's LRU cache (as
 # db_statements'): Jinja's moves a key found to its end by a linear search of all 1,000.
 SIZE = 1024
-# Values that are their own key: checked first, as a 求人票's row holds some 80 of them
-# and the ABC checks below cost a tenth of the posting page.
 # Where the page's CSRF token stands in a kept part (escaped text never holds a comment):
 # here and in the search page's result cards (jobs/result_cards.py).
 TOKEN = Markup("<!--csrf-token-->")
+# Values that are their own key: checked first, as a 求人票's row holds some 80 of them
+# and the ABC checks below cost a tenth of the posting page.
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, Decimal})
 
 

@@ -49,6 +49,11 @@ PHONE = {
     "locale": "ja-JP",
     "timezone_id": "Asia/Tokyo",
 }
+TABLET = {**PHONE, "viewport": {"width": 820, "height": 1180}}
+# Issue 12's sizes: the staff's tablet upright and on its side, the employer's desk.
+STAFF_TABLET_PORTRAIT = {**PHONE, "viewport": {"width": 1024, "height": 1366}}
+STAFF_TABLET_LANDSCAPE = {**PHONE, "viewport": {"width": 1366, "height": 1024}}
+DESK = {**PHONE, "viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 SEEKER = dict(factories.DEFAULTS)  # 山田太郎, taro@example.com
 CDN_PREFIX = "https://unpkg.com/"
 
@@ -118,15 +123,24 @@ def launch(playwright: Playwright) -> Browser:
     launch shows on chrome://version what Playwright passed, and the second adds ours."""
     probe = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        page = probe.new_page()
-        page.goto("chrome://version")
-        command_line = page.locator("#command_line").inner_text()
+        features = disabled_features(probe) + UNUSED_FEATURES
     finally:
         probe.close()
-    given = re.findall(r"--disable-features=(\S+)", command_line)
-    features = (given[-1].split(",") if given else []) + UNUSED_FEATURES
     args = [*CHROMIUM_ARGS, "--disable-features=" + ",".join(features)]
     return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+
+
+def disabled_features(browser: Browser) -> list[str]:
+    """The features `browser` was started without, as chrome://version shows its command
+    line: the last --disable-features, the one Chromium heeds."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto("chrome://version")
+        given = re.findall(r"--disable-features=(\S+)", page.locator("#command_line").inner_text())
+    finally:
+        context.close()
+    return given[-1].split(",") if given else []
 
 
 @pytest.fixture(scope="session")
@@ -190,39 +204,61 @@ class Phone:
             self.console_errors.append(message.text)
 
 
-def _phone_context(browser: Browser, base_url: str, javascript: bool) -> BrowserContext:
-    return browser.new_context(
-        **PHONE,
+def _context(browser: Browser, base_url: str, size: dict, javascript: bool) -> BrowserContext:
+    """A context of `size` (one of the option sets above) on the app at `base_url`."""
+    context = browser.new_context(
+        **size,
         base_url=base_url,
         java_script_enabled=javascript,
         # The service worker would answer requests before context.route sees them; the
-        # flow under test is online and does not depend on it.
+        # flows under test are online and do not depend on it.
         service_workers="block",
     )
+    context.set_default_timeout(10_000)
+    return context
+
+
+def sized_device(browser: Browser, base_url: str, javascript: bool, size: dict) -> Phone:
+    """A browser of `size`, the htmx CDN's requests recorded (the CDN is unreachable, as in
+    this sandbox and on a flaky mobile connection: CHROMIUM_ARGS refuse it at once, so the
+    vendored fallback loads); close its context at the end."""
+    context = _context(browser, base_url, size, javascript)
+    device = Phone(context, [], [], [])
+    context.on("request", device.record_cdn)
+    return device
 
 
 @pytest.fixture
 def phone(browser, live_app, javascript):
-    """A phone's browser on the live app. The htmx CDN is unreachable, as in this sandbox
-    and on a flaky mobile connection: refuse it at once so the vendored fallback loads."""
-    context = _phone_context(browser, live_app.url, javascript)
-    context.set_default_timeout(10_000)
-    phone = Phone(context, [], [], [])
-    context.on("request", phone.record_cdn)
-    yield phone
-    context.close()
+    """A phone's browser on the live app."""
+    device = sized_device(browser, live_app.url, javascript, PHONE)
+    yield device
+    device.context.close()
 
 
 @pytest.fixture
 def mail_app_browser(browser, live_app, javascript):
     """A second browser on the same phone, sharing no cookie with `phone`: the one a mail
     app opens a link in (its in-app browser, or Safari when the wizard began in Chrome)."""
-    context = _phone_context(browser, live_app.url, javascript)
-    context.set_default_timeout(10_000)
-    other = Phone(context, [], [], [])
-    context.on("request", other.record_cdn)
-    yield other
-    context.close()
+    device = sized_device(browser, live_app.url, javascript, PHONE)
+    yield device
+    device.context.close()
+
+
+@pytest.fixture
+def tablet(browser, live_app, javascript):
+    """The counter's tablet on the live app, JavaScript as the test's parameter."""
+    device = sized_device(browser, live_app.url, javascript, TABLET)
+    yield device
+    device.context.close()
+
+
+@pytest.fixture
+def staff_tablet(browser, live_app, javascript):
+    """A second tablet, the Hello Work counter's, made as `tablet` is."""
+    device = sized_device(browser, live_app.url, javascript, TABLET)
+    yield device
+    device.context.close()
 
 
 @pytest.fixture(scope="session")
@@ -238,7 +274,7 @@ def twins(chromium, migrated_template, tmp_path_factory):
 
 
 class Twins:
-    """One twin context per set of size options, made on first use."""
+    """One twin per set of size options, made on first use."""
 
     def __init__(self, browser: Browser, base_url: str) -> None:
         self.browser = browser
@@ -249,11 +285,7 @@ class Twins:
         """A new audit log on the twin of `size` (PHONE, TABLET, DESK …)."""
         key = json.dumps(size, sort_keys=True)
         if key not in self.made:
-            context = self.browser.new_context(
-                **size, base_url=self.base_url, service_workers="block"
-            )
-            context.set_default_timeout(10_000)
-            self.made[key] = Twin(context)
+            self.made[key] = Twin(_context(self.browser, self.base_url, size, javascript=True))
         return Axe(self.made[key])
 
     def close(self) -> None:
@@ -262,67 +294,12 @@ class Twins:
 
 
 @pytest.fixture
-def axe(twins, live_app):
+def axe(twins):
     """axe-core for each page, audited in a JavaScript twin of the phone (see axe.py)."""
     return twins.axe(PHONE)
 
 
-TABLET = {**PHONE, "viewport": {"width": 820, "height": 1180}}
-
-
-def _tablet_context(browser: Browser, base_url: str, javascript: bool) -> BrowserContext:
-    return browser.new_context(
-        **TABLET,
-        base_url=base_url,
-        java_script_enabled=javascript,
-        service_workers="block",  # as for the phone: requests must reach context.route
-    )
-
-
-def tablet_device(browser: Browser, base_url: str, javascript: bool) -> Phone:
-    """A tablet's browser (820×1180), the htmx CDN refused as for `phone`."""
-    context = _tablet_context(browser, base_url, javascript)
-    context.set_default_timeout(10_000)
-    tablet = Phone(context, [], [], [])
-    context.on("request", tablet.record_cdn)
-    return tablet
-
-
 @pytest.fixture
-def tablet(browser, live_app, javascript):
-    """The counter's tablet on the live app, JavaScript as the test's parameter."""
-    device = tablet_device(browser, live_app.url, javascript)
-    yield device
-    device.context.close()
-
-
-@pytest.fixture
-def tablet_axe(twins, live_app):
+def tablet_axe(twins):
     """axe-core for a tablet's pages, in a twin of the tablet's size."""
     return twins.axe(TABLET)
-
-
-@pytest.fixture
-def staff_tablet(browser, live_app, javascript):
-    """A second tablet, the Hello Work counter's, made as `tablet` is."""
-    device = tablet_device(browser, live_app.url, javascript)
-    yield device
-    device.context.close()
-
-
-# Issue 12's sizes: the staff's tablet upright and on its side, the employer's desk.
-STAFF_TABLET_PORTRAIT = {**PHONE, "viewport": {"width": 1024, "height": 1366}}
-STAFF_TABLET_LANDSCAPE = {**PHONE, "viewport": {"width": 1366, "height": 1024}}
-DESK = {**PHONE, "viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
-
-
-def sized_device(browser: Browser, base_url: str, javascript: bool, size: dict) -> Phone:
-    """A browser of `size` (one of the option sets above), the htmx CDN refused as for
-    `phone`; close its context at the end."""
-    context = browser.new_context(
-        **size, base_url=base_url, java_script_enabled=javascript, service_workers="block"
-    )
-    context.set_default_timeout(10_000)
-    device = Phone(context, [], [], [])
-    context.on("request", device.record_cdn)
-    return device
