@@ -142,6 +142,18 @@
     }
   });
 
+  // Back or Forward onto an address htmx pushed reloads that address (htmx keeps no copy
+  // of pages: nothing personal in the browser's storage), but htmx listens only once the
+  // page has loaded. A tap before then, on a slow line, changed the address and left the
+  // page as it was; the page then loads the address it shows. Runs after htmx's start.
+  document.addEventListener("DOMContentLoaded", function () {
+    var loaded = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    var shown = window.location.href.split("#")[0];
+    if (loaded && loaded.name.split("#")[0] !== shown && history.state && history.state.htmx) {
+      window.location.reload();
+    }
+  });
+
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () {});
