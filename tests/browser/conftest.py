@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests import factories
 from tests.browser.axe import Axe, Twin
@@ -56,6 +63,11 @@ STAFF_TABLET_LANDSCAPE = {**PHONE, "viewport": {"width": 1366, "height": 1024}}
 DESK = {**PHONE, "viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 SEEKER = dict(factories.DEFAULTS)  # 山田太郎, taro@example.com
 CDN_PREFIX = "https://unpkg.com/"
+# Waits: the same patience for what a walk expects to see as for its actions (each
+# context's default below). A check that passes passes as soon as it can; the longer
+# wait only spares a loaded machine (two walks and PostgreSQL on two cores) a failure.
+PATIENCE_MS = 10_000
+expect.set_options(timeout=PATIENCE_MS)
 
 
 @dataclass(frozen=True)
@@ -214,7 +226,7 @@ def _context(browser: Browser, base_url: str, size: dict, javascript: bool) -> B
         # flows under test are online and do not depend on it.
         service_workers="block",
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PATIENCE_MS)
     return context
 
 
