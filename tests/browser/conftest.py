@@ -230,47 +230,54 @@ def _context(browser: Browser, base_url: str, size: dict, javascript: bool) -> B
     return context
 
 
-def sized_device(browser: Browser, base_url: str, javascript: bool, size: dict) -> Phone:
-    """A browser of `size`, the htmx CDN's requests recorded (the CDN is unreachable, as in
-    this sandbox and on a flaky mobile connection: CHROMIUM_ARGS refuse it at once, so the
-    vendored fallback loads); close its context at the end."""
+@contextlib.contextmanager
+def sized_device(browser: Browser, base_url: str, javascript: bool, size: dict):
+    """A browser of `size` while the block runs, its context closed after; the htmx CDN's
+    requests recorded (the CDN is unreachable, as in this sandbox and on a flaky mobile
+    connection: CHROMIUM_ARGS refuse it at once, so the vendored fallback loads)."""
     context = _context(browser, base_url, size, javascript)
     device = Phone(context, [], [], [])
     context.on("request", device.record_cdn)
-    return device
+    try:
+        yield device
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def phone(browser, live_app, javascript):
     """A phone's browser on the live app."""
-    device = sized_device(browser, live_app.url, javascript, PHONE)
-    yield device
-    device.context.close()
+    with sized_device(browser, live_app.url, javascript, PHONE) as device:
+        yield device
 
 
 @pytest.fixture
 def mail_app_browser(browser, live_app, javascript):
     """A second browser on the same phone, sharing no cookie with `phone`: the one a mail
     app opens a link in (its in-app browser, or Safari when the wizard began in Chrome)."""
-    device = sized_device(browser, live_app.url, javascript, PHONE)
-    yield device
-    device.context.close()
+    with sized_device(browser, live_app.url, javascript, PHONE) as device:
+        yield device
 
 
 @pytest.fixture
 def tablet(browser, live_app, javascript):
     """The counter's tablet on the live app, JavaScript as the test's parameter."""
-    device = sized_device(browser, live_app.url, javascript, TABLET)
-    yield device
-    device.context.close()
+    with sized_device(browser, live_app.url, javascript, TABLET) as device:
+        yield device
 
 
 @pytest.fixture
 def staff_tablet(browser, live_app, javascript):
     """A second tablet, the Hello Work counter's, made as `tablet` is."""
-    device = sized_device(browser, live_app.url, javascript, TABLET)
-    yield device
-    device.context.close()
+    with sized_device(browser, live_app.url, javascript, TABLET) as device:
+        yield device
+
+
+@pytest.fixture
+def desk(browser, twins, live_app, javascript):
+    """An employer's desk (1280×800) on the live app, and axe-core in a twin of its size."""
+    with sized_device(browser, live_app.url, javascript, DESK) as device:
+        yield device, twins.axe(DESK)
 
 
 @pytest.fixture(scope="session")

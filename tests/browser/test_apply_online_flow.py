@@ -196,11 +196,12 @@ def test_apply_online_in_two_sittings_then_confirmed_and_referred(
     first_sitting(first, axe, javascript, name)
     first.close()  # the first device is put away (its context stays: not the second)
 
-    second = sized_device(browser, live_app.url, javascript, PHONE)
     second_axe = twins.axe(PHONE)
-    staff = sized_device(browser, live_app.url, javascript, STAFF_TABLET_PORTRAIT)
     staff_axe = twins.axe(STAFF_TABLET_PORTRAIT)
-    try:
+    with (
+        sized_device(browser, live_app.url, javascript, PHONE) as second,
+        sized_device(browser, live_app.url, javascript, STAFF_TABLET_PORTRAIT) as staff,
+    ):
         page = second.new_tab()
         second_axe.watch(page)
         second_sitting(page, second_axe, name)
@@ -212,6 +213,3 @@ def test_apply_online_in_two_sittings_then_confirmed_and_referred(
         second_axe(page)
         assert not second.page_errors and not second.console_errors
         assert not staff.page_errors and not staff.console_errors
-    finally:
-        for context in (second.context, staff.context):
-            context.close()

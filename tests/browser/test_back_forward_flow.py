@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Route, expect
 
 from tests import factories
 from tests.browser.search_steps import cards, change_conditions, submit_search
-from tests.browser.steps import prepare
+from tests.browser.steps import prepare, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,7 @@ def test_forward_before_the_script_has_arrived(phone, live_app, database_url):
     page.go_back()
     expect(page).to_have_url(first)
     expect(cards(page).filter(has_text=CARE)).to_have_count(1)
+    shoot(page, "back-forward-first-search", whole=False)
     assert held, "the page reloaded without asking for its script"
     page.go_forward(wait_until="commit")
     expect(page).to_have_url(second)
@@ -63,4 +64,5 @@ def test_forward_before_the_script_has_arrived(phone, live_app, database_url):
     page.unroute_all()
     expect(cards(page).filter(has_text=OFFICE)).to_have_count(1)
     expect(cards(page)).to_have_count(1)
+    shoot(page, "back-forward-second-search", whole=False)
     assert not phone.page_errors and not phone.console_errors

@@ -282,9 +282,8 @@ def test_each_door_wears_its_own_name_and_menu(
     browser, twins, live_app, database_url, javascript, door, size, login, email, name, menu, inner
 ):
     prepare(database_url, _members)
-    device = sized_device(browser, live_app.url, javascript, size)
     axe = twins.axe(size)
-    try:
+    with sized_device(browser, live_app.url, javascript, size) as device:
         page = device.new_tab()
         axe.watch(page)
         tag = f"{door}-{'js' if javascript else 'nojs'}"
@@ -321,8 +320,6 @@ def test_each_door_wears_its_own_name_and_menu(
         expect_header_whole(page)
         shoot(page, f"{tag}-320")
         _finish(device, axe)
-    finally:
-        device.context.close()
 
 
 # --- 200% zoom and keyboard alone ------------------------------------------------------------
@@ -345,9 +342,8 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
     browser, twins, live_app, database_url, javascript
 ):
     prepare(database_url, _posting_taking_online_applications)
-    device = sized_device(browser, live_app.url, javascript, ZOOM_200)
     axe = twins.axe(ZOOM_200)
-    try:
+    with sized_device(browser, live_app.url, javascript, ZOOM_200) as device:
         page = device.new_tab()
         axe.watch(page)
         tag = f"zoom200-{'js' if javascript else 'nojs'}"
@@ -483,5 +479,3 @@ def test_wizard_sign_in_search_and_application_at_200_percent_by_keyboard(
             expect_target_size(picker)  # the native picker's button, styled (defect 10)
         tab_to(page, page.locator("#apply-form button[type=submit]").first)
         _finish(device, axe)
-    finally:
-        device.context.close()

@@ -160,9 +160,8 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
     tablet_axe(page)
     shoot(page, f"closing-staff-ended-{mode}")
 
-    desk = sized_device(browser, live_app.url, javascript, DESK)
     desk_axe = twins.axe(DESK)
-    try:
+    with sized_device(browser, live_app.url, javascript, DESK) as desk:
         employer = desk.new_tab()
         desk_axe.watch(employer)
         employer.goto("/employer/login")
@@ -181,7 +180,5 @@ def test_staff_end_a_registration_and_the_employer_sees_no_name(
         shoot(employer, f"closing-employer-closed-applicant-{mode}")
         assert desk.console_errors == []
         desk_axe.assert_every_page_audited()
-    finally:
-        desk.context.close()
     tablet_axe.assert_every_page_audited()
     assert tablet.page_errors == [] and tablet.console_errors == []

@@ -22,7 +22,6 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.browser.conftest import (
-    DESK,
     STAFF_TABLET_LANDSCAPE,
     STAFF_TABLET_PORTRAIT,
     sized_device,
@@ -48,14 +47,6 @@ STAFF = {"name": "砺波一郎", "email": "staff@example.com"}
 EMPLOYER = {"name": "採用花子", "email": "hr@example.com"}
 COMPANY = "株式会社となみ精工"
 TITLE = "金型メンテナンス（砺波工場）"
-
-
-@pytest.fixture
-def desk(browser, twins, live_app, javascript):
-    device = sized_device(browser, live_app.url, javascript, DESK)
-    axe = twins.axe(DESK)
-    yield device, axe
-    device.context.close()
 
 
 def _finish(device, axe) -> None:
@@ -325,12 +316,8 @@ def test_staff_correct_a_mistyped_address_and_see_a_waiting_request(
     browser, twins, live_app, database_url, javascript, size
 ):
     options = STAFF_TABLET_PORTRAIT if size == "portrait" else STAFF_TABLET_LANDSCAPE
-    device = sized_device(browser, live_app.url, javascript, options)
-    axe = twins.axe(options)
-    try:
-        _walk_the_correction(device, axe, database_url, javascript, size)
-    finally:
-        device.context.close()
+    with sized_device(browser, live_app.url, javascript, options) as device:
+        _walk_the_correction(device, twins.axe(options), database_url, javascript, size)
 
 
 def _walk_the_correction(device, axe, database_url: str, javascript: bool, size: str) -> None:

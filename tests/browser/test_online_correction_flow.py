@@ -63,9 +63,8 @@ def test_staff_correct_an_online_application(
     prepare(database_url, _online_registrant)
     name = f"correct-{size}-{'js' if javascript else 'nojs'}"
     viewport = STAFF_TABLET_PORTRAIT if size == "tablet" else PHONE
-    device = sized_device(browser, live_app.url, javascript, viewport)
     axe = twins.axe(viewport)
-    try:
+    with sized_device(browser, live_app.url, javascript, viewport) as device:
         page = device.new_tab()
         axe.watch(page)
         page.goto("/staff/login")
@@ -101,5 +100,3 @@ def test_staff_correct_an_online_application(
         axe(page)
         shoot(page, f"{name}-02-corrected")
         assert not device.page_errors and not device.console_errors
-    finally:
-        device.context.close()

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import DESK, sized_device
 from tests.browser.steps import fill_whole_posting, heading, member_log_in, prepare, shoot
 from webapp.demo.employer_postings import DEMO_POSTINGS
 
@@ -109,14 +108,6 @@ async def _employer(conn, now) -> None:
         user=EMPLOYER["name"],
         email=EMPLOYER["email"],
     )
-
-
-@pytest.fixture
-def desk(browser, twins, live_app, javascript):
-    device = sized_device(browser, live_app.url, javascript, DESK)
-    axe = twins.axe(DESK)
-    yield device, axe
-    device.context.close()
 
 
 def test_an_employer_writes_a_fixed_term_hojinhyo_with_allowances_and_fixed_overtime(
